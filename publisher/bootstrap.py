@@ -1,0 +1,16 @@
+"""What `publisher serve` does before it listens: schema, then bundled data, idempotently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from publisher.settings import Settings
+from publisher.storage.db import make_engine
+from publisher.storage.migrate import upgrade
+
+
+def prepare(settings: Settings, echo: Callable[[str], None] = print) -> None:
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    echo("database schema up to date")
+    engine.dispose()

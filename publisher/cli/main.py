@@ -1,0 +1,79 @@
+"""The `publisher` command: one Typer app, one sub-app per concept."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from publisher.errors import PublisherError
+from publisher.settings import get_settings, settings_markdown
+from publisher.storage.db import make_engine
+from publisher.storage.migrate import upgrade
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="三门峡市政府预公开与开放数据服务 — Sanmenxia pre-disclosure and open-data service.",
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema (Alembic migrations).")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Migrate the configured database to REVISION (default: the newest)."""
+    settings = get_settings()
+    upgrade(make_engine(settings.effective_database_url), revision)
+    typer.echo(f"database at {revision}: {_safe_url(settings.effective_database_url)}")
+
+
+@app.command("settings")
+def show_settings(
+    markdown: bool = typer.Option(False, "--markdown", help="Print the reference as Markdown."),
+) -> None:
+    """Print every setting with its current value (secrets hidden) or the Markdown reference."""
+    if markdown:
+        typer.echo(settings_markdown(), nl=False)
+        return
+    settings = get_settings()
+    for name, value in settings.model_dump().items():
+        shown = (
+            "***"
+            if ("secret" in name or "password" in name or "token" in name) and value
+            else value
+        )
+        typer.echo(f"PUBLISHER_{name.upper()}={shown}")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Listen address (default PUBLISHER_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default PUBLISHER_PORT)."),
+) -> None:
+    """Migrate the database, load the bundled data if missing, and run the web service."""
+    import uvicorn
+
+    from publisher.bootstrap import prepare
+    from publisher.web.app import create_app
+
+    settings = get_settings()
+    prepare(settings, echo=typer.echo)
+    host = host or settings.host
+    port = port or settings.port
+    typer.echo(f"三门峡市政府预公开与开放数据服务 running at http://{host}:{port}/")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    try:
+        app()
+    except PublisherError as exc:
+        typer.echo(f"error: {exc.message_en}", err=True)
+        sys.exit(2)

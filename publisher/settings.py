@@ -1,0 +1,149 @@
+"""All configuration, in one place.
+
+Every setting is read from an environment variable with the prefix ``PUBLISHER_`` (for example
+``PUBLISHER_DATABASE_URL``) or from a ``.env`` file in the working directory. Each field's
+``description`` is its documentation: ``docs/configuration.md`` is generated from it
+(``publisher settings --markdown``) and a test fails when a setting has none or the file is stale.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PUBLISHER_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development",
+        description="`development`, `test` or `production`. Outside development, secrets must "
+        "be set explicitly and session cookies are marked `Secure`.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the database. Empty means SQLite at "
+        "`<data_dir>/publisher.sqlite3`. For PostgreSQL: "
+        "`postgresql+psycopg://user:password@host:5432/dbname`.",
+    )
+    data_dir: Path = Field(
+        PROJECT_ROOT / "var",
+        description="Folder for the embedded SQLite database, uploaded attachments and caches.",
+    )
+    datasets_dir: Path = Field(
+        PROJECT_ROOT / "datasets",
+        description="Folder holding the published open data (Data Package, CSV, schemas).",
+    )
+    calendar_dir: Path = Field(
+        PROJECT_ROOT / "datasets" / "calendar",
+        description="Folder of per-year working-day arrangement files (`YYYY.json`); "
+        "`publisher calendar load FILE` validates a file and installs it here.",
+    )
+    secret_key: str = Field(
+        "",
+        description="Key that signs session cookies and CSRF tokens. Required outside "
+        "development; generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public URL of the service, used in feeds, calendar events, e-mails and DCAT.",
+    )
+    host: str = Field("127.0.0.1", description="Address `publisher serve` listens on.")
+    port: int = Field(8000, description="Port `publisher serve` listens on.")
+    max_request_bytes: int = Field(
+        1_048_576,
+        description="Largest request body accepted outside attachment uploads (bytes); larger "
+        "requests get 413.",
+    )
+    max_upload_bytes: int = Field(
+        20_971_520, description="Largest attachment upload accepted (bytes)."
+    )
+    smtp_host: str = Field(
+        "", description="SMTP server for notification e-mails. Empty disables e-mail."
+    )
+    smtp_port: int = Field(25, description="SMTP server port.")
+    smtp_username: str = Field("", description="SMTP user name, if the server needs one.")
+    smtp_password: str = Field("", description="SMTP password, if the server needs one.")
+    smtp_starttls: bool = Field(False, description="Use STARTTLS when talking to the SMTP server.")
+    mail_from: str = Field(
+        "noreply@smx.gov.cn", description="Sender address of notification e-mails."
+    )
+    ckan_url: str = Field(
+        "", description="Base URL of the city's CKAN catalogue. Empty disables CKAN publishing."
+    )
+    ckan_api_token: str = Field(
+        "", description="API token of the CKAN user that publishes the datasets."
+    )
+    ckan_organization: str = Field(
+        "sanmenxia-gov",
+        description="Name (slug) of the CKAN organisation the datasets belong to.",
+    )
+    ckan_push_interval_seconds: int = Field(
+        0,
+        description="Seconds between background pushes to CKAN while the service runs; 0 turns "
+        "the background push off.",
+    )
+
+    @model_validator(mode="after")
+    def _secrets_outside_development(self) -> Settings:
+        if not self.secret_key:
+            if self.environment == "production":
+                raise ValueError(
+                    "PUBLISHER_SECRET_KEY must be set when PUBLISHER_ENVIRONMENT=production"
+                )
+            self.secret_key = (
+                DEV_SECRET_KEY if self.environment == "development" else secrets.token_urlsafe(32)
+            )
+        elif self.environment == "production" and self.secret_key == DEV_SECRET_KEY:
+            raise ValueError("the development secret key cannot be used in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'publisher.sqlite3'}"
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own `Settings` instead."""
+    return Settings()
+
+
+def settings_markdown() -> str:
+    """The configuration reference, generated from the field descriptions."""
+    lines = [
+        "# Configuration",
+        "",
+        "Generated by `publisher settings --markdown` from `publisher/settings.py`; "
+        "do not edit by hand.",
+        "Every setting is an environment variable (or a line in `.env`).",
+        "",
+        "| variable | default | meaning |",
+        "| --- | --- | --- |",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, Path):
+            default = (
+                str(default.relative_to(PROJECT_ROOT))
+                if default.is_relative_to(PROJECT_ROOT)
+                else str(default)
+            )
+        shown = f"`{default}`" if default not in ("", None) else "(empty)"
+        lines.append(f"| `PUBLISHER_{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy engine, sessions, column types and Alembic migrations."""

@@ -1,0 +1,44 @@
+"""The application factory: settings in, a wired FastAPI app out."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from publisher import __version__
+from publisher.settings import Settings, get_settings
+from publisher.storage.db import make_engine, make_session_factory
+from publisher.web.errors import install_error_handlers
+from publisher.web.limits import BodySizeLimit
+from publisher.web.routes import health, home
+from publisher.web.templating import TEMPLATES_DIR
+
+STATIC_DIR = TEMPLATES_DIR.parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="三门峡市政府预公开与开放数据服务 / Sanmenxia pre-disclosure and open data",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    engine = make_engine(settings.effective_database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(home.router)
+
+    def limit_for(path: str) -> int:
+        if path.startswith("/staff/") and "attachments" in path:
+            return settings.max_upload_bytes
+        return settings.max_request_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=limit_for)
+    return app

@@ -1,0 +1,77 @@
+"""Browser tests: Debian's Chromium driven by Playwright, with an axe-core accessibility check.
+
+Playwright cannot download its own browsers here, so it launches /usr/bin/chromium through
+`executable_path`, with the flags that keep Chromium off the (closed) network.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from publisher.settings import Settings
+from publisher.web.app import create_app
+from tests.harness.live_server import serve_in_thread
+
+AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Pages are exercised on the embedded default; the API tests cover PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[str]:
+    app = create_app(settings)
+    with serve_in_thread(app) as base:
+        yield base
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    new_page = context.new_page()
+    yield new_page
+    context.close()
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the current page; serious or critical violations fail the test."""
+    page.add_script_tag(path=str(AXE_JS))
+    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)" for v in bad]
+    assert not bad, "accessibility violations:\n" + "\n".join(summary)
