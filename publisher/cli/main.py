@@ -6,6 +6,9 @@ import sys
 
 import typer
 
+from publisher.cli.calendar import calendar_app
+from publisher.cli.ingest import ingest_app
+from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
 from publisher.settings import get_settings, settings_markdown
 from publisher.storage.db import make_engine
@@ -18,6 +21,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(no_args_is_help=True, help="Database schema (Alembic migrations).")
 app.add_typer(db_app, name="db")
+app.add_typer(staff_app, name="staff")
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(ingest_app, name="ingest")
 
 
 @db_app.command("upgrade")

@@ -30,9 +30,11 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: Any) -> None:
-    # BEGIN IMMEDIATE takes the write lock up front, so two writers cannot both read and then
-    # deadlock on upgrade; the busy timeout makes the second wait its turn.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Reads begin deferred so they never block the writer (WAL). A unit of work that reads and
+    # then writes asks for IMMEDIATE (see `write_transaction`): it takes the write lock up front,
+    # so two such units queue on the busy timeout instead of failing on the lock upgrade.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -51,10 +53,22 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+WRITE_OPTIONS = {"sqlite_begin": "IMMEDIATE"}
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a write (BEGIN IMMEDIATE on SQLite; no-op elsewhere).
+
+    Call it first thing in a unit of work that reads and then writes.
+    """
+    session.connection(execution_options=WRITE_OPTIONS)
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A unit of work: commit on success, roll back on any error, so nothing is half-written."""
     session = factory()
+    begin_write(session)
     try:
         yield session
         session.commit()

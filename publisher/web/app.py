@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from publisher import __version__
@@ -10,10 +11,22 @@ from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.web.errors import install_error_handlers
 from publisher.web.limits import BodySizeLimit
-from publisher.web.routes import health, home
+from publisher.web.routes import health, home, staff_api, staff_pages
 from publisher.web.templating import TEMPLATES_DIR
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
+
+#: Every router of the app, in one list: tests walk it to check every route's access rules.
+ROUTERS: list[APIRouter] = [
+    health.router,
+    home.router,
+    staff_api.router,
+    staff_pages.router,
+]
+
+
+def iter_api_routes() -> list[APIRoute]:
+    return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,8 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(health.router)
-    app.include_router(home.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     def limit_for(path: str) -> int:
         if path.startswith("/staff/") and "attachments" in path:

@@ -59,6 +59,11 @@ def wants_json(request: Request) -> bool:
 
 def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401 and request.url.path.startswith("/staff"):
+        # a person who is not signed in gets the sign-in form, still with status 401
+        from publisher.web.routes.staff_pages import login_page
+
+        return login_page(request, request.url.path, status=401)
     if wants_json(request):
         return JSONResponse({"error": body}, status_code=status, headers=headers)
     return templates.TemplateResponse(

@@ -1,0 +1,141 @@
+"""Build each feed body once per change, not once per request.
+
+A feed is a pure function of its rows, so the caller passes a cheap *version token* that changes
+whenever the rows do, e.g. ``(max(updated_at), count(*))`` of the rows the feed shows: the
+maximum catches edits, the count catches deletions that leave the maximum alone. The body, its
+ETag and Last-Modified are kept until the token changes.
+
+The cache is bounded (least recently used out) because filter parameters come from the public:
+without a bound, every distinct query string would pin a feed body in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+ParamValue: TypeAlias = str | int | Iterable[str | int] | None
+NormalisedParams: TypeAlias = tuple[tuple[str, tuple[str, ...]], ...]
+FeedKey: TypeAlias = tuple[str, NormalisedParams]
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFeed:
+    """A feed body ready to serve, with the validators HTTP caching needs."""
+
+    body: bytes
+    #: full Content-Type, charset included
+    media_type: str
+    #: strong ETag, quoted, e.g. ``"q3Jc..."``
+    etag: str
+    #: aware UTC, whole seconds (HTTP dates have no fractions; a fraction would defeat
+    #: If-Modified-Since comparisons)
+    last_modified: dt.datetime
+
+    @classmethod
+    def from_body(cls, body: bytes, media_type: str, last_modified: dt.datetime) -> BuiltFeed:
+        """Wrap a body, deriving its strong ETag from the bytes themselves."""
+        if last_modified.tzinfo is None or last_modified.utcoffset() is None:
+            raise ValueError("last_modified must be an aware datetime")
+        digest = hashlib.sha256(body).digest()[:18]
+        etag = '"' + base64.urlsafe_b64encode(digest).decode("ascii") + '"'
+        when = last_modified.astimezone(dt.UTC).replace(microsecond=0)
+        return cls(body=body, media_type=media_type, etag=etag, last_modified=when)
+
+
+def normalise_params(params: Mapping[str, ParamValue] | None) -> NormalisedParams:
+    """Canonical form of filter parameters: names sorted, empty values dropped, values
+    stripped, de-duplicated and sorted (filters are sets), so ``?a=1&b=2`` and ``?b=2&a=1``
+    share one cache entry."""
+    if not params:
+        return ()
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for name in sorted(params):
+        raw = params[name]
+        if raw is None:
+            continue
+        items: Iterable[str | int] = [raw] if isinstance(raw, str | int) else raw
+        values = tuple(sorted({str(v).strip() for v in items} - {""}))
+        if values:
+            out.append((name, values))
+    return tuple(out)
+
+
+class _Slot:
+    __slots__ = ("current", "lock")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        #: (version, built), replaced as one object so readers never see a torn pair
+        self.current: tuple[Hashable, BuiltFeed] | None = None
+
+
+class FeedCache:
+    """Thread-safe, bounded cache of built feeds keyed by (feed name, normalised params)."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
+        self._max_entries = max_entries
+        self._slots: OrderedDict[FeedKey, _Slot] = OrderedDict()
+        self._lock = threading.Lock()
+        self.builds = 0
+        self.hits = 0
+
+    @staticmethod
+    def key(name: str, params: Mapping[str, ParamValue] | None = None) -> FeedKey:
+        return (name, normalise_params(params))
+
+    def get(
+        self,
+        name: str,
+        params: Mapping[str, ParamValue] | None,
+        version: Hashable,
+        build: Callable[[], BuiltFeed],
+    ) -> BuiltFeed:
+        """The cached feed for this key if built for ``version``, else build, store and return it.
+
+        Concurrent requests for the same key and version build once: the others wait for the
+        first build instead of repeating it. Builds of different keys run in parallel.
+        """
+        key = self.key(name, params)
+        with self._lock:
+            slot = self._slots.get(key)
+            if slot is None:
+                slot = self._slots[key] = _Slot()
+                while len(self._slots) > self._max_entries:
+                    self._slots.popitem(last=False)
+            else:
+                self._slots.move_to_end(key)
+        current = slot.current
+        if current is not None and current[0] == version:
+            with self._lock:
+                self.hits += 1
+            return current[1]
+        with slot.lock:
+            current = slot.current
+            if current is not None and current[0] == version:
+                with self._lock:
+                    self.hits += 1
+                return current[1]
+            built = build()
+            slot.current = (version, built)
+            with self._lock:
+                self.builds += 1
+            return built
+
+    def invalidate(self, name: str | None = None) -> None:
+        """Forget every entry of one feed (or all feeds), e.g. after a bulk import."""
+        with self._lock:
+            for key in [k for k in self._slots if name is None or k[0] == name]:
+                del self._slots[key]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._slots)

@@ -1,0 +1,204 @@
+"""`publisher calendar …`: look up working days, and build or install the per-year files.
+
+Every refusal (a year not covered, a bad date, an invalid file) exits with status 2 and one
+line on stderr, so that scripts can tell "no answer" from an answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from publisher.errors import PublisherError
+from publisher.rules.calendar_data import build_years, read_year_file, write_year_file
+from publisher.rules.workcalendar import WorkCalendar, get_calendar, reload_calendar
+from publisher.settings import Settings
+
+calendar_app = typer.Typer(
+    no_args_is_help=True,
+    help="Mainland-China working days (weekends, statutory holidays, 调休) by year file.",
+)
+
+EXIT_REFUSED = 2
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_REFUSED)
+
+
+def _fail_error(exc: PublisherError) -> NoReturn:
+    _fail(f"{exc.message_en} / {exc.message_zh}")
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(f"not a date (expected YYYY-MM-DD): {text!r} / 日期格式应为YYYY-MM-DD：{text!r}")
+
+
+def _calendar_dir() -> Path:
+    return Settings().calendar_dir
+
+
+def _calendar() -> WorkCalendar:
+    try:
+        return get_calendar(_calendar_dir())
+    except PublisherError as exc:
+        _fail_error(exc)
+
+
+@calendar_app.command("is-workday")
+def is_workday(
+    date: Annotated[str, typer.Argument(help="YYYY-MM-DD")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Whether DATE is a working day, and what kind of day it is."""
+    day = _parse_date(date)
+    cal = _calendar()
+    try:
+        kind = cal.kind(day)
+    except PublisherError as exc:
+        _fail_error(exc)
+    working = cal.is_working_day(day)
+    if as_json:
+        typer.echo(
+            json.dumps({"date": day.isoformat(), "working_day": working, "kind": kind.value})
+        )
+    else:
+        typer.echo(
+            f"{day.isoformat()} {'working day' if working else 'not a working day'} ({kind})"
+        )
+
+
+@calendar_app.command("add")
+def add(
+    date: Annotated[str, typer.Argument(help="Start day YYYY-MM-DD (not counted).")],
+    n: Annotated[int, typer.Argument(help="Working days to add (>= 1).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The N-th working day after DATE (DATE itself not counted)."""
+    start = _parse_date(date)
+    if n < 1:
+        _fail(f"N must be at least 1, got {n} / N至少为1")
+    try:
+        result = _calendar().add_working_days(start, n)
+    except PublisherError as exc:
+        _fail_error(exc)
+    if as_json:
+        typer.echo(
+            json.dumps({"start": start.isoformat(), "days": n, "result": result.isoformat()})
+        )
+    else:
+        typer.echo(result.isoformat())
+
+
+@calendar_app.command("explain")
+def explain(
+    date: Annotated[str, typer.Argument(help="Anchor day YYYY-MM-DD (not counted).")],
+    n: Annotated[int, typer.Argument(help="Working days (>= 1).")],
+    before: Annotated[
+        bool, typer.Option("--before", help="Count backwards (N-th working day before DATE).")
+    ] = False,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Explain a count: the days counted, the days skipped and why, and the sources."""
+    day = _parse_date(date)
+    if n < 1:
+        _fail(f"N must be at least 1, got {n} / N至少为1")
+    if lang not in ("zh", "en"):
+        _fail(f"--lang must be zh or en, got {lang!r}")
+    cal = _calendar()
+    try:
+        exp = (
+            cal.explain_nth_working_day_before(day, n)
+            if before
+            else cal.explain_add_working_days(day, n)
+        )
+    except PublisherError as exc:
+        _fail_error(exc)
+    if as_json:
+        typer.echo(json.dumps(exp.to_dict(), ensure_ascii=False))
+    else:
+        typer.echo(exp.render_zh() if lang == "zh" else exp.render_en())
+
+
+@calendar_app.command("load")
+def load(
+    file: Annotated[Path, typer.Argument(help="A year file (YYYY.json schema) to install.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite an installed, different file.")
+    ] = False,
+) -> None:
+    """Validate a year file (e.g. 2027 once announced) and install it into the calendar folder."""
+    try:
+        model = read_year_file(file)
+    except PublisherError as exc:
+        _fail_error(exc)
+    directory = _calendar_dir()
+    target = directory / f"{model.year}.json"
+    if target.exists():
+        try:
+            same = read_year_file(target) == model
+        except PublisherError:
+            same = False
+        if same:
+            typer.echo(f"{model.year} already installed, identical: {target}")
+            return
+        if not replace:
+            _fail(
+                f"{target} already holds a different {model.year} arrangement; "
+                f"use --replace to overwrite / {model.year}年已有不同的安排，覆盖请加--replace"
+            )
+    write_year_file(model, directory)
+    try:
+        cal = reload_calendar(directory)
+    except PublisherError as exc:
+        _fail_error(exc)
+    years = sorted(cal.covered_years)
+    typer.echo(
+        f"installed {model.year} ({len(model.days_off)} days off, "
+        f"{len(model.adjusted_workdays)} adjusted workdays) into {target}; "
+        f"covered: {_ranges(years)}"
+    )
+
+
+@calendar_app.command("build")
+def build(
+    first: Annotated[int, typer.Option("--from", help="First year (>= 2004).")],
+    last: Annotated[int, typer.Option("--to", help="Last year (<= 2026).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write (default: the calendar folder).")
+    ] = None,
+) -> None:
+    """Build year files from the holidays and chinesecalendar libraries, cross-checked."""
+    directory = out or _calendar_dir()
+    try:
+        paths = build_years(first, last, directory)
+    except PublisherError as exc:
+        _fail_error(exc)
+    if out is None:
+        reload_calendar(directory)
+    typer.echo(f"built {len(paths)} year file(s) {first}–{last} into {directory}")
+
+
+def _ranges(years: list[int]) -> str:
+    """'2004–2026, 2028' for messages."""
+    if not years:
+        return "none"
+    parts: list[str] = []
+    start = prev = years[0]
+    for y in [*years[1:], None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(parts)

@@ -1,0 +1,455 @@
+"""Mainland-China working days, loaded from the per-year files, refusing every uncovered year.
+
+Counting convention (docs/working-days.md): the day an act happens is never counted (Civil Code
+art. 201). ``add_working_days(d, n)`` is the n-th working day *after* d; ``working_days_between``
+counts full working days strictly between two days; ``nth_working_day_before(d, n)`` is the n-th
+working day before d.
+
+Lookups are a dict hit; arithmetic is a bisect over the sorted ordinals of all working days, so
+both stay well under a microsecond. A computation whose start, result or span touches a year
+without a file raises CalendarNotCovered, never a weekday guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NoReturn
+
+from publisher.errors import CalendarNotCovered
+from publisher.rules.calendar_data import DayKind, YearFile, load_year_files
+
+__all__ = [
+    "DayKind",
+    "DeadlineExplanation",
+    "SkippedDay",
+    "WorkCalendar",
+    "YearSource",
+    "get_calendar",
+    "reload_calendar",
+]
+
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+_HOLIDAY_EN = {
+    "元旦": "New Year's Day",
+    "春节": "Spring Festival",
+    "清明节": "Tomb-Sweeping Day",
+    "劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival",
+    "中秋节": "Mid-Autumn Festival",
+    "国庆节": "National Day",
+    "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日": "70th anniversary of the victory",
+}
+
+
+@dataclass(frozen=True)
+class YearSource:
+    """Which file and which notice a year's answers come from."""
+
+    year: int
+    path: str
+    notice_title: str | None
+    notice_url: str | None
+    built_from: str
+
+
+@dataclass(frozen=True)
+class SkippedDay:
+    """A day passed over in a count, and why (weekend, or the holiday's name)."""
+
+    day: dt.date
+    kind: DayKind
+    name: str | None = None
+
+    def reason_zh(self) -> str:
+        if self.kind is DayKind.HOLIDAY:
+            return f"法定节假日（{self.name}）" if self.name else "法定节假日"
+        return f"周末（{_WEEKDAYS_ZH[self.day.weekday()]}）"
+
+    def reason_en(self) -> str:
+        if self.kind is DayKind.HOLIDAY:
+            label = _HOLIDAY_EN.get(self.name or "", self.name or "")
+            return f"statutory holiday ({label})" if label else "statutory holiday"
+        return f"weekend ({_WEEKDAYS_EN[self.day.weekday()]})"
+
+
+Operation = Literal["add", "before", "between", "calendar_days"]
+
+
+@dataclass(frozen=True)
+class DeadlineExplanation:
+    """How a date was counted: the days counted, the days skipped and why, and the sources.
+
+    ``anchor`` is the day the count starts from (never counted itself); ``result`` the day
+    reached (None for a plain count).
+    """
+
+    operation: Operation
+    anchor: dt.date
+    n: int
+    result: dt.date | None
+    counted: tuple[dt.date, ...]
+    skipped: tuple[SkippedDay, ...]
+    adjusted: tuple[dt.date, ...]
+    sources: tuple[YearSource, ...]
+    notes: tuple[tuple[str, str], ...] = field(default=())
+
+    def _sources_zh(self) -> list[str]:
+        lines = []
+        for s in self.sources:
+            notice = s.notice_title or "（未记录通知标题）"
+            url = f" {s.notice_url}" if s.notice_url else ""
+            lines.append(f"  {s.year}年：{notice}{url}；文件 {s.path}；来源 {s.built_from}")
+        return lines
+
+    def render_zh(self) -> str:
+        """Plain Chinese for staff and the public."""
+        unit = "个自然日" if self.operation == "calendar_days" else "个工作日"
+        if self.operation == "add":
+            head = f"自{_d_zh(self.anchor)}（当日不计）起算第{self.n}{unit}为{_d_zh(self.result)}。"
+        elif self.operation == "before":
+            head = f"{_d_zh(self.anchor)}（当日不计）之前第{self.n}{unit}为{_d_zh(self.result)}。"
+        elif self.operation == "calendar_days":
+            head = f"自{_d_zh(self.anchor)}（当日不计）起算第{self.n}{unit}为{_d_zh(self.result)}。"
+        else:
+            head = f"{_d_zh(self.anchor)}与{_d_zh(self.result)}之间（两端不计）共有{self.n}{unit}。"
+        lines = [head]
+        if self.counted:
+            lines.append("计入：" + "、".join(_d_zh(d) for d in self.counted))
+        if self.adjusted:
+            lines.append("其中调休上班日：" + "、".join(_d_zh(d) for d in self.adjusted))
+        if self.skipped:
+            lines.append(
+                "跳过：" + "；".join(f"{_d_zh(s.day)} {s.reason_zh()}" for s in self.skipped)
+            )
+        lines.extend(zh for zh, _ in self.notes)
+        if self.sources:
+            lines.append("依据：")
+            lines.extend(self._sources_zh())
+        return "\n".join(lines)
+
+    def render_en(self) -> str:
+        unit = "calendar day" if self.operation == "calendar_days" else "working day"
+        if self.operation in ("add", "calendar_days"):
+            head = (
+                f"{self.n} {unit}(s) after {_d_en(self.anchor)} (that day not counted): "
+                f"{_d_en(self.result)}."
+            )
+        elif self.operation == "before":
+            head = (
+                f"{unit.capitalize()} no. {self.n} before {_d_en(self.anchor)} "
+                "(that day not counted): "
+                f"{_d_en(self.result)}."
+            )
+        else:
+            head = (
+                f"{self.n} full {unit}(s) strictly between {_d_en(self.anchor)} and "
+                f"{_d_en(self.result)}."
+            )
+        lines = [head]
+        if self.counted:
+            lines.append("Counted: " + ", ".join(d.isoformat() for d in self.counted))
+        if self.adjusted:
+            lines.append(
+                "Of which adjusted working days (weekend worked): "
+                + ", ".join(d.isoformat() for d in self.adjusted)
+            )
+        if self.skipped:
+            lines.append(
+                "Skipped: "
+                + "; ".join(f"{s.day.isoformat()} {s.reason_en()}" for s in self.skipped)
+            )
+        lines.extend(en for _, en in self.notes)
+        for s in self.sources:
+            notice = s.notice_title or "(no notice recorded)"
+            lines.append(
+                f"Source {s.year}: {notice} {s.notice_url or ''} [{s.built_from}] {s.path}"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "operation": self.operation,
+            "anchor": self.anchor.isoformat(),
+            "n": self.n,
+            "result": self.result.isoformat() if self.result else None,
+            "counted": [d.isoformat() for d in self.counted],
+            "adjusted_workdays": [d.isoformat() for d in self.adjusted],
+            "skipped": [
+                {"date": s.day.isoformat(), "kind": s.kind.value, "name": s.name}
+                for s in self.skipped
+            ],
+            "sources": [s.__dict__ for s in self.sources],
+            "notes": [{"zh": zh, "en": en} for zh, en in self.notes],
+        }
+
+
+def _d_zh(day: dt.date | None) -> str:
+    if day is None:
+        return "—"
+    return f"{day.year}年{day.month}月{day.day}日（{_WEEKDAYS_ZH[day.weekday()]}）"
+
+
+def _d_en(day: dt.date | None) -> str:
+    return "—" if day is None else f"{day.isoformat()} ({_WEEKDAYS_EN[day.weekday()][:3]})"
+
+
+def _refuse_datetime(day: dt.date) -> None:
+    # datetime is a date subclass: accepting it would silently drop the time and the zone.
+    if isinstance(day, dt.datetime):
+        raise TypeError("pass a date (the local calendar day), not a datetime")
+
+
+class WorkCalendar:
+    """Working-day arithmetic over the covered years only."""
+
+    def __init__(self, years: Mapping[int, YearFile], paths: Mapping[int, Path] | None = None):
+        self._files = dict(years)
+        self._sources = {
+            y: YearSource(
+                year=y,
+                path=paths[y].name if paths and y in paths else f"{y}.json",
+                notice_title=m.source.notice_title,
+                notice_url=m.source.notice_url,
+                built_from=m.source.built_from,
+            )
+            for y, m in self._files.items()
+        }
+        self._covered = frozenset(self._files)
+        self._kind: dict[dt.date, DayKind] = {}
+        self._working: dict[dt.date, bool] = {}
+        self._names: dict[dt.date, str] = {}
+        work: list[int] = []
+        for year in sorted(self._files):
+            model = self._files[year]
+            off = {d.date: d.name for d in model.days_off}
+            adj = {d.date: d.name for d in model.adjusted_workdays}
+            self._names.update(off)
+            self._names.update(adj)
+            first = dt.date(year, 1, 1).toordinal()
+            last = dt.date(year, 12, 31).toordinal()
+            for o in range(first, last + 1):
+                day = dt.date.fromordinal(o)
+                if day in off:
+                    kind = DayKind.HOLIDAY
+                elif day in adj:
+                    kind = DayKind.ADJUSTED_WORKDAY
+                elif day.weekday() >= 5:
+                    kind = DayKind.WEEKEND
+                else:
+                    kind = DayKind.WORKDAY
+                working = kind in (DayKind.WORKDAY, DayKind.ADJUSTED_WORKDAY)
+                self._kind[day] = kind
+                self._working[day] = working
+                if working:
+                    work.append(o)
+        self._work_dates = [dt.date.fromordinal(o) for o in work]
+        # Per covered day: (index of the first working day after it, number of working days
+        # before it, first and last working-day index of its run of consecutive covered years).
+        # Arithmetic then costs one dict hit and an index; leaving the run means touching a
+        # year that is not covered.
+        self._idx: dict[dt.date, tuple[int, int, int, int]] = {}
+        self._run_years: dict[int, tuple[int, int]] = {}
+        years_sorted = sorted(self._covered)
+        i = 0
+        while i < len(years_sorted):
+            j = i
+            while j + 1 < len(years_sorted) and years_sorted[j + 1] == years_sorted[j] + 1:
+                j += 1
+            lo_y, hi_y = years_sorted[i], years_sorted[j]
+            lo_i = bisect_left(work, dt.date(lo_y, 1, 1).toordinal())
+            hi_i = bisect_right(work, dt.date(hi_y, 12, 31).toordinal()) - 1
+            for o in range(dt.date(lo_y, 1, 1).toordinal(), dt.date(hi_y, 12, 31).toordinal() + 1):
+                self._idx[dt.date.fromordinal(o)] = (
+                    bisect_right(work, o),
+                    bisect_left(work, o),
+                    lo_i,
+                    hi_i,
+                )
+            for y in range(lo_y, hi_y + 1):
+                self._run_years[y] = (lo_y, hi_y)
+            i = j + 1
+
+    @classmethod
+    def from_dir(cls, directory: Path) -> WorkCalendar:
+        found = load_year_files(directory)
+        return cls({y: m for y, (_, m) in found.items()}, {y: p for y, (p, _) in found.items()})
+
+    # -- lookups -------------------------------------------------------------------------
+
+    @property
+    def covered_years(self) -> frozenset[int]:
+        return self._covered
+
+    def source(self, year: int) -> YearSource:
+        try:
+            return self._sources[year]
+        except KeyError:
+            raise CalendarNotCovered(year) from None
+
+    def kind(self, day: dt.date) -> DayKind:
+        k = self._kind.get(day)
+        if k is None:
+            _refuse_datetime(day)
+            raise CalendarNotCovered(day.year)
+        return k
+
+    def is_working_day(self, day: dt.date) -> bool:
+        w = self._working.get(day)
+        if w is None:
+            _refuse_datetime(day)
+            raise CalendarNotCovered(day.year)
+        return w
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """The holiday a day off or adjusted workday belongs to (None for ordinary days)."""
+        self.kind(day)
+        return self._names.get(day)
+
+    # -- arithmetic ----------------------------------------------------------------------
+
+    @staticmethod
+    def _refuse(day: dt.date, n: int) -> NoReturn:
+        """The slow path of every computation: say precisely why there is no answer."""
+        _refuse_datetime(day)
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}")
+        raise CalendarNotCovered(day.year)
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The n-th working day after ``start`` (start itself not counted), n >= 1."""
+        entry = self._idx.get(start)
+        if entry is None or n < 1:
+            self._refuse(start, n)
+        j = entry[0] + n - 1
+        if j > entry[3]:
+            raise CalendarNotCovered(self._run_years[start.year][1] + 1)
+        return self._work_dates[j]
+
+    def nth_working_day_before(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day before ``day`` (day itself not counted), n >= 1."""
+        entry = self._idx.get(day)
+        if entry is None or n < 1:
+            self._refuse(day, n)
+        j = entry[1] - n
+        if j < entry[2]:
+            raise CalendarNotCovered(self._run_years[day.year][0] - 1)
+        return self._work_dates[j]
+
+    def working_days_between(self, a: dt.date, b: dt.date) -> int:
+        """Full working days strictly between a and b (a <= b); 0 when they are adjacent."""
+        ea = self._idx.get(a)
+        if ea is None:
+            self._refuse(a, 1)
+        eb = self._idx.get(b)
+        if eb is None:
+            self._refuse(b, 1)
+        if b < a:
+            raise ValueError(f"{b.isoformat()} is before {a.isoformat()}")
+        if ea[2] != eb[2]:
+            raise CalendarNotCovered(self._run_years[a.year][1] + 1)
+        count = eb[1] - ea[0]
+        return count if count > 0 else 0
+
+    # -- explanations --------------------------------------------------------------------
+
+    def _walk(
+        self, first: dt.date, last: dt.date
+    ) -> tuple[list[dt.date], list[SkippedDay], list[dt.date], list[int]]:
+        """Days first..last inclusive, split into counted (working) and skipped, with years."""
+        counted: list[dt.date] = []
+        skipped: list[SkippedDay] = []
+        adjusted: list[dt.date] = []
+        years: list[int] = []
+        day = first
+        one = dt.timedelta(days=1)
+        while day <= last:
+            k = self.kind(day)
+            if day.year not in years:
+                years.append(day.year)
+            if k in (DayKind.WORKDAY, DayKind.ADJUSTED_WORKDAY):
+                counted.append(day)
+                if k is DayKind.ADJUSTED_WORKDAY:
+                    adjusted.append(day)
+            else:
+                skipped.append(SkippedDay(day, k, self._names.get(day)))
+            day += one
+        return counted, skipped, adjusted, years
+
+    def _explain(
+        self, op: Operation, anchor: dt.date, n: int, result: dt.date, first: dt.date, last: dt.date
+    ) -> DeadlineExplanation:
+        counted, skipped, adjusted, years = (
+            self._walk(first, last) if first <= last else ([], [], [], [])
+        )
+        for y in (anchor.year, result.year):
+            if y not in years:
+                years.append(y)
+        return DeadlineExplanation(
+            operation=op,
+            anchor=anchor,
+            n=n,
+            result=result,
+            counted=tuple(counted),
+            skipped=tuple(skipped),
+            adjusted=tuple(adjusted),
+            sources=tuple(self._sources[y] for y in sorted(years)),
+        )
+
+    def explain_add_working_days(self, start: dt.date, n: int) -> DeadlineExplanation:
+        result = self.add_working_days(start, n)
+        one = dt.timedelta(days=1)
+        return self._explain("add", start, n, result, start + one, result)
+
+    def explain_nth_working_day_before(self, day: dt.date, n: int) -> DeadlineExplanation:
+        result = self.nth_working_day_before(day, n)
+        one = dt.timedelta(days=1)
+        return self._explain("before", day, n, result, result, day - one)
+
+    def explain_working_days_between(self, a: dt.date, b: dt.date) -> DeadlineExplanation:
+        n = self.working_days_between(a, b)
+        one = dt.timedelta(days=1)
+        return self._explain("between", a, n, b, a + one, b - one)
+
+
+# --------------------------------------------------------------------------------------------
+# Process-wide cache, one calendar per folder
+# --------------------------------------------------------------------------------------------
+
+_cache: dict[Path, WorkCalendar] = {}
+_lock = threading.Lock()
+
+
+def _resolve(calendar_dir: Path | None) -> Path:
+    if calendar_dir is None:
+        from publisher.settings import Settings
+
+        calendar_dir = Settings().calendar_dir
+    return calendar_dir.resolve()
+
+
+def get_calendar(calendar_dir: Path | None = None) -> WorkCalendar:
+    """The calendar of the folder (default: ``Settings().calendar_dir``), loaded once."""
+    key = _resolve(calendar_dir)
+    cal = _cache.get(key)
+    if cal is None:
+        with _lock:
+            cal = _cache.get(key)
+            if cal is None:
+                cal = WorkCalendar.from_dir(key)
+                _cache[key] = cal
+    return cal
+
+
+def reload_calendar(calendar_dir: Path | None = None) -> WorkCalendar:
+    """Drop the cached calendar of the folder and load it again (after ``calendar load``)."""
+    key = _resolve(calendar_dir)
+    with _lock:
+        cal = WorkCalendar.from_dir(key)
+        _cache[key] = cal
+    return cal

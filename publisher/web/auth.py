@@ -1,0 +1,89 @@
+"""Who is calling, and may they? Bearer tokens for the API, a session cookie for the pages.
+
+`require_role(Role.X)` is the only way a route becomes a staff route: it authenticates (401),
+checks the role (403) and, for cookie sessions, checks the CSRF token on every state-changing
+request. The route-table test walks every staff route and checks all three.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from publisher.errors import NotAuthenticated, PermissionDenied
+from publisher.staff import service
+from publisher.staff.principal import StaffPrincipal
+from publisher.staff.roles import Role
+from publisher.web.deps import DbSession, client_ip
+
+SESSION_COOKIE = "smx_staff"
+LOGIN_CSRF_COOKIE = "smx_login_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def authenticate(request: Request, db: Session) -> StaffPrincipal | None:
+    ip = client_ip(request)
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated(
+                "Use 'Authorization: Bearer <token>'.", "请使用“Authorization: Bearer <令牌>”。"
+            )
+        principal = service.authenticate_token(db, token.strip(), ip)
+        db.commit()  # keeps last_used_at
+        return principal
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return service.resolve_session(db, cookie, ip)
+    return None
+
+
+async def check_csrf(request: Request, expected: str | None) -> None:
+    supplied = request.headers.get(CSRF_HEADER)
+    if supplied is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        supplied = value if isinstance(value, str) else None
+    if not expected or not supplied or not secrets.compare_digest(supplied, expected):
+        raise PermissionDenied(
+            "The form has expired or did not come from this site (CSRF check failed). "
+            "Reload the page and try again.",
+            "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。",
+            reason="csrf",
+        )
+
+
+def require_role(role: Role) -> Callable[[Request, Session], Awaitable[StaffPrincipal]]:
+    async def dependency(request: Request, db: DbSession) -> StaffPrincipal:
+        principal = authenticate(request, db)
+        if principal is None:
+            raise NotAuthenticated(
+                "Sign in, or send an API token as 'Authorization: Bearer <token>'.",
+                "请先登录工作人员系统。",
+            )
+        if not principal.role.allows(role):
+            raise PermissionDenied(
+                f"This needs the {role.value} role; your role is {principal.role.value}.",
+                f"此操作需要“{role.label_zh}”角色，您的角色是“{principal.role.label_zh}”。",
+                required_role=role.value,
+            )
+        if principal.via == "session" and request.method not in SAFE_METHODS:
+            await check_csrf(request, principal.csrf_token)
+        request.state.principal = principal
+        return principal
+
+    dependency.required_role = role  # type: ignore[attr-defined]
+    return dependency
+
+
+require_editor = require_role(Role.EDITOR)
+require_reviewer = require_role(Role.REVIEWER)
+require_admin = require_role(Role.ADMIN)

@@ -1,0 +1,207 @@
+"""Staff pages (`/staff`): sign-in, accounts and tokens, the audit log. Cookie sessions + CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from publisher.errors import NotAuthenticated, PublisherError, TooManyRequests
+from publisher.settings import Settings
+from publisher.staff import audit, service
+from publisher.staff.principal import StaffPrincipal
+from publisher.staff.roles import Role
+from publisher.timeutil import LOCAL_TZ
+from publisher.web.auth import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    authenticate,
+    require_admin,
+    require_editor,
+)
+from publisher.web.deps import DbSession, SettingsDep, client_ip
+from publisher.web.errors import status_for
+from publisher.web.templating import templates
+
+router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
+
+Editor = Annotated[StaffPrincipal, Depends(require_editor)]
+Admin = Annotated[StaffPrincipal, Depends(require_admin)]
+
+
+def render(
+    request: Request, name: str, principal: StaffPrincipal | None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    context.update(principal=principal, csrf_token=principal.csrf_token if principal else None)
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def login_page(
+    request: Request, next_url: str = "/staff/", error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    """The sign-in form, with a fresh double-submit token against login CSRF."""
+    token = secrets.token_urlsafe(24)
+    response = templates.TemplateResponse(
+        request,
+        "staff/login.html",
+        {"login_csrf": token, "next_url": _safe_next(next_url), "error": error},
+        status_code=status,
+    )
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=settings.environment == "production",
+        path="/staff",
+    )
+    return response
+
+
+def _safe_next(url: str) -> str:
+    return url if url.startswith("/staff/") and not url.startswith("//") else "/staff/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, db: DbSession, next: str = "/staff/") -> Response:
+    if authenticate(request, db) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return login_page(request, next)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+    login_csrf: Annotated[str, Form(max_length=100)],
+    next: Annotated[str, Form(max_length=500)] = "/staff/",
+) -> Response:
+    cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie_token or not secrets.compare_digest(cookie_token, login_csrf):
+        return login_page(request, next, "登录表单已过期，请重新输入。", status=403)
+    try:
+        _, cookie = service.sign_in(db, username, password, client_ip(request))
+    except (NotAuthenticated, TooManyRequests) as exc:
+        db.commit()  # the failure is counted even though sign-in was refused
+        return login_page(request, next, exc.message_zh, status=status_for(exc))
+    db.commit()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="lax",
+        secure=settings.environment == "production",
+        max_age=int(service.SESSION_LIFETIME.total_seconds()),
+        path="/",
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/staff")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: Editor, db: DbSession) -> Response:
+    service.sign_out(db, request.cookies.get(SESSION_COOKIE, ""), principal)
+    db.commit()
+    response = RedirectResponse("/staff/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, principal: Editor) -> HTMLResponse:
+    return render(request, "staff/dashboard.html", principal)
+
+
+@router.get("/accounts", response_class=HTMLResponse)
+def accounts(request: Request, principal: Admin, db: DbSession) -> HTMLResponse:
+    return _accounts_page(request, principal, db)
+
+
+def _accounts_page(
+    request: Request, principal: StaffPrincipal, db: DbSession, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    return render(
+        request,
+        "staff/accounts.html",
+        principal,
+        status=status,
+        accounts=service.list_accounts(db),
+        tokens=service.list_tokens(db),
+        roles=list(Role),
+        **extra,
+    )
+
+
+@router.post("/accounts", response_class=HTMLResponse)
+def create_account(
+    request: Request,
+    principal: Admin,
+    db: DbSession,
+    username: Annotated[str, Form(max_length=64)],
+    role: Annotated[Role, Form()],
+    display_name: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        service.create_account(
+            db, principal, username.strip().lower(), role, display_name or None, password or None
+        )
+    except PublisherError as exc:
+        db.rollback()
+        return _accounts_page(request, principal, db, status=status_for(exc), error=exc.message_zh)
+    db.commit()
+    return RedirectResponse("/staff/accounts?created=1", status_code=303)
+
+
+@router.post("/accounts/{account_username}/tokens", response_class=HTMLResponse)
+def create_token(
+    request: Request,
+    account_username: str,
+    principal: Admin,
+    db: DbSession,
+    name: Annotated[str, Form(max_length=100)],
+    expires_in_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
+) -> HTMLResponse:
+    account = service.get_account(db, account_username)
+    expires_at = (
+        dt.datetime.now(LOCAL_TZ) + dt.timedelta(days=expires_in_days) if expires_in_days else None
+    )
+    try:
+        issued = service.create_token(db, principal, account, name, expires_at)
+    except PublisherError as exc:
+        db.rollback()
+        return _accounts_page(request, principal, db, status=status_for(exc), error=exc.message_zh)
+    db.commit()
+    return render(request, "staff/token_issued.html", principal, issued=issued, account=account)
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(token_id: int, principal: Admin, db: DbSession) -> Response:
+    service.revoke_token(db, principal, token_id)
+    db.commit()
+    return RedirectResponse("/staff/accounts?revoked=1", status_code=303)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request, principal: Admin, db: DbSession, before_id: int | None = None
+) -> HTMLResponse:
+    events = audit.recent(db, 100, before_id)
+    return render(request, "staff/audit.html", principal, events=events)
+
+
+@router.get("/audit.csv")
+def audit_csv(_: Admin, db: DbSession) -> PlainTextResponse:
+    return PlainTextResponse(
+        audit.export_csv(db),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )

@@ -1,0 +1,81 @@
+"""Every staff route refuses strangers (401) and weaker roles (403).
+
+The expected table below is the contract: a staff route added to the app without a line here
+fails `test_every_staff_route_is_listed`, so nobody ships an unchecked staff route.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from publisher.web.app import iter_api_routes
+
+STAFF_PREFIXES = ("/api/v1/staff", "/staff")
+# Staff-area routes that must be reachable before signing in.
+PUBLIC_STAFF_ROUTES = {("GET", "/staff/login"), ("POST", "/staff/login")}
+
+EXPECTED_ROLE: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/staff/me"): "editor",
+    ("GET", "/api/v1/staff/accounts"): "admin",
+    ("POST", "/api/v1/staff/accounts"): "admin",
+    ("GET", "/api/v1/staff/tokens"): "admin",
+    ("POST", "/api/v1/staff/accounts/{username}/tokens"): "admin",
+    ("DELETE", "/api/v1/staff/tokens/{token_id}"): "admin",
+    ("GET", "/api/v1/staff/audit"): "admin",
+    ("GET", "/api/v1/staff/audit.csv"): "admin",
+    ("POST", "/staff/logout"): "editor",
+    ("GET", "/staff/"): "editor",
+    ("GET", "/staff/accounts"): "admin",
+    ("POST", "/staff/accounts"): "admin",
+    ("POST", "/staff/accounts/{account_username}/tokens"): "admin",
+    ("POST", "/staff/tokens/{token_id}/revoke"): "admin",
+    ("GET", "/staff/audit"): "admin",
+    ("GET", "/staff/audit.csv"): "admin",
+}
+WEAKER = {"reviewer": "editor", "admin": "reviewer"}
+
+
+def staff_routes() -> set[tuple[str, str]]:
+    found = set()
+    for route in iter_api_routes():
+        if route.path.startswith(STAFF_PREFIXES):
+            for method in route.methods - {"HEAD"}:
+                found.add((method, route.path))
+    return found - PUBLIC_STAFF_ROUTES
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_every_staff_route_is_listed() -> None:
+    assert staff_routes() == set(EXPECTED_ROLE)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(EXPECTED_ROLE))
+def test_without_credentials_is_401(
+    app_client: TestClient, staff: object, method: str, path: str
+) -> None:
+    response = app_client.request(method, concrete(path))
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(EXPECTED_ROLE))
+def test_with_a_bad_token_is_401(app_client: TestClient, method: str, path: str) -> None:
+    response = app_client.request(
+        method, concrete(path), headers={"Authorization": "Bearer smx_not-a-real-token"}
+    )
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(k for k, role in EXPECTED_ROLE.items() if role in WEAKER)
+)
+def test_with_a_weaker_role_is_403(app_client: TestClient, staff, method: str, path: str) -> None:
+    weaker = WEAKER[EXPECTED_ROLE[(method, path)]]
+    response = app_client.request(method, concrete(path), headers=staff.headers(weaker))
+    assert response.status_code == 403
+    assert "角色" in response.text
