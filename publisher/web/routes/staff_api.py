@@ -14,7 +14,7 @@ from publisher.staff.models import ApiToken, AuditEvent, StaffAccount
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
 from publisher.web.auth import require_admin, require_editor
-from publisher.web.deps import DbSession
+from publisher.web.deps import DbSession, IdPath, IdQuery
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -139,7 +139,7 @@ def create_token(username: str, body: TokenIn, principal: Admin, db: DbSession) 
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(token_id: int, principal: Admin, db: DbSession) -> TokenOut:
+def revoke_token(token_id: IdPath, principal: Admin, db: DbSession) -> TokenOut:
     record = service.revoke_token(db, principal, token_id)
     db.commit()
     return TokenOut.of(record)
@@ -150,7 +150,7 @@ def audit_log(
     _: Admin,
     db: DbSession,
     limit: int = Query(200, ge=1, le=1000),
-    before_id: int | None = Query(None, ge=1),
+    before_id: IdQuery = None,
     action: str | None = Query(None, max_length=64),
 ) -> list[AuditEventOut]:
     return [AuditEventOut.of(e) for e in audit.recent(db, limit, before_id, action)]

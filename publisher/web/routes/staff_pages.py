@@ -22,7 +22,7 @@ from publisher.web.auth import (
     require_admin,
     require_editor,
 )
-from publisher.web.deps import DbSession, SettingsDep, client_ip
+from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep, client_ip
 from publisher.web.errors import status_for
 from publisher.web.templating import templates
 
@@ -184,7 +184,7 @@ def create_token(
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, principal: Admin, db: DbSession) -> Response:
+def revoke_token(token_id: IdPath, principal: Admin, db: DbSession) -> Response:
     service.revoke_token(db, principal, token_id)
     db.commit()
     return RedirectResponse("/staff/accounts?revoked=1", status_code=303)
@@ -192,7 +192,7 @@ def revoke_token(token_id: int, principal: Admin, db: DbSession) -> Response:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, principal: Admin, db: DbSession, before_id: int | None = None
+    request: Request, principal: Admin, db: DbSession, before_id: IdQuery = None
 ) -> HTMLResponse:
     events = audit.recent(db, 100, before_id)
     return render(request, "staff/audit.html", principal, events=events)
