@@ -1,0 +1,62 @@
+"""A member of staff signs in to the staff pages and signs out, in a real browser."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+from tests.conftest import StaffFixture
+
+
+def test_sign_in_and_sign_out(page: Page, live_server: str, staff: StaffFixture) -> None:
+    page.goto(live_server + "/staff/accounts")
+    # not signed in: the sign-in form, remembering where we wanted to go
+    expect(page.locator("h1")).to_have_text("工作人员登录")
+    assert_accessible(page)
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("wrong password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("alert")).to_contain_text("用户名或密码错误")
+
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(StaffFixture.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h1")).to_have_text("账号与令牌")
+    assert page.url.endswith("/staff/accounts")
+    expect(page.get_by_text("工作人员：测试管理员（管理员）")).to_be_visible()
+    assert_accessible(page)
+
+    cookie = next(c for c in page.context.cookies() if c["name"] == "smx_staff")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
+
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.locator("h1")).to_have_text("工作人员登录")
+    assert not [c for c in page.context.cookies() if c["name"] == "smx_staff"]
+    page.goto(live_server + "/staff/")
+    expect(page.locator("h1")).to_have_text("工作人员登录")
+
+
+def test_admin_creates_an_account_and_a_token_shown_once(
+    page: Page, live_server: str, staff: StaffFixture
+) -> None:
+    page.goto(live_server + "/staff/login")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(StaffFixture.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(live_server + "/staff/accounts")
+    page.locator("#new-username").fill("clerk")
+    page.locator("#new-display").fill("王文书")
+    page.locator("#new-role").select_option("editor")
+    page.locator("#new-password").fill("a-long-enough-password")
+    page.get_by_role("button", name="创建账号").click()
+    expect(page.get_by_role("status")).to_have_text("账号已创建。")
+    expect(page.get_by_role("cell", name="王文书")).to_be_visible()
+
+    row = page.get_by_role("row").filter(has_text="王文书")
+    row.get_by_label("用途").fill("数据导出")
+    row.get_by_role("button", name="生成令牌").click()
+    token = page.locator("#token").input_value()
+    assert token.startswith("smx_")
+    assert_accessible(page)
+    page.goto(live_server + "/staff/accounts")
+    assert token not in page.content()
