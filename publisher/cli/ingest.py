@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import typer
 
+from publisher.documents.store import store_issue_in_database
 from publisher.errors import PublisherError, ValidationFailed
 from publisher.gazette import GazetteIssue, parse_gazette
 from publisher.opendata import WriteResult, bundle_source, write_datasets
@@ -95,8 +96,9 @@ def gazette(
         if as_json:
             typer.echo(json.dumps(issue.to_json_dict(), ensure_ascii=False, indent=2))
             return
-        target = datasets_dir or get_settings().datasets_dir
-        result = publish_issue(issue, text, target)
+        settings = get_settings()
+        stored = store_issue_in_database(settings, issue, text)
+        result = publish_issue(issue, text, datasets_dir or settings.datasets_dir)
     except PublisherError as exc:
         typer.echo(f"error: {exc.message_en} / {exc.message_zh}", err=True)
         raise typer.Exit(2) from exc
@@ -107,6 +109,7 @@ def gazette(
     )
     for warning in issue.warnings:
         typer.echo(f"注意：{warning}")
+    typer.echo(f"数据库：{stored.summary_zh()}")
     changed = "，".join(result.changed) if result.changed else "无变化"
     typer.echo(f"数据包 {result.datapackage}：{len(result.resources)} 个数据集；已更新：{changed}")
     if result.skipped:

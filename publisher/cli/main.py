@@ -7,6 +7,7 @@ import sys
 import typer
 
 from publisher.cli.calendar import calendar_app
+from publisher.cli.ckan import ckan_app
 from publisher.cli.ingest import ingest_app
 from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(ckan_app, name="ckan")
 
 
 @db_app.command("upgrade")

@@ -5,13 +5,31 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
+from consultation.web import public_api as consultation_public_api
+from consultation.web import public_pages as consultation_public_pages
+from consultation.web import staff_api as consultation_staff_api
+from consultation.web import staff_pages as consultation_staff_pages
+from feeds.cache import FeedCache
 from publisher import __version__
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.web.errors import install_error_handlers
-from publisher.web.limits import BodySizeLimit
-from publisher.web.routes import health, home, staff_api, staff_pages
+from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
+from publisher.web.routes import (
+    health,
+    home,
+    meetings_api,
+    meetings_pages,
+    meetings_staff_pages,
+    opendata_api,
+    opendata_feeds,
+    opendata_pages,
+    staff_api,
+    staff_pages,
+    subscriptions,
+)
 from publisher.web.templating import TEMPLATES_DIR
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
@@ -22,6 +40,17 @@ ROUTERS: list[APIRouter] = [
     home.router,
     staff_api.router,
     staff_pages.router,
+    subscriptions.router,
+    opendata_api.router,  # before opendata_pages: /datasets/{name}.csv before /datasets/{name}
+    opendata_pages.router,
+    opendata_feeds.router,
+    meetings_api.router,
+    meetings_pages.router,
+    meetings_staff_pages.router,
+    consultation_public_api.router,
+    consultation_public_pages.router,
+    consultation_staff_api.router,
+    consultation_staff_pages.router,
 ]
 
 
@@ -42,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.feed_cache = FeedCache()
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -53,5 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return settings.max_upload_bytes
         return settings.max_request_bytes
 
-    app.add_middleware(BodySizeLimit, limit_for=limit_for)
+    app.add_middleware(ControlCharacterGuard)
+    app.add_middleware(BodySizeLimit, limit_for=limit_for)  # added last: runs first
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # downloads, feeds, pages
     return app

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import Field
 from sqlalchemy.orm import Session
 
+from publisher.rules.workcalendar import WorkCalendar, get_calendar
 from publisher.settings import Settings
+from publisher.timeutil import now_utc
 
 
 def get_settings(request: Request) -> Settings:
@@ -38,3 +42,23 @@ DbSession = Annotated[Session, Depends(get_db)]
 MAX_ID = 2_147_483_647
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+def current_time(request: Request) -> dt.datetime:
+    """The one clock of the web layer: `app.state.clock` when set (tests move it instead of
+    sleeping), else the system's. Everything time decides — a notice becoming public, a window
+    opening or closing — is decided from it at read time, so no scheduler is needed."""
+    clock: Callable[[], dt.datetime] | None = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else now_utc()
+
+
+def work_calendar(request: Request) -> WorkCalendar:
+    settings: Settings = request.app.state.settings
+    return get_calendar(settings.calendar_dir)
+
+
+Now = Annotated[dt.datetime, Depends(current_time)]
+Calendar = Annotated[WorkCalendar, Depends(work_calendar)]
+
+#: An object id inside a request body, bounded like `IdPath`.
+IdField = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -1,9 +1,11 @@
-"""A pure-ASGI body-size limit: refuses oversized requests before anything reads them."""
+"""Pure-ASGI guards at the edge: body size limits and control characters."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from urllib.parse import unquote, unquote_plus
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,20 +51,23 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps(
+    await _send_json(
+        send,
+        413,
         {
-            "error": {
-                "code": "request_too_large",
-                "message": f"The request body is larger than the limit of {limit} bytes.",
-                "message_zh": f"提交的内容超过了 {limit} 字节的上限。",
-            }
+            "code": "request_too_large",
+            "message": f"The request body is larger than the limit of {limit} bytes.",
+            "message_zh": f"提交的内容超过了 {limit} 字节的上限。",
         },
-        ensure_ascii=False,
-    ).encode()
+    )
+
+
+async def _send_json(send: Send, status: int, error: dict[str, str]) -> None:
+    body = json.dumps({"error": error}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
@@ -70,3 +75,81 @@ async def _too_large(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+# C0 control characters other than tab, newline and carriage return, and DEL. PostgreSQL
+# cannot store NUL in text and XML (feeds) cannot carry any of them: refused at the edge.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# a \u escape for one of them, preceded by an even number of backslashes (so a literal
+# backslash followed by "u0000" in the text is not mistaken for one)
+_JSON_ESCAPED_CONTROL = re.compile(
+    rb"(?:^|[^\\])(?:\\\\)*\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])"
+)
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+class ControlCharacterGuard:
+    """Refuse requests whose query string or JSON/form body carries control characters (422).
+
+    One check at the edge instead of a validator on every text field of every model. Uploads
+    (multipart) are not inspected: files are kept as uploaded.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+        if has_control_characters(query) or has_control_characters(unquote(scope["path"])):
+            await _refuse_control(send)
+            return
+        content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
+        if not content_type.startswith((b"application/json", b"application/x-www-form-urlencoded")):
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        if content_type.startswith(b"application/json"):
+            bad = _JSON_ESCAPED_CONTROL.search(body) is not None or has_control_characters(
+                body.decode("utf-8", "replace")
+            )
+        else:
+            bad = has_control_characters(unquote_plus(body.decode("latin-1")))
+        if bad:
+            await _refuse_control(send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse_control(send: Send) -> None:
+    await _send_json(
+        send,
+        422,
+        {
+            "code": "control_characters",
+            "message": "The request contains control characters, which cannot be stored.",
+            "message_zh": "提交的内容含有无法保存的控制字符，请删除后重试。",
+        },
+    )

@@ -38,3 +38,27 @@ def test_oversized_request_gets_413_before_it_is_read(app_client: TestClient) ->
     )
     assert response.status_code == 413
     assert "上限" in response.json()["error"]["message_zh"]
+
+
+def test_control_characters_are_refused_at_the_edge(app_client: TestClient) -> None:
+    query = app_client.get("/feeds/consultations.rss?department=%00x")
+    assert query.status_code == 422
+    assert "控制字符" in query.json()["error"]["message_zh"]
+    body = app_client.post(
+        "/api/v1/consultations/1/comments",
+        content=b'{"text": "a\\u0000b"}',
+        headers={"content-type": "application/json"},
+    )
+    assert body.status_code == 422 and body.json()["error"]["code"] == "control_characters"
+    form = app_client.post("/staff/login", data={"username": "a\x01", "password": "x"})
+    assert form.status_code == 422
+
+
+def test_ordinary_text_with_newlines_and_chinese_passes_the_guard(app_client: TestClient) -> None:
+    response = app_client.get("/feeds/consultations.rss?department=市城市管理局")
+    assert response.status_code == 200
+    body = app_client.post(
+        "/api/v1/consultations/999/comments",
+        json={"text": "第一行\n第二行\t制表符 \\u0000 是普通文字"},
+    )
+    assert body.status_code == 404  # got past the guard to the route

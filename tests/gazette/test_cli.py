@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from publisher.cli.ingest import ingest_app
-from publisher.settings import PROJECT_ROOT
+from publisher.settings import PROJECT_ROOT, get_settings
 from tests.gazette.corpus.build import HERE, REAL
 
 runner = CliRunner()
@@ -50,7 +50,13 @@ def test_json_from_a_file() -> None:
     assert [len(t["rows"]) for t in data["tables"]] == [13, 2, 6, 134]
 
 
-def test_without_json_writes_the_data_package(tmp_path: Path) -> None:
+def test_without_json_writes_the_data_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    # without --json the documents also go to the configured database: use a throwaway one
+    monkeypatch.setenv("PUBLISHER_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    get_settings.cache_clear()
+    request.addfinalizer(get_settings.cache_clear)
     result = runner.invoke(ingest_app, ["gazette", str(REAL), "--datasets-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "14 篇文件" in result.stdout and "6 个数据集" in result.stdout

@@ -1,0 +1,106 @@
+"""Tables of decision pre-disclosure: drafts, their window extensions, and the public's comments.
+
+Comments are never deleted: moderation hides them with a logged reason. Personal data (name,
+phone, e-mail, IP address) lives only here and in staff views; public models never carry it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from publisher.storage.base import Base
+from publisher.storage.types import UTCDateTime
+from publisher.timeutil import now_utc
+
+
+class ConsultationDraft(Base):
+    """A draft decision (决策草案) open for public comment during its window."""
+
+    __tablename__ = "consultation_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    department: Mapped[str] = mapped_column(String(200), default="")
+    draft_text: Mapped[str] = mapped_column(Text)
+    basis_text: Mapped[str] = mapped_column(Text)
+    explanation_text: Mapped[str] = mapped_column(Text, default="")
+    profile: Mapped[str] = mapped_column(String(16))
+    shorter_reason: Mapped[str | None] = mapped_column(Text)
+    opens_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # 第四条: nothing is public before its publication time; a secret matter is never published.
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    secret_by_law: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome_text: Mapped[str | None] = mapped_column(Text)
+    summary_published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    extensions: Mapped[list[WindowExtension]] = relationship(
+        back_populates="draft", order_by="WindowExtension.id"
+    )
+
+
+class WindowExtension(Base):
+    """One extension of a window, shown publicly with its reason."""
+
+    __tablename__ = "consultation_extension"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    previous_closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    new_closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    extended_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    extended_by: Mapped[str] = mapped_column(String(64))
+
+    draft: Mapped[ConsultationDraft] = relationship(back_populates="extensions")
+
+
+class Comment(Base):
+    """An opinion on a draft, from the web form, the API or an offline channel (第五条)."""
+
+    __tablename__ = "consultation_comment"
+    __table_args__ = (
+        UniqueConstraint("draft_id", "idempotency_key", name="uq_consultation_comment_idem"),
+        Index("ix_consultation_comment_ip_time", "ip_address", "submitted_at"),
+        Index("ix_consultation_comment_draft_hash", "draft_id", "text_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    receipt_code: Mapped[str] = mapped_column(String(20), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(String(200), default="")
+    commenter_name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    flagged_spam: Mapped[bool] = mapped_column(Boolean, default=False)
+    duplicate_of_id: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str | None] = mapped_column(String(64))
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by: Mapped[str | None] = mapped_column(String(64))
+    disposition: Mapped[str | None] = mapped_column(String(20))
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    draft: Mapped[ConsultationDraft] = relationship()
+
+    @property
+    def flagged(self) -> bool:
+        return self.flagged_spam or self.duplicate_of_id is not None

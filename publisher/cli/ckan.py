@@ -1,0 +1,71 @@
+"""`publisher ckan push`: publish the open datasets to the city's CKAN catalogue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from publisher.ckan.local import LocalDataset
+from publisher.ckan.push import DatasetStep, Outcome, PushOptions, push
+from publisher.ckan.sources import collect_local_datasets
+from publisher.settings import get_settings
+from publisher.storage.db import make_engine
+from publisher.storage.migrate import upgrade
+
+ckan_app = typer.Typer(no_args_is_help=True, help="Publish the open datasets to CKAN.")
+
+
+@ckan_app.callback()
+def ckan_group() -> None:
+    """Publish the open datasets to the city's CKAN catalogue."""
+    # A callback keeps `push` a subcommand even while it is the group's only command.
+
+
+@ckan_app.command("push")
+def push_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan and change nothing.")
+    ] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Push only this dataset (local or CKAN name); repeatable."),
+    ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Read every dataset back from CKAN and repair drift."),
+    ] = False,
+    workers: Annotated[int, typer.Option(help="Datasets pushed in parallel.")] = 2,
+) -> None:
+    """Create, update and delete CKAN datasets so they match the local open data."""
+    settings = get_settings()
+    if not settings.ckan_url or (not settings.ckan_api_token and not dry_run):
+        typer.echo("Set PUBLISHER_CKAN_URL and PUBLISHER_CKAN_API_TOKEN first.", err=True)
+        raise typer.Exit(2)
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)  # the sync state lives in our database, migrated like everything else
+    datasets: list[LocalDataset] = collect_local_datasets(settings)
+    if not datasets:
+        typer.echo(f"no datasets found in {settings.datasets_dir / 'datapackage.json'}", err=True)
+
+    def progress(done: int, total: int, step: DatasetStep, outcome: Outcome) -> None:
+        typer.echo(f"[{done}/{total}] {step.ckan_name}: {outcome}", err=True)
+
+    result = push(
+        engine,
+        datasets,
+        ckan_url=settings.ckan_url,
+        api_token=settings.ckan_api_token,
+        organization=settings.ckan_organization,
+        dry_run=dry_run,
+        only=only or None,
+        options=PushOptions(workers=workers, verify=verify),
+        progress=progress,
+    )
+    engine.dispose()
+    if result.summary is None:
+        typer.echo(result.plan.render())
+        return
+    typer.echo(result.summary.render())
+    if result.summary.failed:
+        raise typer.Exit(1)

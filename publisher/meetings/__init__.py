@@ -1,0 +1,1 @@
+"""Meeting pre-disclosure (《三门峡市政府重大会议预公开制度》): notices, applications, opinions."""

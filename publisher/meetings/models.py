@@ -1,0 +1,150 @@
+"""Tables of meeting pre-disclosure: notices, their public history, applications, opinions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from publisher.storage.base import Base
+from publisher.storage.types import UTCDateTime
+from publisher.timeutil import now_utc
+
+
+class NoticeStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+    @property
+    def label_zh(self) -> str:
+        return {"scheduled": "按期召开", "cancelled": "已取消"}[self.value]
+
+
+class RepresentativeCategory(StrEnum):
+    """第五条: the kinds of public representatives (社会公众代表)."""
+
+    RETIRED_OFFICIAL = "retired_official"
+    DEPUTY_OR_MEMBER = "deputy_or_member"
+    EXPERT = "expert"
+    LEGAL_ADVISER = "legal_adviser"
+    CITIZEN = "citizen"
+
+    @property
+    def label_zh(self) -> str:
+        return _CATEGORY_ZH[self]
+
+
+_CATEGORY_ZH = {
+    RepresentativeCategory.RETIRED_OFFICIAL: "离退休老干部",
+    RepresentativeCategory.DEPUTY_OR_MEMBER: "“两代表一委员”（人大代表、政协委员）",
+    RepresentativeCategory.EXPERT: "行业专家",
+    RepresentativeCategory.LEGAL_ADVISER: "法律顾问",
+    RepresentativeCategory.CITIZEN: "市民代表",
+}
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @property
+    def label_zh(self) -> str:
+        return {"pending": "待审核", "approved": "已同意", "declined": "未同意"}[self.value]
+
+
+class MeetingNotice(Base):
+    """An advance notice (公开预告). Public once ``published_at <= now`` and not withheld."""
+
+    __tablename__ = "meeting_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    participation: Mapped[str] = mapped_column(Text, default="")
+    application_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    media_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.SCHEDULED.value)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    revisions: Mapped[list[NoticeRevision]] = relationship(
+        back_populates="notice", order_by="NoticeRevision.id"
+    )
+
+    def is_public(self, now: dt.datetime) -> bool:
+        """Visibility is decided from the clock at read time (docs/meetings.md)."""
+        return not self.withheld and self.published_at is not None and self.published_at <= now
+
+
+class NoticeRevision(Base):
+    """One public change to a published notice: which public fields changed, old and new."""
+
+    __tablename__ = "meeting_notice_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("meeting_notice.id"), index=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sequence: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[str] = mapped_column(Text)  # JSON: {field: [old, new]}
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    notice: Mapped[MeetingNotice] = relationship(back_populates="revisions")
+
+
+class MeetingApplication(Base):
+    """An attendance application (参会申请). Personal data: staff eyes only."""
+
+    __tablename__ = "meeting_application"
+    __table_args__ = (UniqueConstraint("notice_id", "phone", name="uq_meeting_application_phone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("meeting_notice.id"), index=True)
+    receipt_code: Mapped[str] = mapped_column(String(20), unique=True)
+    applicant_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    category: Mapped[str] = mapped_column(String(32))
+    statement: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=ApplicationStatus.PENDING.value)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    notice: Mapped[MeetingNotice] = relationship()
+    opinions: Mapped[list[RepresentativeOpinion]] = relationship(
+        back_populates="application", order_by="RepresentativeOpinion.id"
+    )
+
+
+class RepresentativeOpinion(Base):
+    """An opinion of an attending representative (第七–八条), its assignment and answer."""
+
+    __tablename__ = "meeting_opinion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("meeting_application.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))  # "representative" or a staff username
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    department: Mapped[str | None] = mapped_column(String(200))
+    assignment_note: Mapped[str] = mapped_column(Text, default="")
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+
+    application: Mapped[MeetingApplication] = relationship(back_populates="opinions")

@@ -1,0 +1,275 @@
+"""Open data for developers: CSV/JSON downloads, JSON metadata, the DCAT catalogue, documents.
+
+Downloads and the catalogue go through ``feed_response``: strong ETag from the bytes,
+Last-Modified from the file, 304 when the client is current. Unknown names raise ``NotFound``;
+the error mapper answers JSON for these paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from feeds.cache import BuiltFeed
+from publisher.documents import queries
+from publisher.documents.models import GazetteDocument
+from publisher.opendata import DatasetInfo, load_catalog
+from publisher.opendata.dcat import build_catalog
+from publisher.opendata.downloads import (
+    CSV_MEDIA_TYPE,
+    JSON_MEDIA_TYPE,
+    csv_bytes,
+    json_bytes,
+)
+from publisher.privacy import PublicModel
+from publisher.settings import Settings
+from publisher.web.conditional import feed_response
+from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.routes.opendata_common import (
+    DOWNLOAD_MAX_AGE,
+    dataset_or_404,
+    download_response,
+    downloads,
+    package_modified,
+    package_version,
+)
+
+router = APIRouter(tags=["open data"])
+JSONLD_MEDIA_TYPE = "application/ld+json"
+
+
+class FieldOut(PublicModel):
+    field: str  # the ASCII column name in the CSV
+    title: str
+    type: str
+    description: str
+    required: bool
+
+
+class DownloadOut(PublicModel):
+    format: str
+    url: str
+    media_type: str
+    bytes: int | None
+
+
+class DatasetOut(PublicModel):
+    """A dataset's metadata; ``id`` is the stable ASCII slug used in every URL."""
+
+    id: str
+    title: str
+    description: str
+    keywords: list[str]
+    publisher: str | None
+    source_numbers: list[str]
+    gazette_issue: str
+    gazette_issues: list[str]
+    license: str
+    license_url: str | None
+    issued: dt.date
+    modified: dt.date
+    row_count: int
+    page_url: str
+    downloads: list[DownloadOut]
+    fields: list[FieldOut]
+    primary_key: str | list[str] | None
+    table_schema: dict[str, Any]
+
+    @classmethod
+    def of(cls, ds: DatasetInfo, base_url: str) -> DatasetOut:
+        base = base_url.rstrip("/")
+        resource = ds.resources[0]
+        schema = resource.schema
+        return cls(
+            id=ds.name,
+            title=ds.title,
+            description=ds.description,
+            keywords=list(ds.keywords),
+            publisher=ds.publisher,
+            source_numbers=list(ds.source_numbers),
+            gazette_issue=ds.gazette_issue,
+            gazette_issues=list(ds.gazette_issues),
+            license=ds.license,
+            license_url=ds.license_url,
+            issued=ds.issued,
+            modified=ds.modified,
+            row_count=resource.row_count,
+            page_url=f"{base}/datasets/{ds.name}",
+            downloads=[
+                DownloadOut(
+                    format="csv",
+                    url=f"{base}/datasets/{ds.name}.csv",
+                    media_type="text/csv",
+                    bytes=resource.bytes,
+                ),
+                DownloadOut(
+                    format="csv (Excel, UTF-8 BOM)",
+                    url=f"{base}/datasets/{ds.name}.csv?bom=1",
+                    media_type="text/csv",
+                    bytes=resource.bytes + 3,
+                ),
+                DownloadOut(
+                    format="json",
+                    url=f"{base}/datasets/{ds.name}.json",
+                    media_type=JSON_MEDIA_TYPE,
+                    bytes=None,
+                ),
+            ],
+            fields=field_rows(schema),
+            primary_key=schema.get("primaryKey"),
+            table_schema=schema,
+        )
+
+
+def field_rows(schema: dict[str, Any]) -> list[FieldOut]:
+    return [
+        FieldOut(
+            field=f["name"],
+            title=f.get("title", ""),
+            type=f.get("type", "string"),
+            description=f.get("description", ""),
+            required=bool(f.get("constraints", {}).get("required", False)),
+        )
+        for f in schema.get("fields", [])
+    ]
+
+
+class DocumentSummaryOut(PublicModel):
+    id: str
+    issue: str
+    position: int
+    section: str | None
+    number: str | None
+    title: str
+    issuer: str | None
+    date: dt.date | None
+    url: str
+
+    @classmethod
+    def of(cls, doc: GazetteDocument, base_url: str) -> DocumentSummaryOut:
+        return cls(
+            id=doc.id,
+            issue=doc.issue_id,
+            position=doc.position,
+            section=doc.section,
+            number=doc.number,
+            title=doc.title,
+            issuer=doc.issuer,
+            date=doc.date,
+            url=f"{base_url.rstrip('/')}/documents/{doc.id}",
+        )
+
+
+class DocumentOut(DocumentSummaryOut):
+    issue_title: str
+    related_numbers: list[str]
+    related_documents: list[str]  # ids of stored documents among related_numbers
+    body: str  # markdown-ish text, see docs/gazette-ingestion.md
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+
+def _attachment(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
+
+
+@router.api_route("/datasets/{name}.csv", methods=["GET", "HEAD"], tags=["downloads"])
+def dataset_csv(
+    name: str,
+    request: Request,
+    settings: SettingsDep,
+    bom: Annotated[bool, Query(description="1: prepend the UTF-8 BOM (for Excel)")] = False,
+) -> Response:
+    """The dataset as CSV (UTF-8); ``?bom=1`` for Excel's double-click opening."""
+    ds = dataset_or_404(settings, name)
+    response = download_response(
+        request,
+        settings,
+        ds,
+        "csv-bom" if bom else "csv",
+        CSV_MEDIA_TYPE,
+        lambda: csv_bytes(settings.datasets_dir, ds, bom=bom),
+    )
+    suffix = "-excel" if bom else ""
+    response.headers["Content-Disposition"] = _attachment(f"{ds.name}{suffix}.csv")
+    return response
+
+
+@router.api_route("/datasets/{name}.json", methods=["GET", "HEAD"], tags=["downloads"])
+def dataset_json(name: str, request: Request, settings: SettingsDep) -> Response:
+    """The dataset's rows as JSON objects, values typed per its Table Schema."""
+    ds = dataset_or_404(settings, name)
+    return download_response(
+        request,
+        settings,
+        ds,
+        "json",
+        JSON_MEDIA_TYPE,
+        lambda: json_bytes(settings.datasets_dir, ds),
+    )
+
+
+def catalog_document(settings: Settings) -> bytes:
+    datasets = load_catalog(settings.datasets_dir)
+    sizes = {ds.name: len(json_bytes(settings.datasets_dir, ds)) for ds in datasets}
+    document = build_catalog(datasets, settings.base_url, sizes)
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+@router.api_route("/catalog.jsonld", methods=["GET", "HEAD"], tags=["downloads"])
+def catalog_jsonld(request: Request, settings: SettingsDep) -> Response:
+    """The catalogue as DCAT-AP JSON-LD, for harvesters."""
+    built = downloads.get(
+        "catalog.jsonld",
+        {"base": settings.base_url},
+        package_version(settings),
+        lambda: BuiltFeed.from_body(
+            catalog_document(settings), JSONLD_MEDIA_TYPE, package_modified(settings)
+        ),
+    )
+    return feed_response(request, built, max_age=DOWNLOAD_MAX_AGE)
+
+
+# --- JSON metadata -----------------------------------------------------------------------
+
+
+@router.get("/api/v1/datasets", response_model=list[DatasetOut])
+def api_datasets(settings: SettingsDep) -> list[DatasetOut]:
+    """Every dataset with its schema and download URLs."""
+    return [DatasetOut.of(ds, settings.base_url) for ds in load_catalog(settings.datasets_dir)]
+
+
+@router.get("/api/v1/datasets/{name}", response_model=DatasetOut)
+def api_dataset(name: str, settings: SettingsDep) -> DatasetOut:
+    return DatasetOut.of(dataset_or_404(settings, name), settings.base_url)
+
+
+@router.get("/api/v1/documents", response_model=list[DocumentSummaryOut])
+def api_documents(
+    db: DbSession,
+    settings: SettingsDep,
+    issue: Annotated[str | None, Query(max_length=16)] = None,
+    section: Annotated[str | None, Query(max_length=100)] = None,
+    issuer: Annotated[str | None, Query(max_length=200)] = None,
+) -> list[DocumentSummaryOut]:
+    """Gazette documents, newest issue first; filter by issue id, section or issuer."""
+    docs = queries.list_documents(db, issue=issue, section=section, issuer=issuer)
+    return [DocumentSummaryOut.of(d, settings.base_url) for d in docs]
+
+
+@router.get("/api/v1/documents/{doc_id}", response_model=DocumentOut)
+def api_document(doc_id: str, db: DbSession, settings: SettingsDep) -> DocumentOut:
+    doc = queries.get_document(db, doc_id)
+    summary = DocumentSummaryOut.of(doc, settings.base_url)
+    return DocumentOut(
+        **summary.model_dump(),
+        issue_title=doc.issue.label,
+        related_numbers=list(doc.related_numbers or []),
+        related_documents=[d.id for d in queries.related_documents(db, doc)],
+        body=doc.body,
+    )

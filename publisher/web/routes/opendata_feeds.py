@@ -1,0 +1,118 @@
+"""RSS feeds of gazette documents (filterable by issuer or section) and of the datasets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from feeds.cache import BuiltFeed, FeedCache
+from feeds.model import FeedEntry, FeedInfo, entry_guid
+from feeds.syndication import RSS_MEDIA_TYPE, build_rss
+from publisher.documents import queries
+from publisher.documents.models import GazetteDocument
+from publisher.opendata import DatasetInfo, load_catalog
+from publisher.timeutil import LOCAL_TZ
+from publisher.web.conditional import feed_response
+from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.routes.opendata_common import package_version
+
+router = APIRouter(tags=["feeds"])
+cache = FeedCache()
+FEED_MAX_AGE = 600
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
+
+
+def _document_entry(doc: GazetteDocument, base: str) -> FeedEntry:
+    """Published at the issue's date; a document changed by a re-ingest is a new revision."""
+    day = doc.issue.publication_date or doc.date
+    published = _local_midnight(day) if day else doc.created_at
+    updated = published if doc.revision == 1 else max(published, doc.updated_at)
+    facts = "；".join(x for x in (doc.number, doc.issuer, doc.issue.label) if x)
+    return FeedEntry(
+        guid=entry_guid("document", doc.id, doc.revision),
+        title=doc.title,
+        link=f"{base}/documents/{doc.id}",
+        published=published,
+        updated=updated,
+        summary=facts,
+        content=doc.body,
+        categories=tuple(x for x in (doc.section,) if x),
+        author_name=doc.issuer or "三门峡市人民政府办公室",
+    )
+
+
+@router.api_route("/feeds/documents.rss", methods=["GET", "HEAD"])
+def documents_rss(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    issuer: Annotated[str | None, Query(max_length=200)] = None,
+    section: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """Gazette documents, newest first; ``?issuer=`` or ``?section=`` narrows the feed."""
+    base = settings.base_url.rstrip("/")
+    params = {"issuer": issuer, "section": section}
+    latest, count = queries.documents_version(db, section=section, issuer=issuer)
+    query = urlencode({k: v for k, v in params.items() if v})
+
+    def build() -> BuiltFeed:
+        docs = queries.list_documents(db, section=section, issuer=issuer)
+        entries = [_document_entry(d, base) for d in docs]
+        updated = max((e.updated for e in entries), default=_EPOCH)
+        title = "三门峡市人民政府公报文件" + "".join(f"（{v}）" for v in params.values() if v)
+        info = FeedInfo(
+            id=f"{base}/feeds/documents.rss" + (f"?{query}" if query else ""),
+            self_url=f"{base}/feeds/documents.rss" + (f"?{query}" if query else ""),
+            title=title,
+            link=f"{base}/documents",
+            updated=updated,
+            subtitle="《三门峡市人民政府公报》各期所载文件",
+        )
+        return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
+
+    built = cache.get("documents.rss", params, (latest, count), build)
+    return feed_response(request, built, max_age=FEED_MAX_AGE)
+
+
+def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry:
+    """One entry per dataset; each new gazette issue feeding it is a new revision."""
+    return FeedEntry(
+        guid=entry_guid("dataset", ds.name, max(1, len(ds.gazette_issues))),
+        title=ds.title,
+        link=f"{base}/datasets/{ds.name}",
+        published=_local_midnight(ds.issued),
+        updated=_local_midnight(ds.modified),
+        summary=f"{ds.description}（{ds.resources[0].row_count} 条记录）",
+        categories=ds.keywords,
+        author_name=ds.publisher or "三门峡市人民政府办公室",
+    )
+
+
+@router.api_route("/feeds/datasets.rss", methods=["GET", "HEAD"])
+def datasets_rss(request: Request, settings: SettingsDep) -> Response:
+    """The open datasets, most recently modified first."""
+    base = settings.base_url.rstrip("/")
+
+    def build() -> BuiltFeed:
+        entries = [_dataset_entry(ds, base) for ds in load_catalog(settings.datasets_dir)]
+        updated = max((e.updated for e in entries), default=_EPOCH)
+        info = FeedInfo(
+            id=f"{base}/feeds/datasets.rss",
+            self_url=f"{base}/feeds/datasets.rss",
+            title="三门峡市开放数据集",
+            link=f"{base}/datasets",
+            updated=updated,
+            subtitle="从《三门峡市人民政府公报》整理发布的开放数据集",
+        )
+        return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
+
+    built = cache.get("datasets.rss", {"base": base}, package_version(settings), build)
+    return feed_response(request, built, max_age=FEED_MAX_AGE)

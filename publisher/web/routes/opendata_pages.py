@@ -1,0 +1,85 @@
+"""Public pages of the open data and the gazette documents, in Simplified Chinese."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from publisher.documents import queries
+from publisher.documents.render import render_body_html
+from publisher.opendata import load_catalog
+from publisher.opendata.downloads import csv_bytes, preview
+from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.routes.opendata_api import field_rows
+from publisher.web.routes.opendata_common import dataset_or_404
+from publisher.web.templating import templates
+
+router = APIRouter(tags=["open data pages"], include_in_schema=False)
+PREVIEW_ROWS = 20
+TYPE_ZH = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数值",
+    "boolean": "是/否",
+    "date": "日期",
+    "datetime": "日期时间",
+}
+
+
+def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, context)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@router.get("/datasets", response_class=HTMLResponse)
+def datasets_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return _page(request, "opendata/datasets.html", datasets=load_catalog(settings.datasets_dir))
+
+
+@router.get("/datasets/{name}", response_class=HTMLResponse)
+def dataset_page(name: str, request: Request, settings: SettingsDep) -> HTMLResponse:
+    ds = dataset_or_404(settings, name)
+    header, rows = preview(csv_bytes(settings.datasets_dir, ds), PREVIEW_ROWS)
+    titles = {f["name"]: f.get("title", f["name"]) for f in ds.resources[0].schema["fields"]}
+    return _page(
+        request,
+        "opendata/dataset.html",
+        ds=ds,
+        resource=ds.resources[0],
+        fields=field_rows(ds.resources[0].schema),
+        type_zh=TYPE_ZH,
+        header=[(h, titles.get(h, h)) for h in header],
+        rows=rows,
+        preview_rows=PREVIEW_ROWS,
+    )
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(request: Request, db: DbSession) -> HTMLResponse:
+    """Documents grouped by issue, then by section in printed order."""
+    issues = []
+    for _, group in groupby(queries.list_documents(db), key=lambda d: d.issue_id):
+        docs = list(group)
+        sections = [
+            (section or "其他", list(items))
+            for section, items in groupby(docs, key=lambda d: d.section)
+        ]
+        issues.append((docs[0].issue, sections))
+    return _page(request, "opendata/documents.html", issues=issues)
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(doc_id: str, request: Request, db: DbSession) -> HTMLResponse:
+    doc = queries.get_document(db, doc_id)
+    return _page(
+        request,
+        "opendata/document.html",
+        doc=doc,
+        body=render_body_html(doc.body),
+        related=queries.related_documents(db, doc),
+        citing=queries.citing_documents(db, doc),
+    )

@@ -1,0 +1,98 @@
+"""Document pages, API and the RSS feeds, over a database holding the bundled issue."""
+
+from __future__ import annotations
+
+import feedparser
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from publisher.documents.render import render_body_html
+from publisher.documents.store import load_bundled_data
+from publisher.settings import Settings
+
+
+@pytest.fixture
+def loaded(settings: Settings, db: Session, app_client: TestClient) -> TestClient:
+    load_bundled_data(settings, db)
+    return app_client
+
+
+def test_documents_list_by_issue_and_section(loaded: TestClient) -> None:
+    page = loaded.get("/documents")
+    assert page.status_code == 200
+    assert "三门峡市人民政府公报2019年第2号" in page.text
+    for section in ("市政府文件", "市政府办公室文件", "政策解读"):
+        assert f"<h3>{section}</h3>" in page.text
+    assert page.text.count('href="/documents/2019-02-') == 14
+    assert '<link rel="alternate" type="application/rss+xml"' in page.text
+
+
+def test_document_page_with_related_links(loaded: TestClient) -> None:
+    docs = loaded.get("/api/v1/documents").json()
+    assert len(docs) == 14
+    interpretation = next(d for d in docs if d["section"] == "政策解读")
+    detail = loaded.get(f"/api/v1/documents/{interpretation['id']}").json()
+    assert detail["related_documents"], detail["related_numbers"]
+    page = loaded.get(f"/documents/{interpretation['id']}")
+    assert page.status_code == 200
+    assert f'href="/documents/{detail["related_documents"][0]}"' in page.text
+    target = loaded.get(f"/documents/{detail['related_documents'][0]}")
+    assert f'href="/documents/{interpretation["id"]}"' in target.text  # linked back
+
+
+def test_document_with_table_renders_a_table(loaded: TestClient) -> None:
+    docs = loaded.get("/api/v1/documents").json()
+    heritage = next(d for d in docs if d["number"] == "三政〔2018〕30号")
+    page = loaded.get(f"/documents/{heritage['id']}")
+    assert '<th scope="col">项目名称</th>' in page.text
+    assert "<td>武当壬九门武术</td>" in page.text
+
+
+def test_api_filters_and_404(loaded: TestClient) -> None:
+    only = loaded.get("/api/v1/documents", params={"section": "政策解读"}).json()
+    assert only and {d["section"] for d in only} == {"政策解读"}
+    missing = loaded.get("/api/v1/documents/1999-01-01")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    page = loaded.get("/documents/1999-01-01")
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+
+
+def test_body_rendering_escapes_everything() -> None:
+    html = render_body_html(
+        "<script>alert(1)</script> 第一段\n\n- 项目 <b>\n- 第二项\n\n"
+        "| a | <i> |\n| --- | --- |\n| 1 | & |"
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<ul><li>项目 &lt;b&gt;</li><li>第二项</li></ul>" in html
+    assert '<th scope="col">&lt;i&gt;</th>' in html and "<td>&amp;</td>" in html
+
+
+def test_documents_feed(loaded: TestClient) -> None:
+    response = loaded.get("/feeds/documents.rss")
+    assert response.headers["content-type"].startswith("application/rss+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == 14
+    assert all(e.link.startswith("http://testserver/documents/2019-02-") for e in feed.entries)
+    assert all(e.id.startswith("tag:smx.gov.cn,2026:document/") for e in feed.entries)
+    again = loaded.get("/feeds/documents.rss", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_documents_feed_filters(loaded: TestClient) -> None:
+    section = feedparser.parse(loaded.get("/feeds/documents.rss?section=政策解读").content)
+    assert not section.bozo and section.entries
+    assert all(e.tags[0].term == "政策解读" for e in section.entries)
+    issuer = "三门峡市人民政府办公室"
+    by_issuer = feedparser.parse(
+        loaded.get("/feeds/documents.rss", params={"issuer": issuer}).content
+    )
+    assert not by_issuer.bozo and 0 < len(by_issuer.entries) < 14
+
+
+def test_datasets_feed(loaded: TestClient) -> None:
+    feed = feedparser.parse(loaded.get("/feeds/datasets.rss").content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == 6
+    assert {e.link.rsplit("/", 1)[-1] for e in feed.entries} >= {"historic-buildings"}
