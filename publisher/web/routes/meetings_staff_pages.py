@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from publisher.errors import PublisherError, ValidationFailed
 from publisher.meetings import service
@@ -130,6 +131,42 @@ def _act(
     return RedirectResponse(f"/staff/meetings/{meeting_id}?done={done}", status_code=303)
 
 
+class NoticeForm(BaseModel):
+    """The notice form of the staff pages, shared by "prepare" and "edit"."""
+
+    kind: MeetingKind
+    title: str = Field(max_length=200)
+    starts_at: str = Field("", max_length=40)
+    ends_at: str = Field("", max_length=40)
+    place: str = Field("", max_length=200)
+    agenda: str = Field("", max_length=20000)
+    participation: str = Field("", max_length=5000)
+    application_deadline: str = Field("", max_length=40)
+    capacity: int = Field(0, ge=0, le=10000)
+    media_allowed: bool = False
+    withheld: bool = False
+    reason: str = Field("", max_length=2000)
+
+    def fields(self) -> dict[str, Any]:
+        """The notice's fields, with local date-times parsed (a bad one is a clear 422)."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "starts_at": _when(self.starts_at, "开始时间"),
+            "ends_at": _when(self.ends_at, "结束时间"),
+            "place": self.place,
+            "agenda": self.agenda,
+            "participation": self.participation,
+            "application_deadline": _when(self.application_deadline, "报名截止时间"),
+            "capacity": self.capacity,
+            "media_allowed": self.media_allowed,
+            "withheld": self.withheld,
+        }
+
+
+NoticeFormData = Annotated[NoticeForm, Form()]
+
+
 @router.post("", response_class=HTMLResponse)
 def create(
     request: Request,
@@ -137,32 +174,10 @@ def create(
     db: DbSession,
     now: Now,
     calendar: Calendar,
-    kind: Annotated[MeetingKind, Form()],
-    title: Annotated[str, Form(max_length=200)],
-    starts_at: Annotated[str, Form(max_length=40)] = "",
-    ends_at: Annotated[str, Form(max_length=40)] = "",
-    place: Annotated[str, Form(max_length=200)] = "",
-    agenda: Annotated[str, Form(max_length=20000)] = "",
-    participation: Annotated[str, Form(max_length=5000)] = "",
-    application_deadline: Annotated[str, Form(max_length=40)] = "",
-    capacity: Annotated[int, Form(ge=0, le=10000)] = 0,
-    media_allowed: Annotated[bool, Form()] = False,
-    withheld: Annotated[bool, Form()] = False,
+    form: NoticeFormData,
 ) -> Response:
     try:
-        draft = service.NoticeDraft(
-            kind=kind,
-            title=title,
-            starts_at=_when(starts_at, "开始时间"),
-            ends_at=_when(ends_at, "结束时间"),
-            place=place,
-            agenda=agenda,
-            participation=participation,
-            application_deadline=_when(application_deadline, "报名截止时间"),
-            capacity=capacity,
-            media_allowed=media_allowed,
-            withheld=withheld,
-        )
+        draft = service.NoticeDraft(**form.fields())
         notice = service.create_notice(db, principal, draft, now, calendar)
         db.commit()
     except PublisherError as exc:
@@ -191,34 +206,12 @@ def edit(
     db: DbSession,
     now: Now,
     calendar: Calendar,
-    kind: Annotated[MeetingKind, Form()],
-    title: Annotated[str, Form(max_length=200)],
-    starts_at: Annotated[str, Form(max_length=40)] = "",
-    ends_at: Annotated[str, Form(max_length=40)] = "",
-    place: Annotated[str, Form(max_length=200)] = "",
-    agenda: Annotated[str, Form(max_length=20000)] = "",
-    participation: Annotated[str, Form(max_length=5000)] = "",
-    application_deadline: Annotated[str, Form(max_length=40)] = "",
-    capacity: Annotated[int, Form(ge=0, le=10000)] = 0,
-    media_allowed: Annotated[bool, Form()] = False,
-    withheld: Annotated[bool, Form()] = False,
-    reason: Annotated[str, Form(max_length=2000)] = "",
+    form: NoticeFormData,
 ) -> Response:
     def action() -> object:
-        changes = {
-            "kind": kind,
-            "title": title,
-            "starts_at": _when(starts_at, "开始时间"),
-            "ends_at": _when(ends_at, "结束时间"),
-            "place": place,
-            "agenda": agenda,
-            "participation": participation,
-            "application_deadline": _when(application_deadline, "报名截止时间"),
-            "capacity": capacity,
-            "media_allowed": media_allowed,
-            "withheld": withheld,
-        }
-        return service.update_notice(db, principal, meeting_id, changes, now, calendar, reason)
+        return service.update_notice(
+            db, principal, meeting_id, form.fields(), now, calendar, form.reason
+        )
 
     return _act(request, principal, db, meeting_id, now, calendar, action, "updated")
 
