@@ -15,6 +15,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from publisher.ckan.local import LocalDataset, LocalResource
 from publisher.settings import Settings
 
@@ -123,18 +125,60 @@ def dataset_from_resource(
     )
 
 
-def collect_local_datasets(settings: Settings) -> list[LocalDataset]:
-    """The datasets to publish; empty when the Data Package has not been generated yet."""
-    descriptor = settings.datasets_dir / "datapackage.json"
-    if not descriptor.is_file():
-        return []
-    package = json.loads(descriptor.read_text(encoding="utf-8"))
-    if not isinstance(package, dict):
-        return []
+ADOPTION_SUMMARIES = "consultation-adoption-summaries"
+
+
+def adoption_summaries_dataset(rows: list[dict[str, Any]]) -> LocalDataset | None:
+    """The published adoption summaries (意见采纳情况) as one dataset; None while there are none.
+
+    The rows come from `consultation.service.adoption_summary_rows`, which already holds no
+    personal data; the CSV is written deterministically so an unchanged summary is no write.
+    """
+    if not rows:
+        return None
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    csv_bytes = buffer.getvalue().encode("utf-8")
+    title = "重大行政决策公开征求意见采纳情况"
+    return LocalDataset(
+        name=ADOPTION_SUMMARIES,
+        title=title,
+        notes=(
+            "三门峡市重大行政决策草案公开征求意见后公布的意见采纳情况：同意公开的意见原文"
+            "（已隐去个人信息）及其采纳情况和理由。依据《三门峡市政府重大行政决策预公开制度》第七条。"
+        ),
+        tags=["征求意见", "意见采纳情况", "重大行政决策"],
+        license_id="cc-by",
+        extras={"issuing_body": "三门峡市人民政府办公室", "source": "三政办〔2018〕45号 第七条"},
+        resources=[
+            LocalResource(f"{ADOPTION_SUMMARIES}.csv", "CSV", csv_bytes, f"{title}（CSV，UTF-8）"),
+            LocalResource(
+                f"{ADOPTION_SUMMARIES}.json", "JSON", rows_as_json(csv_bytes), f"{title}（JSON）"
+            ),
+        ],
+    )
+
+
+def collect_local_datasets(
+    settings: Settings, session: Session | None = None
+) -> list[LocalDataset]:
+    """Everything published as open data: the Data Package's datasets and, given a database
+    session, the consultations' adoption summaries."""
     out: list[LocalDataset] = []
-    for resource in package.get("resources") or []:
-        if isinstance(resource, dict):
-            dataset = dataset_from_resource(resource, package, descriptor.parent)
-            if dataset is not None:
-                out.append(dataset)
+    descriptor = settings.datasets_dir / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8")) if descriptor.is_file() else None
+    if isinstance(package, dict):
+        for resource in package.get("resources") or []:
+            if isinstance(resource, dict):
+                dataset = dataset_from_resource(resource, package, descriptor.parent)
+                if dataset is not None:
+                    out.append(dataset)
+    if session is not None:
+        from consultation.service import adoption_summary_rows
+
+        summaries = adoption_summaries_dataset(adoption_summary_rows(session))
+        if summaries is not None:
+            out.append(summaries)
     return out

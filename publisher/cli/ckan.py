@@ -10,7 +10,7 @@ from publisher.ckan.local import LocalDataset
 from publisher.ckan.push import DatasetStep, Outcome, PushOptions, push
 from publisher.ckan.sources import collect_local_datasets
 from publisher.settings import get_settings
-from publisher.storage.db import make_engine
+from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.migrate import upgrade
 
 ckan_app = typer.Typer(no_args_is_help=True, help="Publish the open datasets to CKAN.")
@@ -44,7 +44,8 @@ def push_command(
         raise typer.Exit(2)
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)  # the sync state lives in our database, migrated like everything else
-    datasets: list[LocalDataset] = collect_local_datasets(settings)
+    with make_session_factory(engine)() as session:
+        datasets: list[LocalDataset] = collect_local_datasets(settings, session)
     if not datasets:
         typer.echo(f"no datasets found in {settings.datasets_dir / 'datapackage.json'}", err=True)
 

@@ -592,20 +592,14 @@ def decide_application(
         raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
     application = get_application(session, notice_id, application_id)
     status = ApplicationStatus.APPROVED if approve else ApplicationStatus.DECLINED
-    if approve and application.status == ApplicationStatus.DECLINED.value:
-        approved = (
-            session.scalar(
-                select(func.count())
-                .select_from(MeetingApplication)
-                .where(
-                    MeetingApplication.notice_id == notice_id,
-                    MeetingApplication.status == ApplicationStatus.APPROVED.value,
-                )
-            )
-            or 0
-        )
-        if approved >= notice.capacity:
-            raise Conflict("No places left to approve.", "名额已满，不能再同意。")
+    # A declined application left the pool of places; taking it back in needs a free place,
+    # counting pending applications too (they were promised one at intake).
+    if (
+        approve
+        and application.status == ApplicationStatus.DECLINED.value
+        and _taken(session, notice_id) >= notice.capacity
+    ):
+        raise Conflict("No places left to approve.", "名额已满，不能再同意。")
     application.status = status.value
     application.review_note = note.strip()
     application.reviewed_at = now

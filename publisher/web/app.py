@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -13,6 +16,7 @@ from consultation.web import staff_api as consultation_staff_api
 from consultation.web import staff_pages as consultation_staff_pages
 from feeds.cache import FeedCache
 from publisher import __version__
+from publisher.ckan.scheduler import BackgroundPusher
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.web.errors import install_error_handlers
@@ -58,9 +62,26 @@ def iter_api_routes() -> list[APIRoute]:
     return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Background work that lives as long as the app: the periodic CKAN push, when configured."""
+    settings: Settings = app.state.settings
+    pusher = None
+    if BackgroundPusher.enabled(settings):
+        pusher = BackgroundPusher(settings, app.state.engine)
+        pusher.start()
+    app.state.ckan_pusher = pusher
+    try:
+        yield
+    finally:
+        if pusher is not None:
+            pusher.stop()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=lifespan,
         title="三门峡市政府预公开与开放数据服务 / Sanmenxia pre-disclosure and open data",
         version=__version__,
         docs_url="/api/docs",
@@ -79,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     def limit_for(path: str) -> int:
-        if path.startswith("/staff/") and "attachments" in path:
+        if path.startswith(("/staff/", "/api/v1/staff/")) and "attachments" in path:
             return settings.max_upload_bytes
         return settings.max_request_bytes
 

@@ -250,3 +250,30 @@ def test_staff_pages_show_the_rule_and_refuse_in_chinese(client: TestClient, sta
     )
     assert ok.status_code == 303
     assert "市政府第十一次全体会议" in client.get("/meetings").text
+
+
+def test_reapproving_a_declined_application_cannot_overbook(client: TestClient, staff: Any) -> None:
+    mid = open_notice(client, staff, capacity=1)
+    path = f"/api/v1/meetings/{mid}/applications"
+    decide = f"/api/v1/staff/meetings/{mid}/applications"
+    assert client.post(path, json=application("13800138000")).status_code == 201
+    (first,) = client.get(decide, headers=staff.headers("reviewer")).json()
+    declined = client.post(
+        f"{decide}/{first['id']}/decision",
+        json={"approve": False, "note": "名额有限"},
+        headers=staff.headers("reviewer"),
+    )
+    assert declined.status_code == 200
+    # the freed place goes to someone else, still pending
+    assert client.post(path, json=application("13900139000")).status_code == 201
+    again = client.post(
+        f"{decide}/{first['id']}/decision",
+        json={"approve": True, "note": "改为同意"},
+        headers=staff.headers("reviewer"),
+    )
+    assert again.status_code == 409
+    assert "名额已满" in again.json()["error"]["message_zh"]
+    statuses = sorted(
+        a["status"] for a in client.get(decide, headers=staff.headers("reviewer")).json()
+    )
+    assert statuses == ["declined", "pending"]

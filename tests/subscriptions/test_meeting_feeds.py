@@ -208,3 +208,20 @@ def test_subscribe_page_explains_webcal(client: TestClient) -> None:
     assert page.status_code == 200
     assert "webcal://testserver/feeds/meetings.ics" in page.text
     assert 'rel="alternate" type="application/rss+xml"' in page.text
+
+
+def test_documents_and_datasets_have_atom_too(client: TestClient, settings: Settings) -> None:
+    from publisher.documents.store import load_bundled_data
+
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        load_bundled_data(settings, session)
+        session.commit()
+    for name in ("documents", "datasets"):
+        atom = client.get(f"/feeds/{name}.atom")
+        assert atom.headers["content-type"] == "application/atom+xml; charset=utf-8"
+        parsed = feedparser.parse(atom.content)
+        rss = feedparser.parse(client.get(f"/feeds/{name}.rss").content)
+        assert not parsed.bozo and not rss.bozo
+        assert parsed.version == "atom10" and rss.version == "rss20"
+        assert [e.id for e in parsed.entries] == [e.id for e in rss.entries]
+        assert len(parsed.entries) > 0

@@ -1,8 +1,9 @@
-"""RSS feeds of gazette documents (filterable by issuer or section) and of the datasets."""
+"""RSS and Atom feeds of gazette documents (filterable by issuer or section) and datasets."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 
 from feeds.cache import BuiltFeed, FeedCache
 from feeds.model import FeedEntry, FeedInfo, entry_guid
-from feeds.syndication import RSS_MEDIA_TYPE, build_rss
+from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_atom, build_rss
 from publisher.documents import queries
 from publisher.documents.models import GazetteDocument
 from publisher.opendata import DatasetInfo, load_catalog
@@ -21,7 +22,6 @@ from publisher.web.deps import DbSession, SettingsDep
 from publisher.web.routes.opendata_common import package_version
 
 router = APIRouter(tags=["feeds"])
-cache = FeedCache()
 FEED_MAX_AGE = 600
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -49,37 +49,40 @@ def _document_entry(doc: GazetteDocument, base: str) -> FeedEntry:
     )
 
 
-@router.api_route("/feeds/documents.rss", methods=["GET", "HEAD"])
-def documents_rss(
-    request: Request,
-    db: DbSession,
-    settings: SettingsDep,
-    issuer: Annotated[str | None, Query(max_length=200)] = None,
-    section: Annotated[str | None, Query(max_length=100)] = None,
-) -> Response:
-    """Gazette documents, newest first; ``?issuer=`` or ``?section=`` narrows the feed."""
-    base = settings.base_url.rstrip("/")
-    params = {"issuer": issuer, "section": section}
-    latest, count = queries.documents_version(db, section=section, issuer=issuer)
-    query = urlencode({k: v for k, v in params.items() if v})
+def _documents_feed(fmt: str) -> Callable[..., Response]:
+    def endpoint(
+        request: Request,
+        db: DbSession,
+        settings: SettingsDep,
+        issuer: Annotated[str | None, Query(max_length=200)] = None,
+        section: Annotated[str | None, Query(max_length=100)] = None,
+    ) -> Response:
+        """Gazette documents, newest first; ``?issuer=`` or ``?section=`` narrows the feed."""
+        base = settings.base_url.rstrip("/")
+        params = {"issuer": issuer, "section": section}
+        latest, count = queries.documents_version(db, section=section, issuer=issuer)
+        query = urlencode({k: v for k, v in params.items() if v})
+        self_url = f"{base}/feeds/documents.{fmt}" + (f"?{query}" if query else "")
 
-    def build() -> BuiltFeed:
-        docs = queries.list_documents(db, section=section, issuer=issuer)
-        entries = [_document_entry(d, base) for d in docs]
-        updated = max((e.updated for e in entries), default=_EPOCH)
-        title = "三门峡市人民政府公报文件" + "".join(f"（{v}）" for v in params.values() if v)
-        info = FeedInfo(
-            id=f"{base}/feeds/documents.rss" + (f"?{query}" if query else ""),
-            self_url=f"{base}/feeds/documents.rss" + (f"?{query}" if query else ""),
-            title=title,
-            link=f"{base}/documents",
-            updated=updated,
-            subtitle="《三门峡市人民政府公报》各期所载文件",
-        )
-        return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
+        def build() -> BuiltFeed:
+            docs = queries.list_documents(db, section=section, issuer=issuer)
+            entries = [_document_entry(d, base) for d in docs]
+            updated = max((e.updated for e in entries), default=_EPOCH)
+            title = "三门峡市人民政府公报文件" + "".join(f"（{v}）" for v in params.values() if v)
+            info = FeedInfo(
+                id=self_url,
+                self_url=self_url,
+                title=title,
+                link=f"{base}/documents",
+                updated=updated,
+                subtitle="《三门峡市人民政府公报》各期所载文件",
+            )
+            return _built(fmt, info, entries, updated)
 
-    built = cache.get("documents.rss", params, (latest, count), build)
-    return feed_response(request, built, max_age=FEED_MAX_AGE)
+        built = _cache(request).get(f"documents.{fmt}", params, (latest, count), build)
+        return feed_response(request, built, max_age=FEED_MAX_AGE)
+
+    return endpoint
 
 
 def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry:
@@ -96,23 +99,54 @@ def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry:
     )
 
 
-@router.api_route("/feeds/datasets.rss", methods=["GET", "HEAD"])
-def datasets_rss(request: Request, settings: SettingsDep) -> Response:
-    """The open datasets, most recently modified first."""
-    base = settings.base_url.rstrip("/")
+def _datasets_feed(fmt: str) -> Callable[..., Response]:
+    def endpoint(request: Request, settings: SettingsDep) -> Response:
+        """The open datasets, most recently modified first."""
+        base = settings.base_url.rstrip("/")
 
-    def build() -> BuiltFeed:
-        entries = [_dataset_entry(ds, base) for ds in load_catalog(settings.datasets_dir)]
-        updated = max((e.updated for e in entries), default=_EPOCH)
-        info = FeedInfo(
-            id=f"{base}/feeds/datasets.rss",
-            self_url=f"{base}/feeds/datasets.rss",
-            title="三门峡市开放数据集",
-            link=f"{base}/datasets",
-            updated=updated,
-            subtitle="从《三门峡市人民政府公报》整理发布的开放数据集",
-        )
-        return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
+        def build() -> BuiltFeed:
+            entries = [_dataset_entry(ds, base) for ds in load_catalog(settings.datasets_dir)]
+            updated = max((e.updated for e in entries), default=_EPOCH)
+            info = FeedInfo(
+                id=f"{base}/feeds/datasets.{fmt}",
+                self_url=f"{base}/feeds/datasets.{fmt}",
+                title="三门峡市开放数据集",
+                link=f"{base}/datasets",
+                updated=updated,
+                subtitle="从《三门峡市人民政府公报》整理发布的开放数据集",
+            )
+            return _built(fmt, info, entries, updated)
 
-    built = cache.get("datasets.rss", {"base": base}, package_version(settings), build)
-    return feed_response(request, built, max_age=FEED_MAX_AGE)
+        version = package_version(settings)
+        built = _cache(request).get(f"datasets.{fmt}", {"base": base}, version, build)
+        return feed_response(request, built, max_age=FEED_MAX_AGE)
+
+    return endpoint
+
+
+def _built(fmt: str, info: FeedInfo, entries: list[FeedEntry], updated: dt.datetime) -> BuiltFeed:
+    if fmt == "atom":
+        return BuiltFeed.from_body(build_atom(info, entries), ATOM_MEDIA_TYPE, updated)
+    return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
+
+
+def _cache(request: Request) -> FeedCache:
+    cache: FeedCache = request.app.state.feed_cache
+    return cache
+
+
+for _fmt in ("rss", "atom"):
+    router.add_api_route(
+        f"/feeds/documents.{_fmt}",
+        _documents_feed(_fmt),
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        summary=f"Gazette documents feed ({_fmt})",
+    )
+    router.add_api_route(
+        f"/feeds/datasets.{_fmt}",
+        _datasets_feed(_fmt),
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        summary=f"Open datasets feed ({_fmt})",
+    )
