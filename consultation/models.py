@@ -1,4 +1,5 @@
-"""Tables of decision pre-disclosure: drafts, their window extensions, and the public's comments.
+"""Tables of decision pre-disclosure: drafts, their window extensions, attachments, and the
+public's comments.
 
 Comments are never deleted: moderation hides them with a logged reason. Personal data (name,
 phone, e-mail, IP address) lives only here and in staff views; public models never carry it.
@@ -44,6 +45,9 @@ class ConsultationDraft(Base):
     extensions: Mapped[list[WindowExtension]] = relationship(
         back_populates="draft", order_by="WindowExtension.id"
     )
+    attachments: Mapped[list[ConsultationAttachment]] = relationship(
+        order_by="ConsultationAttachment.id", viewonly=True
+    )
 
 
 class WindowExtension(Base):
@@ -60,6 +64,28 @@ class WindowExtension(Base):
     extended_by: Mapped[str] = mapped_column(String(64))
 
     draft: Mapped[ConsultationDraft] = relationship(back_populates="extensions")
+
+
+class ConsultationAttachment(Base):
+    """A document attached to a draft (决策依据、起草说明…), kept byte for byte as uploaded.
+
+    The bytes live in the data directory under their SHA-256 (content-addressed, so the same
+    file uploaded twice is stored once); `text` is what could be extracted for reading on a
+    phone, empty for a scanned PDF. Deferred: lists of attachments never load it.
+    """
+
+    __tablename__ = "consultation_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, deferred=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
 
 
 class Comment(Base):

@@ -37,6 +37,12 @@ class ValidationFailed(PublisherError):
     code = "validation_failed"
 
 
+class PayloadTooLarge(ValidationFailed):
+    """An upload over the size limit (maps to 413)."""
+
+    code = "payload_too_large"
+
+
 class NotFound(PublisherError):
     """The object does not exist or is not public (maps to 404)."""
 

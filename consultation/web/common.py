@@ -7,8 +7,8 @@ import datetime as dt
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from consultation import service
-from consultation.models import Comment, ConsultationDraft
+from consultation import attachments, service
+from consultation.models import Comment, ConsultationAttachment, ConsultationDraft
 from publisher.mail import send_mail
 from publisher.privacy import PublicModel, mask_personal_text
 from publisher.rules.predisclosure import CONSULTATION_RULES, ConsultationProfile
@@ -42,6 +42,23 @@ class SummaryOut(PublicModel):
     items: list[SummaryItemOut]
 
 
+class AttachmentOut(PublicModel):
+    """An attached document: the original for download, and its text for reading on a phone."""
+
+    id: int
+    title: str
+    filename: str
+    media_type: str
+    type_zh: str
+    size: int
+    size_zh: str
+    sha256: str
+    has_text: bool
+    uploaded_at: dt.datetime
+    download_url: str
+    text_url: str
+
+
 class ConsultationOut(PublicModel):
     id: int
     title: str
@@ -64,6 +81,7 @@ class ConsultationDetailOut(ConsultationOut):
     basis_text: str
     explanation_text: str
     extensions: list[ExtensionOut]
+    attachments: list[AttachmentOut]
     comments_url: str
     adoption_summary: SummaryOut | None
 
@@ -142,6 +160,28 @@ def consultation_out(draft: ConsultationDraft, now: dt.datetime) -> Consultation
     )
 
 
+def attachment_url(attachment: ConsultationAttachment) -> str:
+    return f"/consultations/{attachment.draft_id}/attachments/{attachment.id}"
+
+
+def attachment_out(attachment: ConsultationAttachment, has_text: bool) -> AttachmentOut:
+    url = attachment_url(attachment)
+    return AttachmentOut(
+        id=attachment.id,
+        title=attachment.title,
+        filename=attachment.filename,
+        media_type=attachment.media_type,
+        type_zh=attachments.type_label(attachment.media_type),
+        size=attachment.size,
+        size_zh=attachments.human_size(attachment.size),
+        sha256=attachment.sha256,
+        has_text=has_text,
+        uploaded_at=to_local(attachment.uploaded_at),
+        download_url=url,
+        text_url=f"{url}/text",
+    )
+
+
 def summary_out(summary: service.AdoptionSummary | None) -> SummaryOut | None:
     if summary is None:
         return None
@@ -181,6 +221,10 @@ def detail_out(
                 extended_at=to_local(e.extended_at),
             )
             for e in draft.extensions
+        ],
+        attachments=[
+            attachment_out(a, has_text)
+            for a, has_text in attachments.list_with_text_flag(session, draft.id)
         ],
         comments_url=f"/api/v1/consultations/{draft.id}/comments",
         adoption_summary=summary_out(service.adoption_summary(session, draft)),

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
-from consultation import service
+from consultation import attachments, service
 from consultation.web.common import (
+    attachment_out,
     comment_status,
     rule_zh,
 )
 from publisher.errors import PublisherError
 from publisher.privacy import mask_personal_text
-from publisher.web.deps import DbSession, IdPath, Now, client_ip
+from publisher.web.deps import DbSession, IdPath, Now, SettingsDep, client_ip
 from publisher.web.errors import status_for
 from publisher.web.templating import templates
 
@@ -53,6 +55,10 @@ def _detail(
         state=service.window_state(draft, now),
         rule_zh=rule_zh(draft.profile),
         summary=service.adoption_summary(db, draft),
+        attachments=[
+            attachment_out(a, has_text)
+            for a, has_text in attachments.list_with_text_flag(db, draft.id)
+        ],
         form_token=secrets.token_urlsafe(16),
         error=error,
         form=form or {},
@@ -63,6 +69,44 @@ def _detail(
 @router.get("/consultations/{draft_id}", response_class=HTMLResponse)
 def consultation_page(request: Request, draft_id: IdPath, db: DbSession, now: Now) -> HTMLResponse:
     return _detail(request, db, draft_id, now)
+
+
+@router.get("/consultations/{draft_id}/attachments/{attachment_id}")
+def download_attachment(
+    draft_id: IdPath, attachment_id: IdPath, db: DbSession, now: Now, settings: SettingsDep
+) -> FileResponse:
+    """The original bytes, as uploaded; always a download, never rendered inline."""
+    attachment = attachments.get_public_attachment(db, draft_id, attachment_id, now)
+    path = attachments.open_blob(settings.data_dir, attachment)
+    return FileResponse(
+        path,
+        media_type=attachment.media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(attachment.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "ETag": f'"{attachment.sha256}"',
+        },
+    )
+
+
+@router.get(
+    "/consultations/{draft_id}/attachments/{attachment_id}/text", response_class=HTMLResponse
+)
+def attachment_text_page(
+    request: Request, draft_id: IdPath, attachment_id: IdPath, db: DbSession, now: Now
+) -> HTMLResponse:
+    """The extracted text for reading on a phone; says so when there is none (a scan)."""
+    attachment = attachments.get_public_attachment(db, draft_id, attachment_id, now)
+    draft = service.get_public_draft(db, draft_id, now)
+    paragraphs = attachments.paragraphs(attachment.text)
+    return _page(
+        request,
+        "consultations/attachment_text.html",
+        draft=draft,
+        attachment=attachment_out(attachment, bool(paragraphs)),
+        paragraphs=paragraphs,
+        no_text=attachments.NO_TEXT_ZH,
+    )
 
 
 @router.post("/consultations/{draft_id}/comments", response_class=HTMLResponse)

@@ -7,13 +7,13 @@ import datetime as dt
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from consultation import service
-from consultation.models import Comment, ConsultationDraft
+from consultation import attachments, service
+from consultation.models import Comment, ConsultationAttachment, ConsultationDraft
 from consultation.web.common import (
     send_answer_mail,
 )
@@ -124,6 +124,66 @@ class SummaryIn(BaseModel):
     outcome_text: str = Field(max_length=100_000)
 
 
+class StaffAttachmentOut(BaseModel):
+    id: int
+    draft_id: int
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    text_chars: int
+    uploaded_at: dt.datetime
+    uploaded_by: str
+    download_url: str
+    text_url: str
+
+
+def staff_attachment_out(a: ConsultationAttachment) -> StaffAttachmentOut:
+    url = f"/consultations/{a.draft_id}/attachments/{a.id}"
+    return StaffAttachmentOut(
+        id=a.id,
+        draft_id=a.draft_id,
+        title=a.title,
+        filename=a.filename,
+        media_type=a.media_type,
+        size=a.size,
+        sha256=a.sha256,
+        text_chars=len(a.text),
+        uploaded_at=a.uploaded_at,
+        uploaded_by=a.uploaded_by,
+        download_url=url,
+        text_url=f"{url}/text",
+    )
+
+
+def upload_attachment(
+    db: Session,
+    settings: Any,
+    principal: StaffPrincipal,
+    draft_id: int,
+    title: str,
+    file: UploadFile | None,
+    now: dt.datetime,
+) -> ConsultationAttachment:
+    """Shared by the API and the page; the caller commits. Reads at most one byte over the
+    limit, so an oversized part is refused without holding it all in memory."""
+    limit = settings.max_upload_bytes
+    data = file.file.read(limit + 1) if file is not None else b""
+    filename = (file.filename or "") if file is not None else ""
+    return attachments.add_attachment(
+        db,
+        principal,
+        draft_id,
+        title,
+        filename,
+        data,
+        data_dir=settings.data_dir,
+        max_bytes=limit,
+        now=now,
+    )
+
+
 def staff_draft_out(
     draft: ConsultationDraft, now: dt.datetime, calendar: Any | None = None
 ) -> StaffDraftOut:
@@ -226,6 +286,22 @@ def extend(
     draft = service.extend_window(db, principal, draft_id, body.closes_at, body.reason, now)
     db.commit()
     return staff_draft_out(draft, now)
+
+
+@router.post("/{draft_id}/attachments", response_model=StaffAttachmentOut, status_code=201)
+def add_attachment(
+    draft_id: IdPath,
+    principal: Editor,
+    db: DbSession,
+    settings: SettingsDep,
+    now: Now,
+    title: Annotated[str, Form(max_length=attachments.MAX_TITLE_CHARS * 2)],
+    file: Annotated[UploadFile, File()],
+) -> StaffAttachmentOut:
+    """Multipart: `title` and `file` (PDF or DOCX, recognised by content)."""
+    attachment = upload_attachment(db, settings, principal, draft_id, title, file, now)
+    db.commit()
+    return staff_attachment_out(attachment)
 
 
 @router.get("/{draft_id}/comments", response_model=list[StaffCommentOut])

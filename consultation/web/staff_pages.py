@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from consultation import service
-from consultation.web.staff_api import comments_csv, do_answer
+from consultation import attachments, service
+from consultation.web.staff_api import comments_csv, do_answer, upload_attachment
 from publisher.errors import PublisherError, ValidationFailed
 from publisher.rules.predisclosure import ConsultationProfile
 from publisher.staff.principal import StaffPrincipal
@@ -155,6 +155,9 @@ def _detail_page(
         draft=draft,
         state=service.window_state(draft, now),
         comments=service.comment_queue(db, draft_id, filter_),
+        attachments=attachments.list_attachments(db, draft_id),
+        human_size=attachments.human_size,
+        type_label=attachments.type_label,
         filters=list(service.QueueFilter),
         current=filter_,
         dispositions=list(service.Disposition),
@@ -227,6 +230,29 @@ def extend(
         service.extend_window(db, principal, draft_id, new_close, reason, now)
 
     return _after(request, principal, db, draft_id, now, act, "extended")
+
+
+@router.post("/{draft_id}/attachments", response_class=HTMLResponse)
+def add_attachment(
+    request: Request,
+    draft_id: IdPath,
+    principal: Editor,
+    db: DbSession,
+    settings: SettingsDep,
+    now: Now,
+    title: Annotated[str, Form(max_length=attachments.MAX_TITLE_CHARS * 2)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """The form is multipart; its CSRF token is checked by `require_editor` like any other."""
+    return _after(
+        request,
+        principal,
+        db,
+        draft_id,
+        now,
+        lambda: upload_attachment(db, settings, principal, draft_id, title, file, now),
+        "attachment",
+    )
 
 
 @router.post("/{draft_id}/answers", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from publisher.web.templating import templates
 log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[errors.PublisherError], int] = {
+    errors.PayloadTooLarge: 413,
     errors.ValidationFailed: 422,
     errors.RuleViolation: 422,
     errors.CalendarNotCovered: 422,
