@@ -15,7 +15,7 @@ from publisher.rules.predisclosure import ConsultationProfile
 from publisher.staff.principal import StaffPrincipal
 from publisher.timeutil import LOCAL_TZ
 from publisher.web.auth import require_editor, require_reviewer
-from publisher.web.deps import Calendar, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import MAX_ID, Calendar, DbSession, IdPath, Now, SettingsDep
 from publisher.web.errors import status_for
 from publisher.web.routes.staff_pages import render
 
@@ -265,7 +265,11 @@ async def answer(
     now: Now,
 ) -> Response:
     form = await request.form()
-    ids = [int(v) for v in form.getlist("comment_ids") if isinstance(v, str) and v.isdigit()]
+    ids = [
+        int(v)
+        for v in form.getlist("comment_ids")
+        if isinstance(v, str) and v.isdigit() and 1 <= int(v) <= MAX_ID
+    ]
     disposition = str(form.get("disposition", ""))
     reason = str(form.get("reason", ""))
     try:

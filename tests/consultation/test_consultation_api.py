@@ -450,3 +450,20 @@ def test_staff_pages_create_and_answer_with_csrf(
     assert client.get(f"/api/v1/comments/{receipt}").json()["answer"] == "采纳，谢谢。"
     detail = client.get(location)
     assert detail.status_code == 200 and "13912345678" in detail.text  # staff see contact
+
+
+def test_an_absurd_comment_id_in_the_answer_form_is_refused_not_500(
+    client: TestClient, staff: StaffFixture
+) -> None:
+    draft_id = open_consultation(client, staff.headers("editor"))
+    csrf = sign_in(client, "editor")
+    response = client.post(
+        f"/staff/consultations/{draft_id}/answers",
+        data={
+            "csrf_token": csrf,
+            "comment_ids": [str(2**70)],
+            "disposition": "adopted",
+            "reason": "采纳",
+        },
+    )
+    assert 400 <= response.status_code < 500

@@ -48,3 +48,18 @@ def test_a_malformed_time_is_a_chinese_422(client: TestClient, staff: Any) -> No
     )
     assert response.status_code == 422
     assert "开始时间格式不正确" in response.text
+
+
+def test_an_absurd_application_id_in_a_page_form_is_422_not_500(
+    client: TestClient, staff: Any
+) -> None:
+    csrf = sign_in(client, "editor")
+    created = client.post(
+        "/staff/meetings", data={**FORM, "csrf_token": csrf}, follow_redirects=False
+    )
+    detail_url = created.headers["location"].split("?")[0]
+    response = client.post(
+        f"{detail_url}/opinions",
+        data={"csrf_token": csrf, "application_id": str(2**70), "body": "意见"},
+    )
+    assert response.status_code == 422

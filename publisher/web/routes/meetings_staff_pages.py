@@ -18,7 +18,7 @@ from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
 from publisher.web.auth import require_editor, require_reviewer
-from publisher.web.deps import Calendar, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import Calendar, DbSession, IdField, IdPath, Now, SettingsDep
 from publisher.web.errors import status_for
 from publisher.web.routes.meetings_api import applications_csv, csv_response, notify_decision
 from publisher.web.routes.meetings_common import (
@@ -296,7 +296,7 @@ def record_opinion(
     db: DbSession,
     now: Now,
     calendar: Calendar,
-    application_id: Annotated[int, Form()],
+    application_id: Annotated[IdField, Form()],
     body: Annotated[str, Form(max_length=5000)],
 ) -> Response:
     def action() -> object:
