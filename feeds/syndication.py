@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from feedgen.feed import FeedGenerator
 
+from feeds.cache import BuiltFeed
 from feeds.model import FeedEntry, FeedInfo, clean_text
 
 RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"
@@ -91,3 +92,12 @@ def build_atom(info: FeedInfo, entries: Iterable[FeedEntry]) -> bytes:
     """Atom 1.0 document, UTF-8, with ``xml:lang`` and ``<link rel="self">``."""
     body: bytes = _generator(info, entries, for_rss=False).atom_str(pretty=False)
     return body
+
+
+def build_feed(fmt: str, info: FeedInfo, entries: Iterable[FeedEntry]) -> BuiltFeed:
+    """RSS (``"rss"``) or Atom (``"atom"``) ready to serve; last modified is ``info.updated``."""
+    if fmt == "atom":
+        return BuiltFeed.from_body(build_atom(info, entries), ATOM_MEDIA_TYPE, info.updated)
+    if fmt == "rss":
+        return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, info.updated)
+    raise ValueError(f"unknown syndication format {fmt!r}")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Hashable, Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from feeds.cache import BuiltFeed
+from feeds.cache import BuiltFeed, FeedCache
 
 _ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
 
@@ -76,3 +77,17 @@ def feed_response(request: Request, built: BuiltFeed, max_age: int = 300) -> Res
     if request.method == "HEAD":
         return Response(content=b"", headers=headers)
     return Response(content=built.body, headers=headers)
+
+
+def cached_feed_response(
+    request: Request,
+    name: str,
+    params: Mapping[str, str | None],
+    version: Hashable,
+    build: Callable[[], BuiltFeed],
+    max_age: int = 300,
+) -> Response:
+    """Serve feed `name` from the app's cache (`app.state.feed_cache`), building it only when
+    `version` — a cheap summary of what the feed shows — has changed since the last build."""
+    cache: FeedCache = request.app.state.feed_cache
+    return feed_response(request, cache.get(name, params, version, build), max_age=max_age)

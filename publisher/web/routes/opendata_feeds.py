@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from feeds.cache import BuiltFeed, FeedCache
+from feeds.cache import BuiltFeed
 from feeds.model import FeedEntry, FeedInfo, entry_guid
-from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_atom, build_rss
+from feeds.syndication import build_feed
 from publisher.documents import queries
 from publisher.documents.models import GazetteDocument
 from publisher.opendata import DatasetInfo, load_catalog
 from publisher.timeutil import LOCAL_TZ
-from publisher.web.conditional import feed_response
+from publisher.web.conditional import cached_feed_response
 from publisher.web.deps import DbSession, SettingsDep
 from publisher.web.routes.opendata_common import package_version
 
@@ -77,10 +77,11 @@ def _documents_feed(fmt: str) -> Callable[..., Response]:
                 updated=updated,
                 subtitle="《三门峡市人民政府公报》各期所载文件",
             )
-            return _built(fmt, info, entries, updated)
+            return build_feed(fmt, info, entries)
 
-        built = _cache(request).get(f"documents.{fmt}", params, (latest, count), build)
-        return feed_response(request, built, max_age=FEED_MAX_AGE)
+        return cached_feed_response(
+            request, f"documents.{fmt}", params, (latest, count), build, FEED_MAX_AGE
+        )
 
     return endpoint
 
@@ -115,24 +116,14 @@ def _datasets_feed(fmt: str) -> Callable[..., Response]:
                 updated=updated,
                 subtitle="从《三门峡市人民政府公报》整理发布的开放数据集",
             )
-            return _built(fmt, info, entries, updated)
+            return build_feed(fmt, info, entries)
 
         version = package_version(settings)
-        built = _cache(request).get(f"datasets.{fmt}", {"base": base}, version, build)
-        return feed_response(request, built, max_age=FEED_MAX_AGE)
+        return cached_feed_response(
+            request, f"datasets.{fmt}", {"base": base}, version, build, FEED_MAX_AGE
+        )
 
     return endpoint
-
-
-def _built(fmt: str, info: FeedInfo, entries: list[FeedEntry], updated: dt.datetime) -> BuiltFeed:
-    if fmt == "atom":
-        return BuiltFeed.from_body(build_atom(info, entries), ATOM_MEDIA_TYPE, updated)
-    return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
-
-
-def _cache(request: Request) -> FeedCache:
-    cache: FeedCache = request.app.state.feed_cache
-    return cache
 
 
 for _fmt in ("rss", "atom"):

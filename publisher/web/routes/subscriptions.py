@@ -2,24 +2,25 @@
 
 Bodies come from the pure builders in `feeds/`, are built once per change (the cache on
 `app.state.feed_cache`, keyed by feed and filter, versioned by a cheap aggregate query), and are
-served with ETag/Last-Modified/304 by `publisher.web.conditional.feed_response`.
+served with ETag/Last-Modified/304 by `publisher.web.conditional.cached_feed_response`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from feeds.cache import BuiltFeed, FeedCache
+from feeds.cache import BuiltFeed
 from feeds.calendar import ICS_MEDIA_TYPE, build_calendar
 from feeds.model import FeedInfo
-from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_atom, build_rss
+from feeds.syndication import build_feed
 from publisher import subscriptions as subs
 from publisher.rules.predisclosure import MeetingKind
-from publisher.web.conditional import feed_response
+from publisher.web.conditional import cached_feed_response
 from publisher.web.deps import DbSession, Now, SettingsDep
 from publisher.web.templating import templates
 
@@ -31,24 +32,8 @@ DepartmentFilter = Annotated[
 ]
 
 
-def _cache(request: Request) -> FeedCache:
-    cache: FeedCache = request.app.state.feed_cache
-    return cache
-
-
-def _serve(
-    request: Request,
-    name: str,
-    params: dict[str, str],
-    version: object,
-    build: Callable[[], BuiltFeed],
-) -> Response:
-    built = _cache(request).get(name, params, (version,), build)
-    return feed_response(request, built, max_age=300)
-
-
 def _self_url(base_url: str, path: str, params: dict[str, str]) -> str:
-    query = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    query = urlencode(sorted(params.items()))
     return f"{base_url}{path}" + (f"?{query}" if query else "")
 
 
@@ -75,12 +60,9 @@ def _meeting_feed(fmt: str) -> Callable[..., Response]:
                 updated=updated,
                 subtitle="市政府全体会议、常务会议等重大会议的公开预告、变更和取消",
             )
-            entries = subs.meeting_entries(notices, base)
-            if fmt == "rss":
-                return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
-            return BuiltFeed.from_body(build_atom(info, entries), ATOM_MEDIA_TYPE, updated)
+            return build_feed(fmt, info, subs.meeting_entries(notices, base))
 
-        return _serve(request, f"meetings.{fmt}", params, version, build)
+        return cached_feed_response(request, f"meetings.{fmt}", params, version, build)
 
     return endpoint
 
@@ -112,12 +94,9 @@ def _consultation_feed(fmt: str) -> Callable[..., Response]:
                 updated=updated,
                 subtitle="决策草案公开征求意见、延长、截止和意见采纳情况",
             )
-            entries = subs.consultation_entries(drafts, base, now)
-            if fmt == "rss":
-                return BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated)
-            return BuiltFeed.from_body(build_atom(info, entries), ATOM_MEDIA_TYPE, updated)
+            return build_feed(fmt, info, subs.consultation_entries(drafts, base, now))
 
-        return _serve(request, f"consultations.{fmt}", params, version, build)
+        return cached_feed_response(request, f"consultations.{fmt}", params, version, build)
 
     return endpoint
 
