@@ -56,7 +56,7 @@ def free_port() -> int:
 
 def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
     """Migrate a fresh SQLite file and open one consultation now (real clock); its id."""
-    from consultation import service
+    from consultation import drafts
     from publisher.rules.workcalendar import get_calendar
     from publisher.staff.principal import StaffPrincipal
     from publisher.staff.roles import Role
@@ -69,10 +69,10 @@ def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
     actor = StaffPrincipal(None, "bench", "bench", Role.EDITOR, "cli")
     calendar = get_calendar(calendar_dir or ROOT / "datasets" / "calendar")
     with make_session_factory(engine)() as session:
-        draft = service.create_draft(
+        draft = drafts.create_draft(
             session,
             actor,
-            service.DraftInput(
+            drafts.DraftInput(
                 title="压力测试草案",
                 draft_text="草案",
                 basis_text="依据",

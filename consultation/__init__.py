@@ -1,0 +1,1 @@
+"""Decision pre-disclosure: draft decisions open for comment, answers, adoption summaries."""

@@ -24,12 +24,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consultation import service
+from consultation.drafts import get_draft, get_public_draft
 from consultation.models import ConsultationAttachment
 from publisher.errors import NotFound, PayloadTooLarge, ValidationFailed
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
-from publisher.storage.db import begin_write
+from publisher.storage.db import write_unit
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def add_attachment(
 ) -> ConsultationAttachment:
     """Validate, store the bytes, extract the text, add the row and its audit entry.
 
-    The caller commits. The file is written first: a refusal or failed commit leaves at most
+    Commits. The file is written first: a refusal or failed commit leaves at most
     an unused file, never a row without its file."""
     title = (title or "").strip()
     if not title:
@@ -195,36 +195,36 @@ def add_attachment(
     # citizens' comments queue behind it.
     text = extract_text(data, media_type)
     digest = store_blob(data_dir, data)
-    begin_write(session)
-    draft = service.get_draft(session, draft_id)
-    attachment = ConsultationAttachment(
-        draft_id=draft.id,
-        title=title,
-        filename=sanitise_filename(filename, media_type),
-        media_type=media_type,
-        size=len(data),
-        sha256=digest,
-        text=text,
-        uploaded_at=now,
-        uploaded_by=principal.username,
-    )
-    session.add(attachment)
-    session.flush()
-    draft.sequence += 1  # a public change: feeds see the draft as updated
-    draft.updated_at = now
-    audit.record(
-        session,
-        principal,
-        "consultation.attachment_add",
-        "consultation_attachment",
-        attachment.id,
-        draft_id=draft.id,
-        title=title,
-        filename=attachment.filename,
-        media_type=media_type,
-        size=len(data),
-        sha256=digest,
-    )
+    with write_unit(session):
+        draft = get_draft(session, draft_id)
+        attachment = ConsultationAttachment(
+            draft_id=draft.id,
+            title=title,
+            filename=sanitise_filename(filename, media_type),
+            media_type=media_type,
+            size=len(data),
+            sha256=digest,
+            text=text,
+            uploaded_at=now,
+            uploaded_by=principal.username,
+        )
+        session.add(attachment)
+        session.flush()
+        draft.sequence += 1  # a public change: feeds see the draft as updated
+        draft.updated_at = now
+        audit.record(
+            session,
+            principal,
+            "consultation.attachment_add",
+            "consultation_attachment",
+            attachment.id,
+            draft_id=draft.id,
+            title=title,
+            filename=attachment.filename,
+            media_type=media_type,
+            size=len(data),
+            sha256=digest,
+        )
     return attachment
 
 
@@ -252,7 +252,7 @@ def get_public_attachment(
     session: Session, draft_id: int, attachment_id: int, now: dt.datetime
 ) -> ConsultationAttachment:
     """404 unless the draft itself is public (a secret or unpublished draft shows nothing)."""
-    service.get_public_draft(session, draft_id, now)
+    get_public_draft(session, draft_id, now)
     attachment = session.get(ConsultationAttachment, attachment_id)
     if attachment is None or attachment.draft_id != draft_id:
         raise NotFound(f"No attachment {attachment_id}.", f"未找到编号为{attachment_id}的附件。")

@@ -98,3 +98,11 @@ class TooManyRequests(PublisherError):
     """A rate limit or sign-in throttle refused the request (maps to 429)."""
 
     code = "too_many_requests"
+
+
+def required_text(value: str | None, field: str, label_zh: str) -> str:
+    """The value without surrounding spaces; a `ValidationFailed` naming the field when empty."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(f"{field} is required", f"请填写{label_zh}", field=field)
+    return text

@@ -16,6 +16,17 @@ from publisher.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class Mailer:
+    """What use cases are given to tell people: one `send` per message."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def send(self, to: str, subject: str, body: str) -> bool:
+        """Send one plain-text message; returns False (and logs) instead of raising."""
+        return send_mail(self.settings, to, subject, body)
+
+
 def send_mail(settings: Settings, to: str, subject: str, body: str) -> bool:
     """Send one plain-text message; returns False (and logs) instead of raising."""
     if not settings.smtp_host:

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from publisher.contact import EMAIL_IN_TEXT, LANDLINE_IN_TEXT, MOBILE_IN_TEXT
+
 #: Field names that hold personal data of members of the public.
 PERSONAL_FIELD_NAMES = frozenset(
     {
@@ -62,22 +64,19 @@ class PublicModel(BaseModel):
             )
 
 
-# Mainland mobile numbers (optionally +86), landlines with area code, 18-digit ID numbers
-# (last character may be X), and e-mail addresses.
+# 18-digit ID numbers (the last character may be X); phone and e-mail patterns are the contact
+# rule's own (`publisher.contact`), so what an intake accepts is what the masker hides.
 _ID_CARD = re.compile(
     r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])"
 )
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(?:\(?0\d{2,3}\)?[- ]?)\d{7,8}(?!\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
 def mask_personal_text(text: str) -> str:
     """Mask ID-card numbers, phone numbers and e-mail addresses typed into free text."""
     text = _ID_CARD.sub(lambda m: m.group(0)[:3] + "*" * 12 + m.group(0)[-3:], text)
-    text = _MOBILE.sub(lambda m: _keep_ends(m.group(0), 3, 2), text)
-    text = _LANDLINE.sub(lambda m: _keep_ends(m.group(0), 4, 2), text)
-    return _EMAIL.sub("[邮箱已隐去]", text)
+    text = MOBILE_IN_TEXT.sub(lambda m: _keep_ends(m.group(0), 3, 2), text)
+    text = LANDLINE_IN_TEXT.sub(lambda m: _keep_ends(m.group(0), 4, 2), text)
+    return EMAIL_IN_TEXT.sub("[邮箱已隐去]", text)
 
 
 def _keep_ends(value: str, head: int, tail: int) -> str:

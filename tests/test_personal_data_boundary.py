@@ -207,7 +207,7 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
             bodies[f"/feeds/{feed}.{fmt}"] = client.get(f"/feeds/{feed}.{fmt}").text
     assert len(bodies) > 10
 
-    from consultation.service import adoption_summary_rows
+    from consultation.summary import adoption_summary_rows
 
     with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
         rows = adoption_summary_rows(session)

@@ -1,1 +1,1 @@
-"""Web layer of decision pre-disclosure: public pages and API, staff pages and API."""
+"""Web side of decision pre-disclosure: schemas, public and staff API and pages."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -9,60 +10,52 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from consultation import attachments, service
-from consultation.web.common import (
-    attachment_out,
-    comment_status,
-    rule_zh,
-)
-from publisher.errors import PublisherError
+from consultation import attachments, comments, drafts
+from consultation.models import ConsultationDraft
+from consultation.summary import adoption_summary
+from consultation.vocabulary import Channel, Disposition, WindowState
+from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
+from publisher.errors import NotFound, PublisherError
 from publisher.privacy import mask_personal_text
 from publisher.web.deps import DbSession, IdPath, Now, SettingsDep, client_ip
 from publisher.web.errors import status_for
-from publisher.web.templating import templates
+from publisher.web.forms import checked
+from publisher.web.render import page
 
 router = APIRouter(tags=["consultation pages"], include_in_schema=False)
 
 
-def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status)
-
-
 @router.get("/consultations", response_class=HTMLResponse)
 def consultations_page(request: Request, db: DbSession, now: Now) -> HTMLResponse:
-    drafts = service.list_public_drafts(db, now)
-    groups: dict[str, list[Any]] = {s.value: [] for s in service.WindowState}
-    for draft in drafts:
-        groups[service.window_state(draft, now).value].append(draft)
-    return _page(request, "consultations/list.html", groups=groups, states=service.WindowState)
+    groups: dict[str, list[ConsultationDraft]] = {s.value: [] for s in WindowState}
+    for draft in drafts.list_public_drafts(db, now):
+        groups[drafts.window_state(draft, now).value].append(draft)
+    return page(request, "consultations/list.html", groups=groups, states=WindowState)
 
 
 def _detail(
     request: Request,
     db: DbSession,
-    draft_id: IdPath,
-    now: Any,
+    draft_id: int,
+    now: dt.datetime,
     status: int = 200,
     error: str | None = None,
     form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    draft = service.get_public_draft(db, draft_id, now)
-    return _page(
+    draft = drafts.get_public_draft(db, draft_id, now)
+    return page(
         request,
         "consultations/detail.html",
         status=status,
         draft=draft,
-        state=service.window_state(draft, now),
+        state=drafts.window_state(draft, now),
         rule_zh=rule_zh(draft.profile),
-        summary=service.adoption_summary(db, draft),
-        attachments=[
-            attachment_out(a, has_text)
-            for a, has_text in attachments.list_with_text_flag(db, draft.id)
-        ],
+        summary=adoption_summary(db, draft),
+        attachments=AttachmentOut.list_of(db, draft.id),
         form_token=secrets.token_urlsafe(16),
         error=error,
         form=form or {},
-        max_chars=service.MAX_COMMENT_CHARS,
+        max_chars=comments.MAX_COMMENT_CHARS,
     )
 
 
@@ -97,13 +90,13 @@ def attachment_text_page(
 ) -> HTMLResponse:
     """The extracted text for reading on a phone; says so when there is none (a scan)."""
     attachment = attachments.get_public_attachment(db, draft_id, attachment_id, now)
-    draft = service.get_public_draft(db, draft_id, now)
+    draft = drafts.get_public_draft(db, draft_id, now)
     paragraphs = attachments.paragraphs(attachment.text)
-    return _page(
+    return page(
         request,
         "consultations/attachment_text.html",
         draft=draft,
-        attachment=attachment_out(attachment, bool(paragraphs)),
+        attachment=AttachmentOut.of(attachment, bool(paragraphs)),
         paragraphs=paragraphs,
         no_text=attachments.NO_TEXT_ZH,
     )
@@ -126,53 +119,52 @@ def comment_form(
     form_token: Annotated[str, Form(max_length=100)] = "",
 ) -> HTMLResponse:
     """On refusal the page comes back with everything the person typed, never emptied."""
-    data = service.CommentInput(
+    data = comments.CommentInput(
         text=text,
         section=section,
         name=name,
         phone=phone,
         email=email,
-        anonymous=bool(anonymous),
-        consent_publish=bool(consent_publish),
+        anonymous=checked(anonymous),
+        consent_publish=checked(consent_publish),
         honeypot=website,
     )
     try:
-        comment, _ = service.submit_comment(
+        comment, _ = comments.submit_comment(
             db,
             draft_id,
             data,
             now,
             ip=client_ip(request),
-            channel=service.Channel.WEB,
+            channel=Channel.WEB,
             idempotency_key=form_token or None,
         )
+    except NotFound:
+        raise
     except PublisherError as exc:
-        db.rollback()
-        if status_for(exc) == 404:
-            raise
         form = {
             "text": text,
             "section": section,
             "name": name,
             "phone": phone,
             "email": email,
-            "anonymous": bool(anonymous),
-            "consent_publish": bool(consent_publish),
+            "anonymous": checked(anonymous),
+            "consent_publish": checked(consent_publish),
         }
         return _detail(
             request, db, draft_id, now, status=status_for(exc), error=exc.message_zh, form=form
         )
-    return _page(request, "consultations/receipt.html", comment=comment, draft=comment.draft)
+    return page(request, "consultations/receipt.html", comment=comment, draft=comment.draft)
 
 
 @router.get("/comments/status", response_class=HTMLResponse)
-def status_page(request: Request, db: DbSession, code: str = "") -> HTMLResponse:
+def comment_status_page(request: Request, db: DbSession, code: str = "") -> HTMLResponse:
     if not code.strip():
-        return _page(request, "consultations/status.html", comment=None, code="")
+        return page(request, "consultations/status.html", comment=None, code="")
     try:
-        comment = service.get_comment_by_receipt(db, code[:40])
+        comment = comments.get_comment_by_receipt(db, code[:40])
     except PublisherError as exc:
-        return _page(
+        return page(
             request,
             "consultations/status.html",
             status=404,
@@ -180,17 +172,15 @@ def status_page(request: Request, db: DbSession, code: str = "") -> HTMLResponse
             code=code[:40],
             error=exc.message_zh,
         )
-    status, status_zh = comment_status(comment)
-    return _page(
+    state, status_zh = comment_status(comment)
+    return page(
         request,
         "consultations/status.html",
         comment=comment,
         code=comment.receipt_code,
-        comment_state=status,
+        comment_state=state,
         status_zh=status_zh,
         text=mask_personal_text(comment.body),
         answer=mask_personal_text(comment.answer_text or ""),
-        disposition_zh=(
-            service.Disposition(comment.disposition).label_zh if comment.disposition else None
-        ),
+        disposition_zh=Disposition(comment.disposition).label_zh if comment.disposition else None,
     )

@@ -1,39 +1,33 @@
-"""Staff pages for consultations (cookie session + CSRF): drafts, window, queue, answers."""
+"""Staff pages for consultations (cookie session + CSRF): drafts, window, queue, answers.
+
+Each action is one use case run by `run_staff_action`: 303 back to the draft on success, the
+page again with the Chinese reason on a refusal (which wrote nothing).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
 
-from consultation import attachments, service
-from consultation.web.staff_api import comments_csv, do_answer, upload_attachment
+from consultation import answers, attachments, comments, drafts, exports, summary
+from consultation.vocabulary import Channel, Disposition, QueueFilter
 from publisher.errors import PublisherError, ValidationFailed
+from publisher.mail import Mailer
 from publisher.rules.predisclosure import ConsultationProfile
+from publisher.rules.workcalendar import WorkCalendar
 from publisher.staff.principal import StaffPrincipal
-from publisher.timeutil import LOCAL_TZ
-from publisher.web.auth import require_editor, require_reviewer
+from publisher.web.actions import run_staff_action
+from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import MAX_ID, Calendar, DbSession, IdPath, Now, SettingsDep
-from publisher.web.errors import status_for
-from publisher.web.routes.staff_pages import render
+from publisher.web.forms import checked, read_upload, require_local_datetime
+from publisher.web.render import render
+from publisher.web.responses import csv_download
 
 router = APIRouter(prefix="/staff/consultations", include_in_schema=False)
-
-Editor = Annotated[StaffPrincipal, Depends(require_editor)]
-Reviewer = Annotated[StaffPrincipal, Depends(require_reviewer)]
-
-
-def parse_local(value: str, field: str) -> dt.datetime:
-    """A datetime-local field is Beijing time."""
-    try:
-        naive = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed(
-            f"{field}: not a date-time", f"{field}：日期时间格式不正确"
-        ) from None
-    return naive.replace(tzinfo=LOCAL_TZ) if naive.tzinfo is None else naive
 
 
 def _list_page(
@@ -41,7 +35,7 @@ def _list_page(
     principal: StaffPrincipal,
     db: DbSession,
     now: dt.datetime,
-    calendar: Any,
+    calendar: WorkCalendar,
     status: int = 200,
     error: str | None = None,
     form: dict[str, str] | None = None,
@@ -50,9 +44,9 @@ def _list_page(
     earliest: dict[str, str] = {}
     if form.get("opens_at"):
         try:
-            opens = parse_local(form["opens_at"], "opens_at")
+            opens = require_local_datetime(form["opens_at"], "opens_at", "征求意见开始时间")
             for p in ConsultationProfile:
-                earliest[p.value] = service.earliest_close(opens, p, calendar).render_zh()
+                earliest[p.value] = drafts.earliest_close(opens, p, calendar).render_zh()
         except PublisherError as exc:
             earliest["error"] = exc.message_zh
     return render(
@@ -60,8 +54,8 @@ def _list_page(
         "staff/consultations/list.html",
         principal,
         status=status,
-        drafts=service.list_drafts(db),
-        state_of=lambda d: service.window_state(d, now),
+        drafts=drafts.list_drafts(db),
+        state_of=lambda d: drafts.window_state(d, now),
         profiles=list(ConsultationProfile),
         error=error,
         form=form,
@@ -70,7 +64,7 @@ def _list_page(
 
 
 @router.get("", response_class=HTMLResponse)
-def drafts_page(
+def consultations_staff_page(
     request: Request,
     principal: Editor,
     db: DbSession,
@@ -83,7 +77,7 @@ def drafts_page(
 
 
 @router.post("", response_class=HTMLResponse)
-def create_draft(
+def create_draft_form(
     request: Request,
     principal: Editor,
     db: DbSession,
@@ -94,7 +88,7 @@ def create_draft(
     draft_text: Annotated[str, Form(max_length=200_000)] = "",
     basis_text: Annotated[str, Form(max_length=100_000)] = "",
     explanation_text: Annotated[str, Form(max_length=100_000)] = "",
-    profile: Annotated[str, Form(max_length=20)] = "city",
+    profile: Annotated[ConsultationProfile, Form()] = ConsultationProfile.CITY,
     opens_at: Annotated[str, Form(max_length=40)] = "",
     closes_at: Annotated[str, Form(max_length=40)] = "",
     shorter_reason: Annotated[str, Form(max_length=5000)] = "",
@@ -106,117 +100,106 @@ def create_draft(
         "draft_text": draft_text,
         "basis_text": basis_text,
         "explanation_text": explanation_text,
-        "profile": profile,
+        "profile": profile.value,
         "opens_at": opens_at,
         "closes_at": closes_at,
         "shorter_reason": shorter_reason,
     }
-    try:
-        opens = parse_local(opens_at, "opens_at")
-        data = service.DraftInput(
+
+    def action() -> Any:
+        opens = require_local_datetime(opens_at, "opens_at", "征求意见开始时间")
+        data = drafts.DraftInput(
             title=title,
             department=department,
             draft_text=draft_text,
             basis_text=basis_text,
             explanation_text=explanation_text,
-            profile=ConsultationProfile(profile),
+            profile=profile,
             opens_at=opens,
-            closes_at=parse_local(closes_at, "closes_at"),
+            closes_at=require_local_datetime(closes_at, "closes_at", "征求意见截止时间"),
             shorter_reason=shorter_reason or None,
-            publish_at=min(now, opens) if publish_now else None,
+            publish_at=min(now, opens) if checked(publish_now) else None,
         )
-        draft = service.create_draft(db, principal, data, calendar, now)
-    except (PublisherError, ValueError) as exc:
-        db.rollback()
-        message = exc.message_zh if isinstance(exc, PublisherError) else "取值不正确"
-        code = status_for(exc) if isinstance(exc, PublisherError) else 422
-        return _list_page(request, principal, db, now, calendar, code, message, form)
-    db.commit()
-    return RedirectResponse(f"/staff/consultations/{draft.id}", status_code=303)
+        return drafts.create_draft(db, principal, data, calendar, now)
+
+    def refused(status: int, message_zh: str) -> Response:
+        return _list_page(request, principal, db, now, calendar, status, message_zh, form)
+
+    return run_staff_action(action, lambda draft: f"/staff/consultations/{draft.id}", refused)
 
 
 def _detail_page(
     request: Request,
     principal: StaffPrincipal,
     db: DbSession,
-    draft_id: IdPath,
+    draft_id: int,
     now: dt.datetime,
-    filter_: service.QueueFilter = service.QueueFilter.ALL,
+    filter_: QueueFilter = QueueFilter.ALL,
     status: int = 200,
     error: str | None = None,
     done: str | None = None,
 ) -> HTMLResponse:
-    draft = service.get_draft(db, draft_id)
+    draft = drafts.get_draft(db, draft_id)
     return render(
         request,
         "staff/consultations/detail.html",
         principal,
         status=status,
         draft=draft,
-        state=service.window_state(draft, now),
-        comments=service.comment_queue(db, draft_id, filter_),
+        state=drafts.window_state(draft, now),
+        comments=comments.comment_queue(db, draft_id, filter_),
         attachments=attachments.list_attachments(db, draft_id),
         human_size=attachments.human_size,
         type_label=attachments.type_label,
-        filters=list(service.QueueFilter),
+        filters=list(QueueFilter),
         current=filter_,
-        dispositions=list(service.Disposition),
-        channels=service.CHANNEL_ZH,
+        dispositions=list(Disposition),
+        channels=Channel.labels_zh(),
         error=error,
         done=done,
     )
 
 
 @router.get("/{draft_id}", response_class=HTMLResponse)
-def draft_page(
+def consultation_staff_page(
     request: Request,
     draft_id: IdPath,
     principal: Editor,
     db: DbSession,
     now: Now,
-    status: service.QueueFilter = service.QueueFilter.ALL,
+    status: QueueFilter = QueueFilter.ALL,
     done: str = "",
 ) -> HTMLResponse:
     return _detail_page(request, principal, db, draft_id, now, status, done=done or None)
 
 
-def _after(
+def _act(
     request: Request,
     principal: StaffPrincipal,
     db: DbSession,
-    draft_id: IdPath,
+    draft_id: int,
     now: dt.datetime,
-    action: Any,
+    action: Callable[[], object],
     done: str,
 ) -> Response:
-    try:
-        action()
-    except PublisherError as exc:
-        db.rollback()
-        return _detail_page(
-            request, principal, db, draft_id, now, status=status_for(exc), error=exc.message_zh
-        )
-    db.commit()
-    return RedirectResponse(f"/staff/consultations/{draft_id}?done={done}", status_code=303)
+    def refused(status: int, message_zh: str) -> Response:
+        return _detail_page(request, principal, db, draft_id, now, status=status, error=message_zh)
+
+    return run_staff_action(action, f"/staff/consultations/{draft_id}?done={done}", refused)
 
 
 @router.post("/{draft_id}/publish", response_class=HTMLResponse)
-def publish(
+def publish_draft_form(
     request: Request, draft_id: IdPath, principal: Editor, db: DbSession, now: Now
 ) -> Response:
-    return _after(
-        request,
-        principal,
-        db,
-        draft_id,
-        now,
-        lambda: service.publish_draft(db, principal, draft_id, now),
-        "published",
-    )
+    def action() -> object:
+        return drafts.publish_draft(db, principal, draft_id, now)
+
+    return _act(request, principal, db, draft_id, now, action, "published")
 
 
 @router.post("/{draft_id}/extend", response_class=HTMLResponse)
-def extend(
+def extend_window_form(
     request: Request,
     draft_id: IdPath,
     principal: Editor,
@@ -225,15 +208,15 @@ def extend(
     closes_at: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    def act() -> None:
-        new_close = parse_local(closes_at, "closes_at")
-        service.extend_window(db, principal, draft_id, new_close, reason, now)
+    def action() -> object:
+        new_close = require_local_datetime(closes_at, "closes_at", "新的截止时间")
+        return drafts.extend_window(db, principal, draft_id, new_close, reason, now)
 
-    return _after(request, principal, db, draft_id, now, act, "extended")
+    return _act(request, principal, db, draft_id, now, action, "extended")
 
 
 @router.post("/{draft_id}/attachments", response_class=HTMLResponse)
-def add_attachment(
+def add_attachment_form(
     request: Request,
     draft_id: IdPath,
     principal: Editor,
@@ -244,48 +227,58 @@ def add_attachment(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """The form is multipart; its CSRF token is checked by `require_editor` like any other."""
-    return _after(
-        request,
-        principal,
-        db,
-        draft_id,
-        now,
-        lambda: upload_attachment(db, settings, principal, draft_id, title, file, now),
-        "attachment",
-    )
+
+    def action() -> object:
+        filename, data = read_upload(file, settings.max_upload_bytes)
+        return attachments.add_attachment(
+            db,
+            principal,
+            draft_id,
+            title,
+            filename,
+            data,
+            data_dir=settings.data_dir,
+            max_bytes=settings.max_upload_bytes,
+            now=now,
+        )
+
+    return _act(request, principal, db, draft_id, now, action, "attachment")
 
 
 @router.post("/{draft_id}/answers", response_class=HTMLResponse)
-async def answer(
+def answer_comments_form(
     request: Request,
     draft_id: IdPath,
     principal: Editor,
     db: DbSession,
     settings: SettingsDep,
     now: Now,
+    comment_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
+    disposition: Annotated[str, Form(max_length=40)] = "",
+    reason: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
-    form = await request.form()
-    ids = [
-        int(v)
-        for v in form.getlist("comment_ids")
-        if isinstance(v, str) and v.isdigit() and 1 <= int(v) <= MAX_ID
-    ]
-    disposition = str(form.get("disposition", ""))
-    reason = str(form.get("reason", ""))
-    try:
-        do_answer(
-            db, settings, principal, draft_id, ids, service.Disposition(disposition), reason, now
+    ids = [int(v) for v in comment_ids if v.isdigit() and 1 <= int(v) <= MAX_ID]
+
+    def action() -> object:
+        if disposition not in Disposition.labels_zh():
+            raise ValidationFailed("Choose a disposition.", "请选择处理结果。", field="disposition")
+        return answers.answer_comments(
+            db,
+            principal,
+            draft_id,
+            ids,
+            Disposition(disposition),
+            reason,
+            now,
+            Mailer(settings),
+            settings.base_url,
         )
-    except (PublisherError, ValueError) as exc:
-        db.rollback()
-        message = exc.message_zh if isinstance(exc, PublisherError) else "请选择处理结果。"
-        code = status_for(exc) if isinstance(exc, PublisherError) else 422
-        return _detail_page(request, principal, db, draft_id, now, status=code, error=message)
-    return RedirectResponse(f"/staff/consultations/{draft_id}?done=answered", status_code=303)
+
+    return _act(request, principal, db, draft_id, now, action, "answered")
 
 
 @router.post("/{draft_id}/comments/{comment_id}/hide", response_class=HTMLResponse)
-def hide(
+def hide_comment_form(
     request: Request,
     draft_id: IdPath,
     comment_id: IdPath,
@@ -295,19 +288,14 @@ def hide(
     reason: Annotated[str, Form(max_length=2000)] = "",
     hidden: Annotated[str, Form(max_length=5)] = "1",
 ) -> Response:
-    return _after(
-        request,
-        principal,
-        db,
-        draft_id,
-        now,
-        lambda: service.set_hidden(db, principal, draft_id, comment_id, hidden == "1", reason, now),
-        "moderated",
-    )
+    def action() -> object:
+        return comments.set_hidden(db, principal, draft_id, comment_id, hidden == "1", reason, now)
+
+    return _act(request, principal, db, draft_id, now, action, "moderated")
 
 
 @router.post("/{draft_id}/summary", response_class=HTMLResponse)
-def publish_summary(
+def publish_summary_form(
     request: Request,
     draft_id: IdPath,
     principal: Reviewer,
@@ -315,17 +303,13 @@ def publish_summary(
     now: Now,
     outcome_text: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
-    return _after(
-        request,
-        principal,
-        db,
-        draft_id,
-        now,
-        lambda: service.publish_summary(db, principal, draft_id, outcome_text, now),
-        "summary",
-    )
+    def action() -> object:
+        return summary.publish_summary(db, principal, draft_id, outcome_text, now)
+
+    return _act(request, principal, db, draft_id, now, action, "summary")
 
 
 @router.get("/{draft_id}/comments.csv")
-def export_csv(draft_id: IdPath, principal: Reviewer, db: DbSession) -> PlainTextResponse:
-    return comments_csv(db, principal, draft_id)
+def export_comments_page(draft_id: IdPath, principal: Reviewer, db: DbSession) -> Response:
+    body = exports.export_comments(db, principal, draft_id)
+    return csv_download(body, f"consultation-{draft_id}-comments.csv")

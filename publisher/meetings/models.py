@@ -3,56 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
 from publisher.storage.base import Base
 from publisher.storage.types import UTCDateTime
 from publisher.timeutil import now_utc
-
-
-class NoticeStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
-
-    @property
-    def label_zh(self) -> str:
-        return {"scheduled": "按期召开", "cancelled": "已取消"}[self.value]
-
-
-class RepresentativeCategory(StrEnum):
-    """第五条: the kinds of public representatives (社会公众代表)."""
-
-    RETIRED_OFFICIAL = "retired_official"
-    DEPUTY_OR_MEMBER = "deputy_or_member"
-    EXPERT = "expert"
-    LEGAL_ADVISER = "legal_adviser"
-    CITIZEN = "citizen"
-
-    @property
-    def label_zh(self) -> str:
-        return _CATEGORY_ZH[self]
-
-
-_CATEGORY_ZH = {
-    RepresentativeCategory.RETIRED_OFFICIAL: "离退休老干部",
-    RepresentativeCategory.DEPUTY_OR_MEMBER: "“两代表一委员”（人大代表、政协委员）",
-    RepresentativeCategory.EXPERT: "行业专家",
-    RepresentativeCategory.LEGAL_ADVISER: "法律顾问",
-    RepresentativeCategory.CITIZEN: "市民代表",
-}
-
-
-class ApplicationStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    DECLINED = "declined"
-
-    @property
-    def label_zh(self) -> str:
-        return {"pending": "待审核", "approved": "已同意", "declined": "未同意"}[self.value]
 
 
 class MeetingNotice(Base):

@@ -8,10 +8,11 @@ PostgreSQL is used when ``PUBLISHER_DATABASE_URL`` points to one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -56,18 +57,31 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 WRITE_OPTIONS = {"sqlite_begin": "IMMEDIATE"}
 
 
+class WriteBegunTooLate(RuntimeError):
+    """A unit of work was asked to begin while the session held changes no unit had
+    committed: a programming error (writes belong inside a unit), never a user's."""
+
+
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a write (BEGIN IMMEDIATE on SQLite; no-op elsewhere).
 
-    Call it first thing in a unit of work that reads and then writes.
+    SQLAlchemy silently ignores execution options on a transaction that has already begun, so
+    a read-only transaction left open by earlier reads (a lazy load after a commit) is ended
+    first; otherwise the SQLite write lock would not be taken and two units could race.
+    Pending changes outside a unit are refused rather than committed by accident.
     """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise WriteBegunTooLate("the session holds changes made outside a unit of work")
+        session.commit()  # a read-only transaction: nothing to write, only the lock to release
     session.connection(execution_options=WRITE_OPTIONS)
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A unit of work: commit on success, roll back on any error, so nothing is half-written."""
-    session = factory()
+def write_unit(session: Session) -> Iterator[Session]:
+    """One use case's unit of work on the request's (untouched) session: take the write lock
+    first, then read and write; commit on success, roll back on any error, so a refusal
+    writes nothing. Side effects (mail…) belong after the block, once the commit is durable."""
     begin_write(session)
     try:
         yield session
@@ -75,5 +89,32 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def unit_of_work(
+    use_case: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Mark a use case that owns its unit of work: it runs inside `write_unit` on the session
+    it is given (its first argument), which it commits before returning."""
+
+    @functools.wraps(use_case)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with write_unit(session):
+            return use_case(session, *args, **kwargs)
+
+    return run
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A unit of work on a new session: commit on success, roll back on any error."""
+    session = factory()
+    try:
+        with write_unit(session):
+            yield session
     finally:
         session.close()

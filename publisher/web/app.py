@@ -10,56 +10,38 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from consultation.web import public_api as consultation_public_api
-from consultation.web import public_pages as consultation_public_pages
-from consultation.web import staff_api as consultation_staff_api
-from consultation.web import staff_pages as consultation_staff_pages
 from feeds.cache import FeedCache
 from publisher import __version__
 from publisher.ckan.scheduler import BackgroundPusher
+from publisher.feature import Feature
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.web.errors import install_error_handlers
+from publisher.web.feeds import feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
-from publisher.web.routes import (
-    health,
-    home,
-    meetings_api,
-    meetings_pages,
-    meetings_staff_pages,
-    opendata_api,
-    opendata_feeds,
-    opendata_pages,
-    staff_api,
-    staff_pages,
-    subscriptions,
-)
-from publisher.web.templating import TEMPLATES_DIR
+from publisher.web.render import STATIC_DIR, add_template_dir
+from publisher.wiring import FEATURES
 
-STATIC_DIR = TEMPLATES_DIR.parent / "static"
+
+def routers(features: tuple[Feature, ...] = FEATURES) -> list[APIRouter]:
+    """Every router of the app, in mounting order: the features' own, then their feeds."""
+    mounted = [router for feature in features for router in feature.routers]
+    mounted.append(feed_router([source for feature in features for source in feature.feeds]))
+    return mounted
+
 
 #: Every router of the app, in one list: tests walk it to check every route's access rules.
-ROUTERS: list[APIRouter] = [
-    health.router,
-    home.router,
-    staff_api.router,
-    staff_pages.router,
-    subscriptions.router,
-    opendata_api.router,  # before opendata_pages: /datasets/{name}.csv before /datasets/{name}
-    opendata_pages.router,
-    opendata_feeds.router,
-    meetings_api.router,
-    meetings_pages.router,
-    meetings_staff_pages.router,
-    consultation_public_api.router,
-    consultation_public_pages.router,
-    consultation_staff_api.router,
-    consultation_staff_pages.router,
-]
+ROUTERS: list[APIRouter] = routers()
 
 
 def iter_api_routes() -> list[APIRoute]:
     return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+
+
+def operation_id(route: APIRoute) -> str:
+    """A stable operation id per route: its endpoint's name (unique across the app, a test
+    checks), so clients generated from the OpenAPI document keep their method names."""
+    return route.name
 
 
 @asynccontextmanager
@@ -87,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        generate_unique_id_function=operation_id,
     )
     engine = make_engine(settings.effective_database_url)
     app.state.settings = settings
@@ -96,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for feature in FEATURES:
+        if feature.templates is not None:
+            add_template_dir(feature.templates)
     for router in ROUTERS:
         app.include_router(router)
 

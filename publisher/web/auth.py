@@ -9,39 +9,47 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import Request
-from sqlalchemy.orm import Session
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.errors import NotAuthenticated, PermissionDenied
 from publisher.staff import service
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
-from publisher.web.deps import DbSession, client_ip
+from publisher.web.deps import client_ip
 
 SESSION_COOKIE = "smx_staff"
-LOGIN_CSRF_COOKIE = "smx_login_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def authenticate(request: Request, db: Session) -> StaffPrincipal | None:
+def authenticate(request: Request) -> StaffPrincipal | None:
+    """Who sent this request, from its bearer token or session cookie; None when anonymous.
+
+    Uses a session of its own, never the request's: a use case must find its session untouched
+    so that its first statement can take the write lock (`publisher.storage.db.write_unit`).
+    Blocking database work, so it is only ever called from sync code (FastAPI runs sync
+    dependencies in its thread pool, keeping the event loop free)."""
     ip = client_ip(request)
     header = request.headers.get("authorization")
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated(
-                "Use 'Authorization: Bearer <token>'.", "请使用“Authorization: Bearer <令牌>”。"
-            )
-        principal = service.authenticate_token(db, token.strip(), ip)
-        db.commit()  # keeps last_used_at
-        return principal
     cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        return service.resolve_session(db, cookie, ip)
-    return None
+    if not header and not cookie:
+        return None
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with factory() as db:
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise NotAuthenticated(
+                    "Use 'Authorization: Bearer <token>'.", "请使用“Authorization: Bearer <令牌>”。"
+                )
+            principal = service.authenticate_token(db, token.strip(), ip)
+            db.commit()  # keeps last_used_at
+            return principal
+        return service.resolve_session(db, cookie or "", ip)
 
 
 async def check_csrf(request: Request, expected: str | None) -> None:
@@ -61,9 +69,9 @@ async def check_csrf(request: Request, expected: str | None) -> None:
         )
 
 
-def require_role(role: Role) -> Callable[[Request, Session], Awaitable[StaffPrincipal]]:
-    async def dependency(request: Request, db: DbSession) -> StaffPrincipal:
-        principal = authenticate(request, db)
+def _authorised(role: Role) -> Callable[[Request], StaffPrincipal]:
+    def dependency(request: Request) -> StaffPrincipal:
+        principal = authenticate(request)
         if principal is None:
             raise NotAuthenticated(
                 "Sign in, or send an API token as 'Authorization: Bearer <token>'.",
@@ -75,6 +83,23 @@ def require_role(role: Role) -> Callable[[Request, Session], Awaitable[StaffPrin
                 f"此操作需要“{role.label_zh}”角色，您的角色是“{principal.role.label_zh}”。",
                 required_role=role.value,
             )
+        return principal
+
+    return dependency
+
+
+def require_role(role: Role) -> Callable[..., Awaitable[StaffPrincipal]]:
+    """The dependency that makes a route a staff route: 401, 403, then CSRF for cookies.
+
+    Authentication runs in the thread pool (sync); only the CSRF check, which may await the
+    form body, runs on the event loop, and it touches no database."""
+    authorised = _authorised(role)
+
+    # `Depends` as a default, not in `Annotated`: the annotation is a postponed string, and
+    # FastAPI could not resolve the closure's `authorised` from it.
+    async def dependency(
+        request: Request, principal: StaffPrincipal = Depends(authorised)
+    ) -> StaffPrincipal:
         if principal.via == "session" and request.method not in SAFE_METHODS:
             await check_csrf(request, principal.csrf_token)
         request.state.principal = principal
@@ -87,3 +112,7 @@ def require_role(role: Role) -> Callable[[Request, Session], Awaitable[StaffPrin
 require_editor = require_role(Role.EDITOR)
 require_reviewer = require_role(Role.REVIEWER)
 require_admin = require_role(Role.ADMIN)
+
+Editor = Annotated[StaffPrincipal, Depends(require_editor)]
+Reviewer = Annotated[StaffPrincipal, Depends(require_reviewer)]
+Admin = Annotated[StaffPrincipal, Depends(require_admin)]

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from publisher import errors
-from publisher.web.templating import templates
+from publisher.web.render import login_page, templates
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,6 @@ def error_response(request: Request, status: int, body: dict[str, Any]) -> Respo
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if status == 401 and request.url.path.startswith("/staff"):
         # a person who is not signed in gets the sign-in form, still with status 401
-        from publisher.web.routes.staff_pages import login_page
-
         return login_page(request, request.url.path, status=401)
     if wants_json(request):
         return JSONResponse({"error": body}, status_code=status, headers=headers)

@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from consultation import service
+from consultation import comments
+from consultation import summary as summaries
+from consultation.vocabulary import Channel
 from consultation.models import Comment
 from publisher.settings import Settings
 from publisher.web.app import create_app
@@ -185,13 +187,13 @@ def test_concurrent_retries_with_one_key_store_one_row(
         try:
             with session_factory() as session:
                 barrier.wait()
-                comment, _ = service.submit_comment(
+                comment, _ = comments.submit_comment(
                     session,
                     draft_id,
-                    service.CommentInput(text="同一条意见", anonymous=True),
+                    comments.CommentInput(text="同一条意见", anonymous=True),
                     local(2026, 11, 24, 10),
                     ip=f"10.0.0.{i}",
-                    channel=service.Channel.API,
+                    channel=Channel.API,
                     idempotency_key="race-key",
                 )
                 codes.append(comment.receipt_code)
@@ -211,7 +213,7 @@ def test_concurrent_retries_with_one_key_store_one_row(
 def test_rate_limit_per_address(client: TestClient, staff: StaffFixture, clock: FakeClock) -> None:
     draft_id = open_consultation(client, staff.headers("editor"))
     url = f"/api/v1/consultations/{draft_id}/comments"
-    for i in range(service.RATE_LIMIT):
+    for i in range(comments.RATE_LIMIT):
         clock.set(2026, 11, 24, 10, i)
         ok = client.post(
             url, json=comment_body(text=f"第{i}条意见"), headers={"Idempotency-Key": f"k{i}"}
@@ -237,7 +239,7 @@ def test_contact_is_required_unless_anonymous_and_size_is_limited(
     no_contact = client.post(url, json=comment_body(phone=""))
     assert no_contact.status_code == 422
     assert "匿名提交" in no_contact.json()["error"]["message_zh"]
-    too_long = client.post(url, json=comment_body(text="长" * (service.MAX_COMMENT_CHARS + 1)))
+    too_long = client.post(url, json=comment_body(text="长" * (comments.MAX_COMMENT_CHARS + 1)))
     assert too_long.status_code == 422
     anonymous = client.post(url, json=comment_body(phone="13900000000", anonymous=True))
     assert anonymous.status_code == 201
@@ -362,7 +364,7 @@ def test_adoption_summary_has_no_personal_data(
     api = client.get(f"/api/v1/consultations/{draft_id}").text
     page = client.get(f"/consultations/{draft_id}").text
     with session_factory() as s:
-        rows = service.adoption_summary_rows(s)
+        rows = summaries.adoption_summary_rows(s)
     summary = client.get(f"/api/v1/consultations/{draft_id}").json()["adoption_summary"]
     assert summary["counts"] == {
         "adopted": 1,

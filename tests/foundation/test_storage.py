@@ -10,9 +10,12 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from publisher.staff.models import AuditEvent
+from publisher.storage.base import Base
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.migrate import downgrade, upgrade
-from publisher.storage.models import metadata
+from publisher.wiring import FEATURES  # noqa: F401  (registers every feature's tables)
+
+metadata = Base.metadata
 
 
 def test_migrations_create_the_whole_schema_from_zero(empty_db_url: str) -> None:

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.errors import Conflict
-from publisher.meetings import service
-from publisher.meetings.models import MeetingApplication, RepresentativeCategory
+from publisher.meetings import applications
+from publisher.meetings.models import MeetingApplication
+from publisher.meetings.vocabulary import RepresentativeCategory
 from tests.meetings.conftest import NOW, Clock, local, notice_body
 
 
@@ -78,11 +79,11 @@ def test_concurrent_intake_never_exceeds_capacity(
 
     def apply(i: int) -> None:
         with session_factory() as session:
-            data = service.ApplicationInput(
+            data = applications.ApplicationInput(
                 f"申请人{i}", f"1380000{i:04d}", RepresentativeCategory.EXPERT
             )
             try:
-                service.apply_to_attend(session, mid, data, NOW)
+                applications.apply_to_attend(session, mid, data, NOW)
                 outcomes.append("ok")
             except Conflict:
                 outcomes.append("full")

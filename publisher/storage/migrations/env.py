@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from publisher.storage.base import Base
 from publisher.storage.db import make_engine
-from publisher.storage.models import metadata
 
 config = context.config
 
@@ -14,7 +14,9 @@ config = context.config
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        # Only autogenerate compares with the models: its caller imports every feature's tables
+        # first (`publisher.wiring`); storage itself knows no feature.
+        target_metadata=config.attributes.get("target_metadata", Base.metadata),
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

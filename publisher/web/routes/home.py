@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from publisher.web.templating import templates
+from publisher.web.render import templates
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 

@@ -13,9 +13,9 @@ from publisher.documents.render import render_body_html
 from publisher.opendata import load_catalog
 from publisher.opendata.downloads import csv_bytes, preview
 from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.render import templates
 from publisher.web.routes.opendata_api import field_rows
 from publisher.web.routes.opendata_common import dataset_or_404
-from publisher.web.templating import templates
 
 router = APIRouter(tags=["open data pages"], include_in_schema=False)
 PREVIEW_ROWS = 20

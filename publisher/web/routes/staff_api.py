@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from publisher.staff import audit, service
 from publisher.staff.models import ApiToken, AuditEvent, StaffAccount
-from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
-from publisher.web.auth import require_admin, require_editor
+from publisher.web.auth import Admin, Editor
 from publisher.web.deps import DbSession, IdPath, IdQuery
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
-
-Editor = Annotated[StaffPrincipal, Depends(require_editor)]
-Admin = Annotated[StaffPrincipal, Depends(require_admin)]
 
 
 class AccountOut(BaseModel):

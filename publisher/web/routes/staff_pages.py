@@ -6,70 +6,26 @@ import datetime as dt
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from publisher.errors import NotAuthenticated, PublisherError, TooManyRequests
-from publisher.settings import Settings
 from publisher.staff import audit, service
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
 from publisher.timeutil import LOCAL_TZ
-from publisher.web.auth import (
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    authenticate,
-    require_admin,
-    require_editor,
-)
+from publisher.web.auth import SESSION_COOKIE, Admin, Editor, authenticate
 from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep, client_ip
 from publisher.web.errors import status_for
-from publisher.web.templating import templates
+from publisher.web.render import LOGIN_CSRF_COOKIE, login_page, render, safe_next
 
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
 
-Editor = Annotated[StaffPrincipal, Depends(require_editor)]
-Admin = Annotated[StaffPrincipal, Depends(require_admin)]
-
-
-def render(
-    request: Request, name: str, principal: StaffPrincipal | None, status: int = 200, **context: Any
-) -> HTMLResponse:
-    context.update(principal=principal, csrf_token=principal.csrf_token if principal else None)
-    return templates.TemplateResponse(request, name, context, status_code=status)
-
-
-def login_page(
-    request: Request, next_url: str = "/staff/", error: str | None = None, status: int = 200
-) -> HTMLResponse:
-    """The sign-in form, with a fresh double-submit token against login CSRF."""
-    token = secrets.token_urlsafe(24)
-    response = templates.TemplateResponse(
-        request,
-        "staff/login.html",
-        {"login_csrf": token, "next_url": _safe_next(next_url), "error": error},
-        status_code=status,
-    )
-    settings: Settings = request.app.state.settings
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=settings.environment == "production",
-        path="/staff",
-    )
-    return response
-
-
-def _safe_next(url: str) -> str:
-    return url if url.startswith("/staff/") and not url.startswith("//") else "/staff/"
-
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, db: DbSession, next: str = "/staff/") -> Response:
-    if authenticate(request, db) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
+def login_form(request: Request, next: str = "/staff/") -> Response:
+    if authenticate(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
     return login_page(request, next)
 
 
@@ -92,7 +48,7 @@ def login(
         db.commit()  # the failure is counted even though sign-in was refused
         return login_page(request, next, exc.message_zh, status=status_for(exc))
     db.commit()
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         cookie,

@@ -6,44 +6,46 @@ access logs, browser history or Referer headers): the status page is a form.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from publisher.errors import PublisherError
-from publisher.meetings import service
-from publisher.meetings.models import RepresentativeCategory
+from publisher.errors import NotFound, PublisherError
+from publisher.meetings import applications, notices, opinions
+from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
+from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeOut
 from publisher.web.deps import DbSession, IdPath, Now
 from publisher.web.errors import status_for
-from publisher.web.routes.meetings_common import (
-    FIELD_LABELS_ZH,
-    NoticeOut,
-)
-from publisher.web.templating import templates
+from publisher.web.render import page
 
 router = APIRouter(tags=["meeting pages"], include_in_schema=False)
 
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, context, status_code=status)
-    response.headers["Cache-Control"] = "no-store" if name != "meetings/list.html" else "no-cache"
-    return response
+    cache = "no-cache" if name == "meetings/list.html" else "no-store"
+    return page(request, name, status=status, cache_control=cache, **context)
 
 
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings(request: Request, db: DbSession, now: Now) -> HTMLResponse:
-    notices = [NoticeOut.of(db, n, now) for n in service.public_notices(db, now)]
-    upcoming = [n for n in notices if n.ends_at is None or n.ends_at >= now]
-    past = [n for n in notices if n not in upcoming]
+def meetings_page(request: Request, db: DbSession, now: Now) -> HTMLResponse:
+    listed = [NoticeOut.of(db, n, now) for n in notices.public_notices(db, now)]
+    upcoming = [n for n in listed if n.ends_at is None or n.ends_at >= now]
+    past = [n for n in listed if n not in upcoming]
     past.reverse()
     return _page(request, "meetings/list.html", upcoming=upcoming, past=past)
 
 
 def _detail(
-    request: Request, db: DbSession, meeting_id: IdPath, now: Any, status: int = 200, **extra: Any
+    request: Request,
+    db: DbSession,
+    meeting_id: int,
+    now: dt.datetime,
+    status: int = 200,
+    **extra: Any,
 ) -> HTMLResponse:
-    notice = NoticeOut.of(db, service.get_public_notice(db, meeting_id, now), now)
+    notice = NoticeOut.of(db, notices.get_public_notice(db, meeting_id, now), now)
     return _page(
         request,
         "meetings/detail.html",
@@ -56,12 +58,12 @@ def _detail(
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting(meeting_id: IdPath, request: Request, db: DbSession, now: Now) -> HTMLResponse:
+def meeting_page(meeting_id: IdPath, request: Request, db: DbSession, now: Now) -> HTMLResponse:
     return _detail(request, db, meeting_id, now)
 
 
 @router.post("/meetings/{meeting_id}/applications", response_class=HTMLResponse)
-def apply(
+def application_form(
     meeting_id: IdPath,
     request: Request,
     db: DbSession,
@@ -72,6 +74,7 @@ def apply(
     statement: Annotated[str, Form(max_length=5000)] = "",
     email: Annotated[str, Form(max_length=254)] = "",
 ) -> HTMLResponse:
+    """On refusal the page comes back with everything the person typed, never emptied."""
     form = {
         "applicant_name": applicant_name,
         "phone": phone,
@@ -79,17 +82,12 @@ def apply(
         "category": category.value,
         "statement": statement,
     }
+    data = applications.ApplicationInput(applicant_name, phone, category, statement, email)
     try:
-        application = service.apply_to_attend(
-            db,
-            meeting_id,
-            service.ApplicationInput(applicant_name, phone, category, statement, email),
-            now,
-        )
+        application = applications.apply_to_attend(db, meeting_id, data, now)
+    except NotFound:
+        raise
     except PublisherError as exc:
-        db.rollback()
-        if status_for(exc) == 404:
-            raise
         return _detail(
             request, db, meeting_id, now, status=status_for(exc), error=exc.message_zh, form=form
         )
@@ -104,31 +102,27 @@ def apply(
 
 
 @router.get("/applications/status", response_class=HTMLResponse)
-def status_form(request: Request) -> HTMLResponse:
+def application_status_form(request: Request) -> HTMLResponse:
     return _page(request, "meetings/status.html")
 
 
 def _status(request: Request, db: DbSession, receipt_code: str, **extra: Any) -> HTMLResponse:
-    from publisher.web.routes.meetings_common import (
-        ApplicationStatusOut,
-    )
-
     try:
-        found = ApplicationStatusOut.of(service.find_application(db, receipt_code))
+        found = ApplicationStatusOut.of(applications.find_application(db, receipt_code))
     except PublisherError as exc:
         return _page(request, "meetings/status.html", status=status_for(exc), error=exc.message_zh)
     return _page(request, "meetings/status.html", result=found, **extra)
 
 
 @router.post("/applications/status", response_class=HTMLResponse)
-def status_lookup(
+def application_status_page(
     request: Request, db: DbSession, receipt_code: Annotated[str, Form(max_length=40)]
 ) -> HTMLResponse:
     return _status(request, db, receipt_code)
 
 
 @router.post("/applications/opinions", response_class=HTMLResponse)
-def opinion(
+def opinion_form(
     request: Request,
     db: DbSession,
     now: Now,
@@ -136,9 +130,7 @@ def opinion(
     body: Annotated[str, Form(max_length=5000)],
 ) -> HTMLResponse:
     try:
-        service.record_opinion_by_receipt(db, receipt_code, body, now)
-        db.commit()
+        opinions.record_opinion_by_receipt(db, receipt_code, body, now)
     except PublisherError as exc:
-        db.rollback()
         return _status(request, db, receipt_code, error=exc.message_zh)
     return _status(request, db, receipt_code, saved=True)

@@ -1,0 +1,353 @@
+"""Comments on a draft (第五条): the public's intake, offline opinions staff record, the
+receipt look-up, the staff queue and moderation.
+
+Intake commits itself inside one write unit, because a receipt code may only be handed out once
+the comment is durable; a retry with the same idempotency key returns the first receipt.
+Moderation hides with a logged reason; nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from consultation.drafts import get_draft, get_public_draft, window_state
+from consultation.models import Comment, ConsultationDraft
+from consultation.vocabulary import ONLINE_CHANNELS, Channel, QueueFilter, WindowState
+from publisher.contact import normalise_email, normalise_phone
+from publisher.errors import (
+    Conflict,
+    NotFound,
+    RuleViolation,
+    TooManyRequests,
+    ValidationFailed,
+    required_text,
+)
+from publisher.receipts import new_receipt_code, normalise_receipt_code
+from publisher.staff import audit
+from publisher.staff.principal import StaffPrincipal
+from publisher.storage.db import unit_of_work, write_unit
+from publisher.timeutil import format_local, to_local
+
+MAX_COMMENT_CHARS = 5000
+MAX_SECTION_CHARS = 200
+#: per-address limit on comments: RATE_LIMIT accepted comments per RATE_WINDOW
+RATE_LIMIT = 10
+RATE_WINDOW = dt.timedelta(minutes=10)
+
+
+@dataclass
+class CommentInput:
+    text: str
+    section: str = ""
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    anonymous: bool = False
+    consent_publish: bool = False
+    honeypot: str = ""
+
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def text_fingerprint(text: str) -> str:
+    """Normalised hash: NFKC, case-folded, without spaces or punctuation, so that a comment
+    pasted twice with different spacing or punctuation is recognised as a near-duplicate."""
+    norm = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def _validate_comment(data: CommentInput, require_contact: bool) -> CommentInput:
+    text = (data.text or "").strip()
+    if not text:
+        raise ValidationFailed("The comment is empty.", "请填写意见内容。", field="text")
+    if len(text) > MAX_COMMENT_CHARS:
+        raise ValidationFailed(
+            f"The comment is too long ({len(text)} characters; at most {MAX_COMMENT_CHARS}).",
+            f"意见内容过长（{len(text)}字，最多{MAX_COMMENT_CHARS}字）。",
+            field="text",
+        )
+    section = (data.section or "").strip()
+    if len(section) > MAX_SECTION_CHARS:
+        raise ValidationFailed(
+            "The section reference is too long.", "所涉条款内容过长。", field="section"
+        )
+    name, phone, email = (data.name or "").strip(), (data.phone or "").strip(), data.email.strip()
+    if data.anonymous:
+        name = phone = email = ""  # an anonymous commenter leaves no identity behind
+    else:
+        email = normalise_email(email) or ""
+        phone = normalise_phone(phone) if phone else ""
+        if len(name) > 100:
+            raise ValidationFailed("The name is too long.", "姓名过长。")
+        if require_contact and not (phone or email):
+            raise ValidationFailed(
+                "Give a phone number or an e-mail address so that we can answer you, or tick "
+                "'stay anonymous'.",
+                "请留下联系电话或电子邮箱以便答复；如不愿留下，请勾选“匿名提交”。",
+                field="contact",
+            )
+    return CommentInput(
+        text=text,
+        section=section,
+        name=name,
+        phone=phone,
+        email=email,
+        anonymous=data.anonymous,
+        consent_publish=data.consent_publish,
+        honeypot=data.honeypot,
+    )
+
+
+def _by_key(session: Session, draft_id: int, key: str) -> Comment | None:
+    return session.scalars(
+        select(Comment).where(Comment.draft_id == draft_id, Comment.idempotency_key == key)
+    ).first()
+
+
+def _check_rate(session: Session, ip: str, now: dt.datetime) -> None:
+    since = now - RATE_WINDOW
+    times = session.scalars(
+        select(Comment.submitted_at)
+        .where(Comment.ip_address == ip, Comment.submitted_at > since)
+        .order_by(Comment.submitted_at)
+        .limit(RATE_LIMIT)
+    ).all()
+    if len(times) >= RATE_LIMIT:
+        retry_at = times[0] + RATE_WINDOW
+        raise TooManyRequests(
+            f"Too many comments from this address: at most {RATE_LIMIT} in "
+            f"{int(RATE_WINDOW.total_seconds() // 60)} minutes. Try again after "
+            f"{format_local(retry_at)} (Asia/Shanghai).",
+            f"同一网络地址提交过于频繁（每{int(RATE_WINDOW.total_seconds() // 60)}分钟最多"
+            f"{RATE_LIMIT}条）。请于{format_local(retry_at)}之后再提交，您写好的内容不会丢失，"
+            f"可先复制保存。",
+            retry_after_seconds=max(1, int((retry_at - now).total_seconds()) + 1),
+            retry_at=to_local(retry_at).isoformat(),
+        )
+
+
+def submit_comment(
+    session: Session,
+    draft_id: int,
+    data: CommentInput,
+    now: dt.datetime,
+    *,
+    ip: str,
+    channel: Channel,
+    idempotency_key: str | None = None,
+) -> tuple[Comment, bool]:
+    """Accept a citizen's comment and commit it; returns (comment, created).
+
+    A retry with the same idempotency key returns the first comment and stores nothing. The
+    honeypot does not refuse: the comment is stored flagged as spam and the answer looks
+    like any other, so a real person whose browser auto-filled the field loses nothing.
+    """
+    key = (idempotency_key or "").strip()[:100] or None
+    try:
+        with write_unit(session):
+            return _take_comment(session, draft_id, data, now, ip, channel, key)
+    except IntegrityError:
+        # Another request with the same key committed first: return its row.
+        existing = _by_key(session, draft_id, key) if key is not None else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _take_comment(
+    session: Session,
+    draft_id: int,
+    data: CommentInput,
+    now: dt.datetime,
+    ip: str,
+    channel: Channel,
+    key: str | None,
+) -> tuple[Comment, bool]:
+    draft = get_public_draft(session, draft_id, now)
+    if key is not None:
+        existing = _by_key(session, draft_id, key)
+        if existing is not None:
+            return existing, False
+    state = window_state(draft, now)
+    if state is WindowState.UPCOMING:
+        raise RuleViolation(
+            f"The consultation opens at {format_local(draft.opens_at)} (Asia/Shanghai).",
+            f"征求意见将于{format_local(draft.opens_at)}开始，届时欢迎提出意见。",
+            opens_at=to_local(draft.opens_at).isoformat(),
+        )
+    if state is WindowState.CLOSED:
+        raise RuleViolation(
+            f"The consultation closed at {format_local(draft.closes_at)} (Asia/Shanghai); "
+            f"comments are no longer accepted.",
+            f"征求意见已于{format_local(draft.closes_at)}截止，不再接收意见。",
+            closes_at=to_local(draft.closes_at).isoformat(),
+        )
+    data = _validate_comment(data, require_contact=True)
+    _check_rate(session, ip, now)
+    comment = _new_comment(session, draft, data, now, channel, ip, key, None)
+    comment.flagged_spam = bool(data.honeypot.strip())
+    session.flush()
+    return comment, True
+
+
+def _new_comment(
+    session: Session,
+    draft: ConsultationDraft,
+    data: CommentInput,
+    now: dt.datetime,
+    channel: Channel,
+    ip: str | None,
+    key: str | None,
+    recorded_by: str | None,
+) -> Comment:
+    fingerprint = text_fingerprint(data.text)
+    duplicate_of = session.scalars(
+        select(Comment.id)
+        .where(Comment.draft_id == draft.id, Comment.text_hash == fingerprint)
+        .order_by(Comment.id)
+        .limit(1)
+    ).first()
+    comment = Comment(
+        draft_id=draft.id,
+        receipt_code=new_receipt_code("YJ"),
+        idempotency_key=key,
+        channel=channel.value,
+        body=data.text,
+        section=data.section,
+        commenter_name=data.name or None,
+        phone=data.phone or None,
+        email=data.email or None,
+        anonymous=data.anonymous,
+        consent_publish=data.consent_publish,
+        ip_address=ip,
+        text_hash=fingerprint,
+        duplicate_of_id=duplicate_of,
+        submitted_at=now,
+        recorded_by=recorded_by,
+    )
+    session.add(comment)
+    return comment
+
+
+@unit_of_work
+def record_offline_comment(
+    session: Session,
+    principal: StaffPrincipal,
+    draft_id: int,
+    data: CommentInput,
+    channel: Channel,
+    now: dt.datetime,
+    received_at: dt.datetime | None = None,
+) -> Comment:
+    """Staff record an opinion from a forum, letter, hearing… (第五条), also after closing."""
+    channel = Channel(channel)
+    if channel in ONLINE_CHANNELS:
+        raise ValidationFailed(
+            "Offline opinions need an offline channel.", "请选择线下征求意见渠道。"
+        )
+    draft = get_draft(session, draft_id)
+    if draft.summary_published_at is not None:
+        raise Conflict(
+            "The adoption summary is already published.", "意见采纳情况已公布，不能再补录意见。"
+        )
+    data = _validate_comment(data, require_contact=False)
+    comment = _new_comment(
+        session, draft, data, received_at or now, channel, None, None, principal.username
+    )
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "consultation.comment.record",
+        "consultation_comment",
+        comment.id,
+        draft_id=draft.id,
+        channel=channel.value,
+    )
+    return comment
+
+
+def get_comment_by_receipt(session: Session, code: str) -> Comment:
+    normal = normalise_receipt_code(code)
+    comment = session.scalars(
+        select(Comment).where(Comment.receipt_code == normal).options(selectinload(Comment.draft))
+    ).first()
+    if comment is None:
+        raise NotFound(
+            "No comment has this receipt code.", "未找到该回执编号对应的意见，请核对后重试。"
+        )
+    return comment
+
+
+def comment_queue(
+    session: Session, draft_id: int, status: QueueFilter = QueueFilter.ALL
+) -> Sequence[Comment]:
+    get_draft(session, draft_id)
+    query = select(Comment).where(Comment.draft_id == draft_id).order_by(Comment.id)
+    if status is QueueFilter.UNANSWERED:
+        query = query.where(Comment.disposition.is_(None), Comment.hidden_at.is_(None))
+    elif status is QueueFilter.ANSWERED:
+        query = query.where(Comment.disposition.is_not(None))
+    elif status is QueueFilter.FLAGGED:
+        query = query.where(
+            (Comment.flagged_spam.is_(True)) | (Comment.duplicate_of_id.is_not(None))
+        )
+    elif status is QueueFilter.HIDDEN:
+        query = query.where(Comment.hidden_at.is_not(None))
+    return session.scalars(query).all()
+
+
+@unit_of_work
+def set_hidden(
+    session: Session,
+    principal: StaffPrincipal,
+    draft_id: int,
+    comment_id: int,
+    hidden: bool,
+    reason: str,
+    now: dt.datetime,
+) -> Comment:
+    """Moderation hides (or shows again) with a logged reason; nothing is ever deleted."""
+    comment = _comment_of(session, draft_id, comment_id)
+    reason = required_text(reason, "reason", "理由")
+    refuse_after_summary(comment.draft)
+    if hidden:
+        comment.hidden_at, comment.hidden_reason = now, reason
+        comment.hidden_by = principal.username
+    else:
+        comment.hidden_at = comment.hidden_reason = comment.hidden_by = None
+    audit.record(
+        session,
+        principal,
+        "consultation.comment.hide" if hidden else "consultation.comment.unhide",
+        "consultation_comment",
+        comment.id,
+        reason=reason,
+    )
+    return comment
+
+
+def _comment_of(session: Session, draft_id: int, comment_id: int) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.draft_id != draft_id:
+        raise NotFound(f"No comment {comment_id}.", f"未找到编号为{comment_id}的意见。")
+    return comment
+
+
+def refuse_after_summary(draft: ConsultationDraft) -> None:
+    """Once the adoption summary is public, the answers and the record of comments are final."""
+    if draft.summary_published_at is not None:
+        raise Conflict(
+            "The adoption summary is published; the answers are final.",
+            "意见采纳情况已公布，答复不能再更改。",
+        )

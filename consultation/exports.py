@@ -1,0 +1,75 @@
+"""Staff exports of a consultation: every comment with the commenter's contact details (CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from consultation.comments import comment_queue
+from consultation.models import Comment
+from publisher.staff import audit
+from publisher.staff.principal import StaffPrincipal
+from publisher.storage.db import unit_of_work
+from publisher.timeutil import to_local
+
+COMMENT_COLUMNS = [
+    "id",
+    "receipt_code",
+    "channel",
+    "submitted_at_local",
+    "section",
+    "text",
+    "name",
+    "phone",
+    "email",
+    "anonymous",
+    "consent_publish",
+    "flagged_spam",
+    "duplicate_of_id",
+    "hidden_reason",
+    "disposition",
+    "answer",
+    "answered_at_local",
+]
+
+
+def comments_csv(comments: Iterable[Comment]) -> bytes:
+    """UTF-8 with BOM so Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(COMMENT_COLUMNS)
+    for c in comments:
+        writer.writerow(
+            [
+                c.id,
+                c.receipt_code,
+                c.channel,
+                to_local(c.submitted_at).isoformat(),
+                c.section,
+                c.body,
+                c.commenter_name or "",
+                c.phone or "",
+                c.email or "",
+                int(c.anonymous),
+                int(c.consent_publish),
+                int(c.flagged_spam),
+                c.duplicate_of_id or "",
+                c.hidden_reason or "",
+                c.disposition or "",
+                c.answer_text or "",
+                to_local(c.answered_at).isoformat() if c.answered_at else "",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+@unit_of_work
+def export_comments(session: Session, principal: StaffPrincipal, draft_id: int) -> bytes:
+    """Staff only, with personal data; the export itself is audited."""
+    comments = comment_queue(session, draft_id)
+    audit.record(session, principal, "consultation.comments.export", "consultation", draft_id)
+    return comments_csv(comments)

@@ -1,0 +1,16 @@
+"""Decision pre-disclosure (《三门峡市政府重大行政决策预公开制度》) as the service wires it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from consultation.feeds import CONSULTATIONS_FEED
+from consultation.web import public_api, public_pages, staff_api, staff_pages
+from publisher.feature import Feature
+
+FEATURE = Feature(
+    name="consultation",
+    routers=(public_api.router, public_pages.router, staff_api.router, staff_pages.router),
+    templates=Path(__file__).resolve().parent / "web" / "templates",
+    feeds=(CONSULTATIONS_FEED,),
+)

@@ -1,0 +1,159 @@
+"""Consultations as feeds: entries when a window opens, is extended, closes, and when the
+adoption summary is published; one iCalendar deadline event per consultation; `?department=`.
+
+The version token counts what time alone changes (windows opening and closing), so the feed is
+rebuilt exactly when its content would differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable, Sequence
+
+from sqlalchemy import func, select
+
+from consultation.drafts import list_public_drafts
+from consultation.models import ConsultationDraft, WindowExtension
+from feeds.calendar import consultation_deadline_event
+from feeds.model import CalendarEvent, FeedEntry, entry_guid, event_uid
+from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource
+from publisher.timeutil import format_local
+
+
+def _rows(ctx: FeedContext) -> Sequence[ConsultationDraft]:
+    department = ctx.filters.get("department")
+    drafts = list_public_drafts(ctx.session, ctx.now)
+    return [d for d in drafts if department is None or d.department == department]
+
+
+def _version(ctx: FeedContext) -> Hashable:
+    department = ctx.filters.get("department")
+    now = ctx.now
+    visible = (
+        ConsultationDraft.published_at.is_not(None),
+        ConsultationDraft.published_at <= now,
+        ConsultationDraft.secret_by_law.is_(False),
+        *((ConsultationDraft.department == department,) if department else ()),
+    )
+    row = ctx.session.execute(
+        select(
+            func.count(ConsultationDraft.id),
+            func.max(ConsultationDraft.updated_at),
+            func.max(ConsultationDraft.published_at),
+            func.count(ConsultationDraft.id).filter(ConsultationDraft.opens_at <= now),
+            func.count(ConsultationDraft.id).filter(ConsultationDraft.closes_at <= now),
+        ).where(*visible)
+    ).one()
+    return tuple(row)
+
+
+def _last_modified(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> dt.datetime:
+    stamps: list[dt.datetime] = []
+    for d in drafts:
+        stamps += [d.updated_at, *(t for t in (d.published_at, d.summary_published_at) if t)]
+        stamps += [t for t in (d.opens_at, d.closes_at) if t <= ctx.now]
+    return max(stamps, default=FEEDS_EPOCH)
+
+
+def _draft_facts(draft: ConsultationDraft) -> str:
+    window = f"{format_local(draft.opens_at)} 至 {format_local(draft.closes_at)}"
+    lines = [f"征求意见时间：{window}（北京时间）"]
+    if draft.department:
+        lines.append(f"起草部门：{draft.department}")
+    if draft.shorter_reason:
+        lines.append(f"征求意见期较短的理由：{draft.shorter_reason}")
+    return "\n".join(lines)
+
+
+def _entries(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> list[FeedEntry]:
+    """Opened, each extension, closed, and the adoption summary: each a dated entry."""
+    entries = []
+    for draft in drafts:
+        link = f"{ctx.base_url}/consultations/{draft.id}"
+        facts = _draft_facts(draft)
+        published = draft.published_at or draft.opens_at
+        if draft.opens_at <= ctx.now:
+            published = max(published, draft.opens_at)
+        entries.append(
+            FeedEntry(
+                guid=entry_guid("consultation", draft.id, 1),
+                title=f"【征求意见】{draft.title}",
+                link=link,
+                published=published,
+                updated=published,
+                summary=facts,
+                categories=("征求意见",),
+            )
+        )
+        extensions: list[WindowExtension] = sorted(draft.extensions, key=lambda e: e.extended_at)
+        for position, extension in enumerate(extensions, start=1):
+            entries.append(
+                FeedEntry(
+                    guid=entry_guid("consultation-extension", draft.id, position),
+                    title=f"【延长征求意见期】{draft.title}",
+                    link=link,
+                    published=extension.extended_at,
+                    updated=extension.extended_at,
+                    summary=(
+                        f"截止时间由{format_local(extension.previous_closes_at)}延长至"
+                        f"{format_local(extension.new_closes_at)}。理由：{extension.reason}"
+                    ),
+                    categories=("征求意见",),
+                )
+            )
+        if draft.closes_at <= ctx.now:
+            entries.append(
+                FeedEntry(
+                    guid=entry_guid("consultation-closed", draft.id, 1),
+                    title=f"【征求意见结束】{draft.title}",
+                    link=link,
+                    published=draft.closes_at,
+                    updated=draft.closes_at,
+                    summary=facts,
+                    categories=("征求意见",),
+                )
+            )
+        if draft.summary_published_at:
+            entries.append(
+                FeedEntry(
+                    guid=entry_guid("consultation-summary", draft.id, 1),
+                    title=f"【意见采纳情况】{draft.title}",
+                    link=link,
+                    published=draft.summary_published_at,
+                    updated=draft.summary_published_at,
+                    summary=f"意见采纳情况已公布。{draft.outcome_text or ''}",
+                    categories=("意见采纳情况",),
+                )
+            )
+    return entries
+
+
+def _events(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> list[CalendarEvent]:
+    return [
+        consultation_deadline_event(
+            uid=event_uid("consultation", d.id),
+            sequence=d.sequence,
+            title=d.title,
+            opens=d.opens_at,
+            closes=d.closes_at,
+            created=d.published_at or d.created_at,
+            last_modified=max(d.updated_at, d.published_at or d.created_at),
+            url=f"{ctx.base_url}/consultations/{d.id}",
+            how_to_comment=f"在线提交意见：{ctx.base_url}/consultations/{d.id}",
+        )
+        for d in drafts
+    ]
+
+
+CONSULTATIONS_FEED = FeedSource(
+    name="consultations",
+    title="三门峡市重大行政决策草案征求意见",
+    subtitle="决策草案公开征求意见、延长、截止和意见采纳情况",
+    page_path="/consultations",
+    version=_version,
+    rows=_rows,
+    entries=_entries,
+    events=_events,
+    last_modified=_last_modified,
+    filters=(FeedFilter(name="department", description="Only drafts of this department."),),
+)

@@ -1,0 +1,74 @@
+"""The words of decision pre-disclosure, stored in English and shown in Chinese."""
+
+from __future__ import annotations
+
+from publisher.vocabulary import LabelledEnum, labelled
+
+
+@labelled({"upcoming": "即将开始", "open": "正在征求意见", "closed": "已截止"})
+class WindowState(LabelledEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@labelled(
+    {
+        "adopted": "采纳",
+        "partly_adopted": "部分采纳",
+        "not_adopted": "不予采纳",
+        "out_of_scope": "不属于征求意见范围",
+    }
+)
+class Disposition(LabelledEnum):
+    ADOPTED = "adopted"
+    PARTLY_ADOPTED = "partly_adopted"
+    NOT_ADOPTED = "not_adopted"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+@labelled(
+    {
+        "web": "网站表单",
+        "api": "数据接口",
+        "forum": "座谈会",
+        "letter": "书面征求意见",
+        "hearing": "听证会",
+        "expert": "专家论证",
+        "group": "特定群体征求意见",
+        "other": "其他渠道",
+    }
+)
+class Channel(LabelledEnum):
+    """第五条: the portal (web form, API) and offline channels staff record."""
+
+    WEB = "web"
+    API = "api"
+    FORUM = "forum"
+    LETTER = "letter"
+    HEARING = "hearing"
+    EXPERT = "expert"
+    GROUP = "group"
+    OTHER = "other"
+
+
+ONLINE_CHANNELS = frozenset({Channel.WEB, Channel.API})
+
+
+@labelled(
+    {
+        "all": "全部",
+        "unanswered": "未答复",
+        "answered": "已答复",
+        "flagged": "待审核标记",
+        "hidden": "已隐藏",
+    }
+)
+class QueueFilter(LabelledEnum):
+    """The staff comment queue's views."""
+
+    ALL = "all"
+    UNANSWERED = "unanswered"
+    ANSWERED = "answered"
+    FLAGGED = "flagged"
+    HIDDEN = "hidden"

@@ -1,0 +1,26 @@
+"""A feature's manifest: everything the service wires from it, declared in one record.
+
+Like a Decidim component manifest: the app factory mounts its routers and finds its templates,
+the feeds route factory serves its feed sources, and the open-data catalogue (pages, DCAT, the
+CKAN push) lists its live tables. The list of features is `publisher.wiring.FEATURES`; nothing
+else in the service names a feature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from feeds.source import FeedSource
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    #: public API, public pages, staff API, staff pages — in that order by convention
+    routers: tuple[APIRouter, ...]
+    #: the feature's own templates folder, if it renders pages
+    templates: Path | None = None
+    feeds: tuple[FeedSource, ...] = ()

@@ -1,0 +1,64 @@
+"""Staff exports of meeting data: the applications of one meeting as CSV (personal data)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from publisher.meetings.applications import list_applications
+from publisher.meetings.models import MeetingApplication
+from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
+from publisher.staff import audit
+from publisher.staff.principal import StaffPrincipal
+from publisher.storage.db import unit_of_work
+from publisher.timeutil import to_local
+
+APPLICATION_COLUMNS = [
+    "receipt_code",
+    "applicant_name",
+    "phone",
+    "email",
+    "category",
+    "statement",
+    "status",
+    "review_note",
+    "created_at_local",
+    "reviewed_at_local",
+    "reviewed_by",
+]
+
+
+def applications_csv(applications: Iterable[MeetingApplication]) -> bytes:
+    """UTF-8 with BOM so Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(APPLICATION_COLUMNS)
+    for a in applications:
+        writer.writerow(
+            [
+                a.receipt_code,
+                a.applicant_name,
+                a.phone,
+                a.email or "",
+                RepresentativeCategory(a.category).label_zh,
+                a.statement,
+                ApplicationStatus(a.status).label_zh,
+                a.review_note,
+                to_local(a.created_at).isoformat(),
+                to_local(a.reviewed_at).isoformat() if a.reviewed_at else "",
+                a.reviewed_by or "",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+@unit_of_work
+def export_applications(session: Session, principal: StaffPrincipal, notice_id: int) -> bytes:
+    """The CSV of one meeting's applications; the export itself is audited."""
+    rows = list_applications(session, notice_id)
+    audit.record(session, principal, "meeting.applications.export", "meeting_notice", notice_id)
+    return applications_csv(rows)

@@ -1,0 +1,153 @@
+"""Meetings as feeds: one RSS/Atom entry per published revision, one iCalendar event per
+meeting for life (SEQUENCE raised on changes that matter to an attendee), `?kind=` filter.
+
+Visibility is decided at read time, so the version token includes what time alone changes
+(a notice passing its publication instant): the feed is rebuilt exactly when it would differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable, Sequence
+
+from sqlalchemy import func, select
+
+from feeds.model import CalendarEvent, EventStatus, FeedEntry, entry_guid, event_uid
+from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource
+from publisher.meetings.models import MeetingNotice, NoticeRevision
+from publisher.meetings.notices import public_notices, revision_changes
+from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
+from publisher.rules.predisclosure import MeetingKind
+from publisher.timeutil import format_local
+
+
+def _rows(ctx: FeedContext) -> Sequence[MeetingNotice]:
+    kind = ctx.filters.get("kind")
+    return [n for n in public_notices(ctx.session, ctx.now) if kind is None or n.kind == kind]
+
+
+def _version(ctx: FeedContext) -> Hashable:
+    query = select(
+        func.count(MeetingNotice.id),
+        func.max(MeetingNotice.updated_at),
+        func.max(MeetingNotice.published_at),
+    ).where(
+        MeetingNotice.withheld.is_(False),
+        MeetingNotice.published_at.is_not(None),
+        MeetingNotice.published_at <= ctx.now,
+    )
+    if kind := ctx.filters.get("kind"):
+        query = query.where(MeetingNotice.kind == kind)
+    return tuple(ctx.session.execute(query).one())
+
+
+def _last_modified(notices: Iterable[MeetingNotice], _: FeedContext) -> dt.datetime:
+    stamps = [n.updated_at for n in notices] + [n.published_at for n in notices if n.published_at]
+    return max(stamps, default=FEEDS_EPOCH)
+
+
+def _meeting_facts(notice: MeetingNotice) -> str:
+    kind = MeetingKind(notice.kind).label_zh
+    lines = [f"会议类型：{kind}"]
+    if notice.starts_at:
+        lines.append(f"会议时间：{format_local(notice.starts_at)}（北京时间）")
+    lines += [
+        f"会议地点：{notice.place}",
+        f"主要内容：{notice.agenda}",
+        f"公众参与方式：{notice.participation}",
+    ]
+    if notice.status == NoticeStatus.CANCELLED.value:
+        lines.insert(0, f"本次会议已取消。原因：{notice.cancel_reason or '未说明'}")
+    return "\n".join(lines)
+
+
+def _revision_summary(revision: NoticeRevision) -> str:
+    changes = revision_changes(revision)
+    names = "、".join(FIELD_LABELS_ZH.get(name, name) for name in changes)
+    return f"变更内容：{names}。{('原因：' + revision.reason) if revision.reason else ''}"
+
+
+def _entries(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[FeedEntry]:
+    """One entry per published revision: the notice itself, then each change after publication."""
+    entries = []
+    for notice in notices:
+        assert notice.published_at is not None
+        link = f"{ctx.base_url}/meetings/{notice.id}"
+        kind = MeetingKind(notice.kind).label_zh
+        entries.append(
+            FeedEntry(
+                guid=entry_guid("meeting", notice.id, 1),
+                title=f"【公开预告】{notice.title}",
+                link=link,
+                published=notice.published_at,
+                updated=notice.published_at,
+                summary=_meeting_facts(notice),
+                categories=(kind,),
+            )
+        )
+        after_publication = [r for r in notice.revisions if r.changed_at >= notice.published_at]
+        # revisions are append-only, so a revision's position is a stable GUID component
+        for position, revision in enumerate(after_publication, start=2):
+            cancelled = "status" in revision_changes(revision)
+            prefix = "【已取消】" if cancelled and notice.status == "cancelled" else "【变更】"
+            entries.append(
+                FeedEntry(
+                    guid=entry_guid("meeting", notice.id, position),
+                    title=f"{prefix}{notice.title}",
+                    link=link,
+                    published=revision.changed_at,
+                    updated=revision.changed_at,
+                    summary=_revision_summary(revision) + "\n" + _meeting_facts(notice),
+                    categories=(kind,),
+                )
+            )
+    return entries
+
+
+def _events(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[CalendarEvent]:
+    events = []
+    for notice in notices:
+        if notice.starts_at is None:
+            continue
+        cancelled = notice.status == NoticeStatus.CANCELLED.value
+        description = _meeting_facts(notice)
+        events.append(
+            CalendarEvent(
+                uid=event_uid("meeting", notice.id),
+                sequence=notice.sequence,
+                summary=notice.title,
+                start=notice.starts_at,
+                end=notice.ends_at
+                if notice.ends_at and notice.ends_at > notice.starts_at
+                else None,
+                created=notice.published_at or notice.created_at,
+                last_modified=max(notice.updated_at, notice.published_at or notice.created_at),
+                status=EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED,
+                description=description,
+                location=notice.place,
+                url=f"{ctx.base_url}/meetings/{notice.id}",
+                categories=(MeetingKind(notice.kind).label_zh,),
+            )
+        )
+    return events
+
+
+MEETINGS_FEED = FeedSource(
+    name="meetings",
+    title="三门峡市政府重大会议公开预告",
+    subtitle="市政府全体会议、常务会议等重大会议的公开预告、变更和取消",
+    page_path="/meetings",
+    version=_version,
+    rows=_rows,
+    entries=_entries,
+    events=_events,
+    last_modified=_last_modified,
+    filters=(
+        FeedFilter(
+            name="kind",
+            description="Only this meeting kind.",
+            choices=tuple(k.value for k in MeetingKind),
+            title_suffix=lambda value: f"（{MeetingKind(value).label_zh}）",
+        ),
+    ),
+)

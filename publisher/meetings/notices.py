@@ -1,0 +1,385 @@
+"""Advance notices of major meetings (公开预告): prepare, publish, edit or move, cancel.
+
+第三条 of the meeting pre-disclosure rules: a notice states time, place, main content and how
+the public can take part, and goes out the required number of working days ahead. Each use
+case owns its unit of work (`unit_of_work`): it takes the write lock, checks, writes, audits and
+commits, so a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from publisher.errors import Conflict, NotFound, ValidationFailed
+from publisher.meetings.models import MeetingNotice, NoticeRevision
+from publisher.meetings.vocabulary import NoticeStatus
+from publisher.rules.predisclosure import (
+    Deadline,
+    MeetingKind,
+    check_notice_publication,
+    latest_notice_publication,
+)
+from publisher.rules.workcalendar import WorkCalendar
+from publisher.staff import audit
+from publisher.staff.principal import StaffPrincipal
+from publisher.storage.db import unit_of_work
+
+#: Public fields whose changes after publication go into the visible history.
+PUBLIC_FIELDS = (
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "agenda",
+    "participation",
+    "application_deadline",
+    "capacity",
+    "media_allowed",
+    "status",
+    "cancel_reason",
+)
+#: Changes that matter to an attendee: each bumps ``sequence`` (iCalendar SEQUENCE).
+ATTENDEE_FIELDS = frozenset({"starts_at", "ends_at", "place", "status"})
+EDITABLE_FIELDS = frozenset(PUBLIC_FIELDS) - {"status", "cancel_reason"} | {"withheld"}
+
+_REQUIRED_ZH = {
+    "starts_at": ("time", "会议时间"),
+    "place": ("place", "会议地点"),
+    "agenda": ("main content", "主要内容"),
+    "participation": ("how the public can take part", "公众参与方式"),
+}
+
+
+@dataclass
+class NoticeDraft:
+    """What staff type in when preparing a notice; all but kind and title may wait."""
+
+    kind: MeetingKind
+    title: str
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    place: str = ""
+    agenda: str = ""
+    participation: str = ""
+    application_deadline: dt.datetime | None = None
+    capacity: int = 0
+    media_allowed: bool = True
+    withheld: bool = False
+    publication_at: dt.datetime | None = None
+
+
+def _aware(value: dt.datetime | None, what_en: str, what_zh: str) -> None:
+    if value is not None and value.tzinfo is None:
+        raise ValidationFailed(
+            f"{what_en} must carry a time zone", f"{what_zh}必须带时区", field=what_en
+        )
+
+
+def _check_shape(notice: MeetingNotice) -> None:
+    for name, zh in (
+        ("starts_at", "会议开始时间"),
+        ("ends_at", "会议结束时间"),
+        ("application_deadline", "报名截止时间"),
+    ):
+        _aware(getattr(notice, name), name, zh)
+    if not notice.title.strip():
+        raise ValidationFailed("title is required", "请填写会议名称", field="title")
+    if notice.starts_at and notice.ends_at and notice.ends_at <= notice.starts_at:
+        raise ValidationFailed(
+            "the meeting must end after it starts", "会议结束时间应晚于开始时间", field="ends_at"
+        )
+    if (
+        notice.starts_at
+        and notice.application_deadline
+        and (notice.application_deadline > notice.starts_at)
+    ):
+        raise ValidationFailed(
+            "the application deadline must not be after the meeting starts",
+            "参会报名截止时间不得晚于会议开始时间",
+            field="application_deadline",
+        )
+    if notice.capacity < 0:
+        raise ValidationFailed("capacity must not be negative", "名额不能为负数", field="capacity")
+
+
+def missing_for_publication(notice: MeetingNotice) -> list[str]:
+    """第三条: time, place, main content and participation method must all be stated."""
+    missing = []
+    for name in _REQUIRED_ZH:
+        value = getattr(notice, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(name)
+    return missing
+
+
+def _require_publishable(notice: MeetingNotice) -> None:
+    missing = missing_for_publication(notice)
+    if missing:
+        raise ValidationFailed(
+            "The notice cannot be published without: "
+            + ", ".join(_REQUIRED_ZH[m][0] for m in missing)
+            + " (art. 3 of the meeting pre-disclosure rules).",
+            "公开预告应载明会议时间、地点、主要内容及公众参与方式（第三条），尚缺："
+            + "、".join(_REQUIRED_ZH[m][1] for m in missing),
+            missing=missing,
+        )
+
+
+def publication_deadline(notice: MeetingNotice, calendar: WorkCalendar) -> Deadline | None:
+    """The latest lawful publication instant, with its explanation (None without a time)."""
+    if notice.starts_at is None:
+        return None
+    return latest_notice_publication(notice.starts_at, MeetingKind(notice.kind), calendar)
+
+
+def _check_rule(notice: MeetingNotice, publication_at: dt.datetime, calendar: WorkCalendar) -> None:
+    assert notice.starts_at is not None
+    check_notice_publication(publication_at, notice.starts_at, MeetingKind(notice.kind), calendar)
+
+
+@unit_of_work
+def create_notice(
+    session: Session,
+    principal: StaffPrincipal,
+    draft: NoticeDraft,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+) -> MeetingNotice:
+    """Prepare a notice; with ``publication_at`` it is scheduled at once (and checked)."""
+    notice = MeetingNotice(
+        kind=MeetingKind(draft.kind).value,
+        title=draft.title.strip(),
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        place=draft.place.strip(),
+        agenda=draft.agenda.strip(),
+        participation=draft.participation.strip(),
+        application_deadline=draft.application_deadline,
+        capacity=draft.capacity,
+        media_allowed=draft.media_allowed,
+        withheld=draft.withheld,
+        status=NoticeStatus.SCHEDULED.value,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+        created_by=principal.username,
+    )
+    _check_shape(notice)
+    if draft.publication_at is not None:
+        _schedule(notice, draft.publication_at, now, calendar)
+    session.add(notice)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "meeting.create",
+        "meeting_notice",
+        notice.id,
+        title=notice.title,
+        publication_at=notice.published_at,
+    )
+    return notice
+
+
+def _schedule(
+    notice: MeetingNotice, publication_at: dt.datetime, now: dt.datetime, calendar: WorkCalendar
+) -> None:
+    _aware(publication_at, "publication_at", "发布时间")
+    _require_publishable(notice)
+    _check_rule(notice, publication_at, calendar)
+    notice.published_at = publication_at
+
+
+def get_notice(session: Session, notice_id: int) -> MeetingNotice:
+    notice = session.get(MeetingNotice, notice_id)
+    if notice is None:
+        raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
+    return notice
+
+
+@unit_of_work
+def publish_notice(
+    session: Session,
+    principal: StaffPrincipal,
+    notice_id: int,
+    publication_at: dt.datetime,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+) -> MeetingNotice:
+    """Set (or reset, while not yet public) the publication time, checking 第三条's lead."""
+    notice = get_notice(session, notice_id)
+    if notice.is_public(now) or (notice.published_at is not None and notice.published_at <= now):
+        raise Conflict(
+            "The notice is already published; its publication time cannot change.",
+            "该预告已发布，发布时间不能再改。",
+        )
+    if notice.status == NoticeStatus.CANCELLED.value:
+        raise Conflict("The meeting is cancelled.", "该会议已取消。")
+    _schedule(notice, publication_at, now, calendar)
+    notice.updated_at = now
+    audit.record(
+        session,
+        principal,
+        "meeting.publish",
+        "meeting_notice",
+        notice.id,
+        publication_at=publication_at,
+    )
+    return notice
+
+
+def _public_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return value
+
+
+def _apply_changes(
+    session: Session,
+    notice: MeetingNotice,
+    changes: dict[str, Any],
+    now: dt.datetime,
+    reason: str,
+) -> dict[str, list[Any]]:
+    """Apply ``changes``; if the notice is public, record a revision and bump sequence."""
+    diff: dict[str, list[Any]] = {}
+    for name, new in changes.items():
+        old = getattr(notice, name)
+        if old != new:
+            if name in PUBLIC_FIELDS:
+                diff[name] = [_public_value(old), _public_value(new)]
+            setattr(notice, name, new)
+    was_public = notice.published_at is not None and notice.published_at <= now
+    if diff and was_public:
+        if ATTENDEE_FIELDS & set(diff):
+            notice.sequence += 1
+        session.add(
+            NoticeRevision(
+                notice_id=notice.id,
+                changed_at=now,
+                sequence=notice.sequence,
+                changes=json.dumps(diff, ensure_ascii=False, sort_keys=True),
+                reason=reason,
+            )
+        )
+    if diff or "withheld" in changes:
+        notice.updated_at = now
+    return diff
+
+
+@unit_of_work
+def update_notice(
+    session: Session,
+    principal: StaffPrincipal,
+    notice_id: int,
+    changes: dict[str, Any],
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    reason: str = "",
+) -> MeetingNotice:
+    """Edit or move a notice. A scheduled/published notice is re-checked: a move stands only if
+    the original publication still gives the required lead before the new date."""
+    notice = get_notice(session, notice_id)
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            f"fields cannot be edited: {', '.join(sorted(unknown))}",
+            f"以下字段不能修改：{'、'.join(sorted(unknown))}",
+        )
+    if notice.status == NoticeStatus.CANCELLED.value:
+        raise Conflict("A cancelled meeting cannot be changed.", "已取消的会议不能再修改。")
+    if "kind" in changes:
+        changes["kind"] = MeetingKind(changes["kind"]).value
+    for text in ("title", "place", "agenda", "participation"):
+        if text in changes and isinstance(changes[text], str):
+            changes[text] = changes[text].strip()
+    before = {name: getattr(notice, name) for name in changes}
+    for name, value in changes.items():
+        setattr(notice, name, value)
+    try:
+        _check_shape(notice)
+        if notice.published_at is not None:
+            _require_publishable(notice)
+            _check_rule(notice, notice.published_at, calendar)
+    except Exception:
+        for name, value in before.items():
+            setattr(notice, name, value)
+        raise
+    for name, value in before.items():
+        setattr(notice, name, value)
+    diff = _apply_changes(session, notice, changes, now, reason)
+    audit.record(
+        session,
+        principal,
+        "meeting.update",
+        "meeting_notice",
+        notice.id,
+        changes=diff,
+        reason=reason,
+    )
+    return notice
+
+
+@unit_of_work
+def cancel_notice(
+    session: Session,
+    principal: StaffPrincipal,
+    notice_id: int,
+    reason: str,
+    now: dt.datetime,
+) -> MeetingNotice:
+    """Cancel; a published notice stays public, marked 已取消 with the reason."""
+    notice = get_notice(session, notice_id)
+    if notice.status == NoticeStatus.CANCELLED.value:
+        raise Conflict("The meeting is already cancelled.", "该会议已取消。")
+    if not reason.strip():
+        raise ValidationFailed(
+            "A cancellation needs a reason.", "取消会议须说明理由。", field="reason"
+        )
+    _apply_changes(
+        session,
+        notice,
+        {"status": NoticeStatus.CANCELLED.value, "cancel_reason": reason.strip()},
+        now,
+        reason.strip(),
+    )
+    audit.record(session, principal, "meeting.cancel", "meeting_notice", notice.id, reason=reason)
+    return notice
+
+
+def public_notices(session: Session, now: dt.datetime) -> Sequence[MeetingNotice]:
+    """Notices the public may see at ``now``, soonest meeting first."""
+    query = (
+        select(MeetingNotice)
+        .where(
+            MeetingNotice.withheld.is_(False),
+            MeetingNotice.published_at.is_not(None),
+            MeetingNotice.published_at <= now,
+        )
+        .order_by(MeetingNotice.starts_at, MeetingNotice.id)
+    )
+    return session.scalars(query).all()
+
+
+def get_public_notice(session: Session, notice_id: int, now: dt.datetime) -> MeetingNotice:
+    notice = session.get(MeetingNotice, notice_id)
+    if notice is None or not notice.is_public(now):
+        raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
+    return notice
+
+
+def all_notices(session: Session) -> Sequence[MeetingNotice]:
+    return session.scalars(select(MeetingNotice).order_by(MeetingNotice.id.desc())).all()
+
+
+def revision_changes(revision: NoticeRevision) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = json.loads(revision.changes)
+    return changes

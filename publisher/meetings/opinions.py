@@ -1,0 +1,134 @@
+"""Representatives' opinions (第七–八条): recorded, assigned to a department (交办), answered.
+
+The representative records an opinion with their receipt code, or staff record it for them;
+the answer is visible to the representative by the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from publisher.errors import NotFound, RuleViolation, ValidationFailed
+from publisher.meetings.applications import find_application, get_application
+from publisher.meetings.models import MeetingApplication, RepresentativeOpinion
+from publisher.meetings.vocabulary import ApplicationStatus
+from publisher.staff import audit
+from publisher.staff.principal import StaffPrincipal
+from publisher.storage.db import unit_of_work
+
+
+def _record(
+    session: Session, application: MeetingApplication, body: str, now: dt.datetime, by: str
+) -> RepresentativeOpinion:
+    if application.status != ApplicationStatus.APPROVED.value:
+        raise RuleViolation(
+            "Only approved representatives may record opinions.",
+            "只有获准列席的代表才能提交意见建议。",
+        )
+    text = body.strip()
+    if not text:
+        raise ValidationFailed("The opinion is empty.", "意见建议不能为空。", field="body")
+    opinion = RepresentativeOpinion(
+        application_id=application.id, body=text, recorded_by=by, created_at=now
+    )
+    session.add(opinion)
+    session.flush()
+    return opinion
+
+
+@unit_of_work
+def record_opinion_by_receipt(
+    session: Session, receipt_code: str, body: str, now: dt.datetime
+) -> RepresentativeOpinion:
+    application = find_application(session, receipt_code)
+    return _record(session, application, body, now, "representative")
+
+
+@unit_of_work
+def record_opinion_by_staff(
+    session: Session,
+    principal: StaffPrincipal,
+    notice_id: int,
+    application_id: int,
+    body: str,
+    now: dt.datetime,
+) -> RepresentativeOpinion:
+    application = get_application(session, notice_id, application_id)
+    opinion = _record(session, application, body, now, principal.username)
+    audit.record(
+        session,
+        principal,
+        "meeting.opinion.record",
+        "meeting_opinion",
+        opinion.id,
+        application_id=application.id,
+    )
+    return opinion
+
+
+def list_opinions(session: Session, notice_id: int) -> Sequence[RepresentativeOpinion]:
+    return session.scalars(
+        select(RepresentativeOpinion)
+        .join(MeetingApplication)
+        .where(MeetingApplication.notice_id == notice_id)
+        .order_by(RepresentativeOpinion.id)
+    ).all()
+
+
+def _get_opinion(session: Session, notice_id: int, opinion_id: int) -> RepresentativeOpinion:
+    opinion = session.get(RepresentativeOpinion, opinion_id)
+    if opinion is None or opinion.application.notice_id != notice_id:
+        raise NotFound(f"opinion {opinion_id} not found", f"未找到编号为{opinion_id}的意见")
+    return opinion
+
+
+@unit_of_work
+def assign_opinion(
+    session: Session,
+    principal: StaffPrincipal,
+    notice_id: int,
+    opinion_id: int,
+    department: str,
+    note: str,
+    now: dt.datetime,
+) -> RepresentativeOpinion:
+    """交办: hand the opinion to a department for handling."""
+    if not department.strip():
+        raise ValidationFailed("Name the department.", "请填写承办单位。", field="department")
+    opinion = _get_opinion(session, notice_id, opinion_id)
+    opinion.department = department.strip()
+    opinion.assignment_note = note.strip()
+    opinion.assigned_at = now
+    audit.record(
+        session,
+        principal,
+        "meeting.opinion.assign",
+        "meeting_opinion",
+        opinion.id,
+        department=opinion.department,
+    )
+    return opinion
+
+
+@unit_of_work
+def answer_opinion(
+    session: Session,
+    principal: StaffPrincipal,
+    notice_id: int,
+    opinion_id: int,
+    answer: str,
+    now: dt.datetime,
+) -> RepresentativeOpinion:
+    """第八条: answer the representative; visible to them by receipt code."""
+    if not answer.strip():
+        raise ValidationFailed("The answer is empty.", "答复内容不能为空。", field="answer")
+    opinion = _get_opinion(session, notice_id, opinion_id)
+    opinion.answer = answer.strip()
+    opinion.answered_at = now
+    opinion.answered_by = principal.username
+    audit.record(session, principal, "meeting.opinion.answer", "meeting_opinion", opinion.id)
+    return opinion

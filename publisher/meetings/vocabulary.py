@@ -1,0 +1,54 @@
+"""The words of meeting pre-disclosure, stored in English and shown in Chinese."""
+
+from __future__ import annotations
+
+from publisher.vocabulary import LabelledEnum, labelled
+
+
+@labelled({"scheduled": "按期召开", "cancelled": "已取消"})
+class NoticeStatus(LabelledEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+@labelled(
+    {
+        "retired_official": "离退休老干部",
+        "deputy_or_member": "“两代表一委员”（人大代表、政协委员）",
+        "expert": "行业专家",
+        "legal_adviser": "法律顾问",
+        "citizen": "市民代表",
+    }
+)
+class RepresentativeCategory(LabelledEnum):
+    """第五条: the kinds of public representatives (社会公众代表)."""
+
+    RETIRED_OFFICIAL = "retired_official"
+    DEPUTY_OR_MEMBER = "deputy_or_member"
+    EXPERT = "expert"
+    LEGAL_ADVISER = "legal_adviser"
+    CITIZEN = "citizen"
+
+
+@labelled({"pending": "待审核", "approved": "已同意", "declined": "未同意"})
+class ApplicationStatus(LabelledEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+#: Chinese names of a notice's public fields, for its visible history and the feeds.
+FIELD_LABELS_ZH = {
+    "kind": "会议类别",
+    "title": "会议名称",
+    "starts_at": "开始时间",
+    "ends_at": "结束时间",
+    "place": "地点",
+    "agenda": "主要内容",
+    "participation": "公众参与方式",
+    "application_deadline": "报名截止时间",
+    "capacity": "公众参会名额",
+    "media_allowed": "媒体采访",
+    "status": "状态",
+    "cancel_reason": "取消原因",
+}

@@ -1,0 +1,1 @@
+"""Web side of meeting pre-disclosure: schemas, public and staff API and pages."""

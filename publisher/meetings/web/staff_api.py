@@ -1,0 +1,164 @@
+"""Staff JSON API of meetings: prepare, publish, move and cancel notices; decide applications;
+record, assign and answer representatives' opinions. Thin: each route calls one use case."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from publisher.mail import Mailer
+from publisher.meetings import applications, exports, notices, opinions
+from publisher.meetings.web.schemas import (
+    AnswerIn,
+    AssignIn,
+    CancelIn,
+    DecisionIn,
+    NoticeIn,
+    NoticePatch,
+    PublishIn,
+    StaffApplicationOut,
+    StaffNoticeOut,
+    StaffOpinionIn,
+    StaffOpinionOut,
+)
+from publisher.web.auth import Editor, Reviewer
+from publisher.web.deps import Calendar, DbSession, IdPath, Now, SettingsDep
+from publisher.web.responses import csv_download
+
+router = APIRouter(prefix="/api/v1/staff/meetings", tags=["staff: meetings"])
+
+
+@router.get("", response_model=list[StaffNoticeOut])
+def staff_list_meetings(
+    _: Editor, db: DbSession, now: Now, calendar: Calendar
+) -> list[StaffNoticeOut]:
+    return [StaffNoticeOut.of(n, now, calendar) for n in notices.all_notices(db)]
+
+
+@router.post("", response_model=StaffNoticeOut, status_code=201)
+def create_notice(
+    body: NoticeIn, principal: Editor, db: DbSession, now: Now, calendar: Calendar
+) -> StaffNoticeOut:
+    draft = notices.NoticeDraft(**body.model_dump())
+    notice = notices.create_notice(db, principal, draft, now, calendar)
+    return StaffNoticeOut.of(notice, now, calendar)
+
+
+@router.get("/{meeting_id}", response_model=StaffNoticeOut)
+def staff_get_meeting(
+    meeting_id: IdPath, _: Editor, db: DbSession, now: Now, calendar: Calendar
+) -> StaffNoticeOut:
+    return StaffNoticeOut.of(notices.get_notice(db, meeting_id), now, calendar)
+
+
+@router.patch("/{meeting_id}", response_model=StaffNoticeOut)
+def update_notice(
+    meeting_id: IdPath,
+    body: NoticePatch,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+) -> StaffNoticeOut:
+    changes = body.model_dump(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    notice = notices.update_notice(db, principal, meeting_id, changes, now, calendar, reason)
+    return StaffNoticeOut.of(notice, now, calendar)
+
+
+@router.post("/{meeting_id}/publish", response_model=StaffNoticeOut)
+def publish_notice(
+    meeting_id: IdPath,
+    body: PublishIn,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+) -> StaffNoticeOut:
+    notice = notices.publish_notice(db, principal, meeting_id, body.publication_at, now, calendar)
+    return StaffNoticeOut.of(notice, now, calendar)
+
+
+@router.post("/{meeting_id}/cancel", response_model=StaffNoticeOut)
+def cancel_notice(
+    meeting_id: IdPath,
+    body: CancelIn,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+) -> StaffNoticeOut:
+    notice = notices.cancel_notice(db, principal, meeting_id, body.reason, now)
+    return StaffNoticeOut.of(notice, now, calendar)
+
+
+@router.get("/{meeting_id}/applications", response_model=list[StaffApplicationOut])
+def list_applications(meeting_id: IdPath, _: Reviewer, db: DbSession) -> list[StaffApplicationOut]:
+    return [StaffApplicationOut.of(a) for a in applications.list_applications(db, meeting_id)]
+
+
+@router.get("/{meeting_id}/applications.csv")
+def export_applications(meeting_id: IdPath, principal: Reviewer, db: DbSession) -> Response:
+    body = exports.export_applications(db, principal, meeting_id)
+    return csv_download(body, f"meeting-{meeting_id}-applications.csv")
+
+
+@router.post(
+    "/{meeting_id}/applications/{application_id}/decision", response_model=StaffApplicationOut
+)
+def decide_application(
+    meeting_id: IdPath,
+    application_id: IdPath,
+    body: DecisionIn,
+    principal: Reviewer,
+    db: DbSession,
+    settings: SettingsDep,
+    now: Now,
+) -> StaffApplicationOut:
+    application = applications.decide_application(
+        db, principal, meeting_id, application_id, body.approve, body.note, now, Mailer(settings)
+    )
+    return StaffApplicationOut.of(application)
+
+
+@router.get("/{meeting_id}/opinions", response_model=list[StaffOpinionOut])
+def list_opinions(meeting_id: IdPath, _: Editor, db: DbSession) -> list[StaffOpinionOut]:
+    return [StaffOpinionOut.of(o) for o in opinions.list_opinions(db, meeting_id)]
+
+
+@router.post("/{meeting_id}/opinions", response_model=StaffOpinionOut, status_code=201)
+def record_opinion(
+    meeting_id: IdPath, body: StaffOpinionIn, principal: Editor, db: DbSession, now: Now
+) -> StaffOpinionOut:
+    opinion = opinions.record_opinion_by_staff(
+        db, principal, meeting_id, body.application_id, body.body, now
+    )
+    return StaffOpinionOut.of(opinion)
+
+
+@router.post("/{meeting_id}/opinions/{opinion_id}/assign", response_model=StaffOpinionOut)
+def assign_opinion(
+    meeting_id: IdPath,
+    opinion_id: IdPath,
+    body: AssignIn,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+) -> StaffOpinionOut:
+    opinion = opinions.assign_opinion(
+        db, principal, meeting_id, opinion_id, body.department, body.note, now
+    )
+    return StaffOpinionOut.of(opinion)
+
+
+@router.post("/{meeting_id}/opinions/{opinion_id}/answer", response_model=StaffOpinionOut)
+def answer_opinion(
+    meeting_id: IdPath,
+    opinion_id: IdPath,
+    body: AnswerIn,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+) -> StaffOpinionOut:
+    opinion = opinions.answer_opinion(db, principal, meeting_id, opinion_id, body.answer, now)
+    return StaffOpinionOut.of(opinion)

@@ -1,0 +1,279 @@
+"""Staff pages for meeting notices: prepare, publish, move, cancel, review, answer.
+
+Each action is one use case run by `run_staff_action`: 303 back to the notice on success, the
+notice page again with the Chinese reason on a refusal (which wrote nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from publisher.errors import PublisherError
+from publisher.mail import Mailer
+from publisher.meetings import applications, exports, notices, opinions
+from publisher.meetings.models import MeetingNotice
+from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
+from publisher.meetings.web.schemas import NoticeFormData
+from publisher.rules.predisclosure import MeetingKind
+from publisher.rules.workcalendar import WorkCalendar
+from publisher.staff.principal import StaffPrincipal
+from publisher.staff.roles import Role
+from publisher.web.actions import run_staff_action
+from publisher.web.auth import Editor, Reviewer
+from publisher.web.deps import Calendar, DbSession, IdField, IdPath, Now, SettingsDep
+from publisher.web.forms import require_local_datetime
+from publisher.web.render import render
+from publisher.web.responses import csv_download
+
+router = APIRouter(prefix="/staff/meetings", tags=["meeting staff pages"], include_in_schema=False)
+
+
+def _list(
+    request: Request, principal: StaffPrincipal, db: DbSession, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    return render(
+        request,
+        "staff/meetings/list.html",
+        principal,
+        status=status,
+        notices=notices.all_notices(db),
+        kinds=list(MeetingKind),
+        **extra,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def meetings_staff_page(request: Request, principal: Editor, db: DbSession) -> HTMLResponse:
+    return _list(request, principal, db)
+
+
+def _detail(
+    request: Request,
+    principal: StaffPrincipal,
+    db: DbSession,
+    notice: MeetingNotice,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    try:
+        deadline = notices.publication_deadline(notice, calendar)
+        rule_error = None
+    except PublisherError as exc:
+        deadline, rule_error = None, exc.message_zh
+    reviewer = principal.role.allows(Role.REVIEWER)
+    return render(
+        request,
+        "staff/meetings/detail.html",
+        principal,
+        status=status,
+        notice=notice,
+        now=now,
+        public_now=notice.is_public(now),
+        deadline=deadline,
+        rule_error=rule_error,
+        missing=notices.missing_for_publication(notice),
+        kinds=list(MeetingKind),
+        categories=RepresentativeCategory.labels_zh(),
+        applications=applications.list_applications(db, notice.id) if reviewer else [],
+        reviewer=reviewer,
+        opinions=opinions.list_opinions(db, notice.id),
+        labels=FIELD_LABELS_ZH,
+        revisions=[(r, notices.revision_changes(r)) for r in notice.revisions],
+        **extra,
+    )
+
+
+def _act(
+    request: Request,
+    principal: StaffPrincipal,
+    db: DbSession,
+    meeting_id: int,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    action: Callable[[], object],
+    done: str,
+) -> Response:
+    def refused(status: int, message_zh: str) -> Response:
+        notice = notices.get_notice(db, meeting_id)
+        return _detail(
+            request, principal, db, notice, now, calendar, status=status, error=message_zh
+        )
+
+    return run_staff_action(action, f"/staff/meetings/{meeting_id}?done={done}", refused)
+
+
+@router.post("", response_class=HTMLResponse)
+def create_notice_form(
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    form: NoticeFormData,
+) -> Response:
+    def refused(status: int, message_zh: str) -> Response:
+        return _list(request, principal, db, status=status, error=message_zh)
+
+    return run_staff_action(
+        lambda: notices.create_notice(db, principal, form.draft(), now, calendar),
+        lambda notice: f"/staff/meetings/{notice.id}?done=created",
+        refused,
+    )
+
+
+@router.get("/{meeting_id}", response_class=HTMLResponse)
+def meeting_staff_page(
+    meeting_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+) -> HTMLResponse:
+    return _detail(request, principal, db, notices.get_notice(db, meeting_id), now, calendar)
+
+
+@router.post("/{meeting_id}", response_class=HTMLResponse)
+def edit_notice_form(
+    meeting_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    form: NoticeFormData,
+) -> Response:
+    def action() -> object:
+        return notices.update_notice(
+            db, principal, meeting_id, form.fields(), now, calendar, form.reason
+        )
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "updated")
+
+
+@router.post("/{meeting_id}/publish", response_class=HTMLResponse)
+def publish_notice_form(
+    meeting_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    publication_at: Annotated[str, Form(max_length=40)],
+) -> Response:
+    def action() -> object:
+        when = require_local_datetime(publication_at, "publication_at", "发布时间")
+        return notices.publish_notice(db, principal, meeting_id, when, now, calendar)
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "published")
+
+
+@router.post("/{meeting_id}/cancel", response_class=HTMLResponse)
+def cancel_notice_form(
+    meeting_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    reason: Annotated[str, Form(max_length=2000)],
+) -> Response:
+    def action() -> object:
+        return notices.cancel_notice(db, principal, meeting_id, reason, now)
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "cancelled")
+
+
+@router.post("/{meeting_id}/applications/{application_id}/decision", response_class=HTMLResponse)
+def decide_application_form(
+    meeting_id: IdPath,
+    application_id: IdPath,
+    request: Request,
+    principal: Reviewer,
+    db: DbSession,
+    settings: SettingsDep,
+    now: Now,
+    calendar: Calendar,
+    decision: Annotated[str, Form(pattern="^(approve|decline)$")],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    def action() -> object:
+        return applications.decide_application(
+            db,
+            principal,
+            meeting_id,
+            application_id,
+            decision == "approve",
+            note,
+            now,
+            Mailer(settings),
+        )
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "decided")
+
+
+@router.get("/{meeting_id}/applications.csv")
+def export_applications_page(meeting_id: IdPath, principal: Reviewer, db: DbSession) -> Response:
+    body = exports.export_applications(db, principal, meeting_id)
+    return csv_download(body, f"meeting-{meeting_id}-applications.csv")
+
+
+@router.post("/{meeting_id}/opinions", response_class=HTMLResponse)
+def record_opinion_form(
+    meeting_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    application_id: Annotated[IdField, Form()],
+    body: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    def action() -> object:
+        return opinions.record_opinion_by_staff(
+            db, principal, meeting_id, application_id, body, now
+        )
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "opinion")
+
+
+@router.post("/{meeting_id}/opinions/{opinion_id}/assign", response_class=HTMLResponse)
+def assign_opinion_form(
+    meeting_id: IdPath,
+    opinion_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    department: Annotated[str, Form(max_length=200)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    def action() -> object:
+        return opinions.assign_opinion(db, principal, meeting_id, opinion_id, department, note, now)
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "assigned")
+
+
+@router.post("/{meeting_id}/opinions/{opinion_id}/answer", response_class=HTMLResponse)
+def answer_opinion_form(
+    meeting_id: IdPath,
+    opinion_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    answer: Annotated[str, Form(max_length=10000)],
+) -> Response:
+    def action() -> object:
+        return opinions.answer_opinion(db, principal, meeting_id, opinion_id, answer, now)
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "answered")

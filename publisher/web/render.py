@@ -1,0 +1,97 @@
+"""Rendering pages: the Jinja2 environment, public pages, staff pages and the sign-in form.
+
+Templates live beside the code that renders them: the shared layout in `publisher/web/templates`,
+each feature's own under its `web/templates` folder, found through one loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from publisher.settings import Settings
+from publisher.staff.principal import StaffPrincipal
+from publisher.timeutil import format_local, to_local
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+LOGIN_CSRF_COOKIE = "smx_login_csrf"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def add_template_dir(path: Path) -> None:
+    """Let a feature's own templates be found (called by the app factory, once per feature)."""
+    loader = templates.env.loader
+    loaders = list(loader.loaders) if isinstance(loader, ChoiceLoader) else [loader]
+    if not any(isinstance(x, FileSystemLoader) and str(path) in x.searchpath for x in loaders):
+        templates.env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(path))])
+
+
+def _local(instant: dt.datetime | None) -> str:
+    return format_local(instant) if instant else ""
+
+
+def _iso_local(instant: dt.datetime | None) -> str:
+    return to_local(instant).isoformat() if instant else ""
+
+
+templates.env.filters["local"] = _local
+templates.env.filters["iso_local"] = _iso_local
+
+
+def page(
+    request: Request,
+    name: str,
+    status: int = 200,
+    cache_control: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """A public page."""
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    if cache_control:
+        response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def render(
+    request: Request, name: str, principal: StaffPrincipal | None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """A staff page: the signed-in person and the CSRF token every form needs."""
+    context.update(principal=principal, csrf_token=principal.csrf_token if principal else None)
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def safe_next(url: str) -> str:
+    """Where to go after signing in: only a staff page of this site (no open redirect)."""
+    return url if url.startswith("/staff/") and not url.startswith("//") else "/staff/"
+
+
+def login_page(
+    request: Request, next_url: str = "/staff/", error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    """The sign-in form, with a fresh double-submit token against login CSRF."""
+    token = secrets.token_urlsafe(24)
+    response = templates.TemplateResponse(
+        request,
+        "staff/login.html",
+        {"login_csrf": token, "next_url": safe_next(next_url), "error": error},
+        status_code=status,
+    )
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=settings.environment == "production",
+        path="/staff",
+    )
+    return response

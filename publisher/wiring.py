@@ -1,0 +1,40 @@
+"""The one list of what the service is made of: every feature, in mounting order.
+
+The app factory mounts their routers, templates and feeds from here; the open-data catalogue
+and the CKAN push read their tables from here; the tests walk it. Adding a feature means
+adding its manifest (`feature.py`) to this list, and nothing else.
+"""
+
+from __future__ import annotations
+
+from consultation.feature import FEATURE as CONSULTATION
+from publisher.feature import Feature
+from publisher.meetings.feature import FEATURE as MEETINGS
+from publisher.web.routes import (
+    health,
+    home,
+    opendata_api,
+    opendata_feeds,
+    opendata_pages,
+    staff_api,
+    staff_pages,
+    subscriptions,
+)
+
+PLATFORM = Feature(
+    name="platform",
+    routers=(
+        health.router,
+        home.router,
+        staff_api.router,
+        staff_pages.router,
+        subscriptions.router,
+    ),
+)
+OPEN_DATA = Feature(
+    name="opendata",
+    # the API before the pages: /datasets/{name}.csv must match before /datasets/{name}
+    routers=(opendata_api.router, opendata_pages.router, opendata_feeds.router),
+)
+
+FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, MEETINGS, CONSULTATION)
