@@ -18,6 +18,7 @@ from publisher.errors import NotAuthenticated, PermissionDenied
 from publisher.staff import service
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
+from publisher.storage.db import write_unit
 from publisher.web.deps import client_ip
 
 SESSION_COOKIE = "smx_staff"
@@ -46,9 +47,9 @@ def authenticate(request: Request) -> StaffPrincipal | None:
                 raise NotAuthenticated(
                     "Use 'Authorization: Bearer <token>'.", "请使用“Authorization: Bearer <令牌>”。"
                 )
-            principal = service.authenticate_token(db, token.strip(), ip)
-            db.commit()  # keeps last_used_at
-            return principal
+            # the look-up writes last_used_at: a unit of work, so SQLite's lock is taken first
+            with write_unit(db):
+                return service.authenticate_token(db, token.strip(), ip)
         return service.resolve_session(db, cookie or "", ip)
 
 

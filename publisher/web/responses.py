@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter
 from starlette.responses import Response
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def csv_download(body: bytes, filename: str) -> Response:
@@ -15,3 +21,16 @@ def csv_download(body: bytes, filename: str) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+def get_and_head(router: APIRouter, path: str, **options: Any) -> Callable[[F], F]:
+    """Register an endpoint for GET and for HEAD, each with its own operation id
+    (`name`, `name_head`): one route with both methods would give both the same id."""
+
+    def register(endpoint: F) -> F:
+        name = endpoint.__name__
+        router.add_api_route(path, endpoint, methods=["GET"], name=name, **options)
+        router.add_api_route(path, endpoint, methods=["HEAD"], name=f"{name}_head", **options)
+        return endpoint
+
+    return register

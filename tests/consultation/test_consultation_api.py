@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consultation import comments
 from consultation import summary as summaries
-from consultation.vocabulary import Channel
 from consultation.models import Comment
+from consultation.vocabulary import Channel
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.conftest import Mailbox, StaffFixture, sign_in

@@ -46,7 +46,7 @@ def application_status(receipt_code: str, db: DbSession) -> ApplicationStatusOut
 @router.post(
     "/applications/{receipt_code}/opinions", response_model=ApplicationStatusOut, status_code=201
 )
-def record_opinion(
+def record_opinion_by_receipt(
     receipt_code: str, body: OpinionIn, db: DbSession, now: Now
 ) -> ApplicationStatusOut:
     opinion = opinions.record_opinion_by_receipt(db, receipt_code, body.body, now)

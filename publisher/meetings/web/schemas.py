@@ -155,7 +155,7 @@ class ApplicationStatusOut(PublicModel):
 
 class ApplicationIn(BaseModel):
     applicant_name: str = Field(min_length=1, max_length=100)
-    phone: str = Field(min_length=5, max_length=32)
+    phone: str = Field(max_length=32)  # the contact rule decides (publisher.contact)
     email: str | None = Field(None, max_length=254)
     category: RepresentativeCategory
     statement: str = Field("", max_length=5000)

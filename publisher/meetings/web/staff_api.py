@@ -127,7 +127,7 @@ def list_opinions(meeting_id: IdPath, _: Editor, db: DbSession) -> list[StaffOpi
 
 
 @router.post("/{meeting_id}/opinions", response_model=StaffOpinionOut, status_code=201)
-def record_opinion(
+def record_opinion_by_staff(
     meeting_id: IdPath, body: StaffOpinionIn, principal: Editor, db: DbSession, now: Now
 ) -> StaffOpinionOut:
     opinion = opinions.record_opinion_by_staff(

@@ -29,6 +29,7 @@ from publisher.privacy import PublicModel
 from publisher.settings import Settings
 from publisher.web.conditional import feed_response
 from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.responses import get_and_head
 from publisher.web.routes.opendata_common import (
     DOWNLOAD_MAX_AGE,
     dataset_or_404,
@@ -178,7 +179,7 @@ def _attachment(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-@router.api_route("/datasets/{name}.csv", methods=["GET", "HEAD"], tags=["downloads"])
+@get_and_head(router, "/datasets/{name}.csv", tags=["downloads"])
 def dataset_csv(
     name: str,
     request: Request,
@@ -200,7 +201,7 @@ def dataset_csv(
     return response
 
 
-@router.api_route("/datasets/{name}.json", methods=["GET", "HEAD"], tags=["downloads"])
+@get_and_head(router, "/datasets/{name}.json", tags=["downloads"])
 def dataset_json(name: str, request: Request, settings: SettingsDep) -> Response:
     """The dataset's rows as JSON objects, values typed per its Table Schema."""
     ds = dataset_or_404(settings, name)
@@ -221,7 +222,7 @@ def catalog_document(settings: Settings) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-@router.api_route("/catalog.jsonld", methods=["GET", "HEAD"], tags=["downloads"])
+@get_and_head(router, "/catalog.jsonld", tags=["downloads"])
 def catalog_jsonld(request: Request, settings: SettingsDep) -> Response:
     """The catalogue as DCAT-AP JSON-LD, for harvesters."""
     built = downloads.get(

@@ -127,17 +127,20 @@ def _datasets_feed(fmt: str) -> Callable[..., Response]:
 
 
 for _fmt in ("rss", "atom"):
-    router.add_api_route(
-        f"/feeds/documents.{_fmt}",
-        _documents_feed(_fmt),
-        methods=["GET", "HEAD"],
-        response_class=Response,
-        summary=f"Gazette documents feed ({_fmt})",
-    )
-    router.add_api_route(
-        f"/feeds/datasets.{_fmt}",
-        _datasets_feed(_fmt),
-        methods=["GET", "HEAD"],
-        response_class=Response,
-        summary=f"Open datasets feed ({_fmt})",
-    )
+    for _method in ("GET", "HEAD"):
+        router.add_api_route(
+            f"/feeds/documents.{_fmt}",
+            _documents_feed(_fmt),
+            methods=[_method],
+            response_class=Response,
+            name=f"documents_feed_{_fmt}_{_method.lower()}",
+            summary=f"Gazette documents feed ({_fmt})",
+        )
+        router.add_api_route(
+            f"/feeds/datasets.{_fmt}",
+            _datasets_feed(_fmt),
+            methods=[_method],
+            response_class=Response,
+            name=f"datasets_feed_{_fmt}_{_method.lower()}",
+            summary=f"Open datasets feed ({_fmt})",
+        )

@@ -13,6 +13,7 @@ from publisher.errors import NotAuthenticated, PublisherError, TooManyRequests
 from publisher.staff import audit, service
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
+from publisher.storage.db import begin_write
 from publisher.timeutil import LOCAL_TZ
 from publisher.web.auth import SESSION_COOKIE, Admin, Editor, authenticate
 from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep, client_ip
@@ -42,6 +43,7 @@ def login(
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie_token or not secrets.compare_digest(cookie_token, login_csrf):
         return login_page(request, next, "登录表单已过期，请重新输入。", status=403)
+    begin_write(db)  # sign-in reads the failure count, then writes: take SQLite's lock first
     try:
         _, cookie = service.sign_in(db, username, password, client_ip(request))
     except (NotAuthenticated, TooManyRequests) as exc:
