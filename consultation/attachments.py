@@ -91,14 +91,14 @@ def extract_text(data: bytes, media_type: str) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415  (lazy: heavy, only for uploads)
 
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
 def _docx_text(data: bytes) -> str:
-    import docx
+    import docx  # noqa: PLC0415  (lazy: heavy, only for uploads)
 
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]

@@ -176,7 +176,7 @@ def collect_local_datasets(
                 if dataset is not None:
                     out.append(dataset)
     if session is not None:
-        from consultation.summary import adoption_summary_rows
+        from consultation.summary import adoption_summary_rows  # noqa: PLC0415  (until live tables)
 
         summaries = adoption_summaries_dataset(adoption_summary_rows(session))
         if summaries is not None:

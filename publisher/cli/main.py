@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.engine import make_url
 
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
@@ -60,10 +61,11 @@ def serve(
     port: int | None = typer.Option(None, help="Port (default PUBLISHER_PORT)."),
 ) -> None:
     """Migrate the database, load the bundled data if missing, and run the web service."""
-    import uvicorn
+    # Lazy: the web stack loads only for `serve`, keeping every other command quick to start.
+    import uvicorn  # noqa: PLC0415
 
-    from publisher.bootstrap import prepare
-    from publisher.web.app import create_app
+    from publisher.bootstrap import prepare  # noqa: PLC0415
+    from publisher.web.app import create_app  # noqa: PLC0415
 
     settings = get_settings()
     prepare(settings, echo=typer.echo)
@@ -74,8 +76,6 @@ def serve(
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 

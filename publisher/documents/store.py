@@ -22,6 +22,8 @@ from publisher.gazette import GazetteIssue, parse_gazette
 from publisher.opendata.specs import SOURCE_SLUG
 from publisher.opendata.writer import SOURCES_DIR
 from publisher.settings import Settings
+from publisher.storage.db import make_engine, make_session_factory
+from publisher.storage.migrate import upgrade
 
 
 @dataclass
@@ -170,9 +172,6 @@ def load_bundled_data(settings: Settings, session: Session) -> LoadResult:
 
 def store_issue_in_database(settings: Settings, issue: GazetteIssue, text: str) -> StoreResult:
     """For ``publisher ingest gazette``: migrate the configured database, store, commit."""
-    from publisher.storage.db import make_engine, make_session_factory
-    from publisher.storage.migrate import upgrade
-
     engine = make_engine(settings.effective_database_url)
     try:
         upgrade(engine)
@@ -186,7 +185,5 @@ def store_issue_in_database(settings: Settings, issue: GazetteIssue, text: str) 
 
 def load_bundled_data_on(settings: Settings, engine: Engine) -> str:
     """``load_bundled_data`` in its own session, for ``publisher.bootstrap.prepare``."""
-    from publisher.storage.db import make_session_factory
-
     with make_session_factory(engine)() as session:
         return load_bundled_data(settings, session).summary_zh()

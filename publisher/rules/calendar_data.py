@@ -335,7 +335,8 @@ def _holidays_kinds(year: int) -> tuple[dict[dt.date, DayKind], dict[dt.date, st
     category — Women's Day etc. — is for some groups only and is left out); adjusted workdays are
     its ``weekend_workdays`` (the dates named in "Day off (substituted from ...)"), which can sit
     in a neighbouring year's notice, hence the three-year window."""
-    from holidays.countries import china as holidays_china
+    # Lazy: the two calendar libraries are needed only to build a year file, never to serve.
+    from holidays.countries import china as holidays_china  # noqa: PLC0415
 
     static = getattr(holidays_china, "ChinaStaticHolidays", None)
     known = getattr(static, "substituted_holidays", None)
@@ -361,7 +362,7 @@ def _holidays_kinds(year: int) -> tuple[dict[dt.date, DayKind], dict[dt.date, st
 
 
 def _cc_kinds(year: int) -> tuple[dict[dt.date, DayKind], dict[dt.date, str]]:
-    import chinese_calendar
+    import chinese_calendar  # noqa: PLC0415  (lazy: see _holidays_kinds)
 
     kinds: dict[dt.date, DayKind] = {}
     names: dict[dt.date, str] = {}

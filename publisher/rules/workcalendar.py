@@ -425,16 +425,12 @@ _cache: dict[Path, WorkCalendar] = {}
 _lock = threading.Lock()
 
 
-def _resolve(calendar_dir: Path | None) -> Path:
-    if calendar_dir is None:
-        from publisher.settings import Settings
-
-        calendar_dir = Settings().calendar_dir
-    return calendar_dir.resolve()
+def _resolve(calendar_dir: Path) -> Path:
+    return Path(calendar_dir).resolve()
 
 
-def get_calendar(calendar_dir: Path | None = None) -> WorkCalendar:
-    """The calendar of the folder (default: ``Settings().calendar_dir``), loaded once."""
+def get_calendar(calendar_dir: Path) -> WorkCalendar:
+    """The calendar of the folder (callers pass ``settings.calendar_dir``), loaded once."""
     key = _resolve(calendar_dir)
     cal = _cache.get(key)
     if cal is None:
@@ -446,7 +442,7 @@ def get_calendar(calendar_dir: Path | None = None) -> WorkCalendar:
     return cal
 
 
-def reload_calendar(calendar_dir: Path | None = None) -> WorkCalendar:
+def reload_calendar(calendar_dir: Path) -> WorkCalendar:
     """Drop the cached calendar of the folder and load it again (after ``calendar load``)."""
     key = _resolve(calendar_dir)
     with _lock:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from publisher.errors import CalendarNotCovered
 from publisher.rules.workcalendar import DayKind, WorkCalendar, get_calendar, reload_calendar
+from publisher.settings import Settings
 
 D = dt.date
 WriteJson = Callable[[Path, dict[str, Any]], Path]
@@ -184,7 +185,7 @@ def test_get_calendar_honours_the_setting(
 ) -> None:
     (calendar_dir / "2026.json").unlink()
     monkeypatch.setenv("PUBLISHER_CALENDAR_DIR", str(calendar_dir))
-    cal = get_calendar()
+    cal = get_calendar(Settings().calendar_dir)
     assert 2026 not in cal.covered_years and 2025 in cal.covered_years
 
 
