@@ -109,7 +109,7 @@ def _form(body: dict[str, Any]) -> dict[str, str]:
 
 
 def test_two_concurrent_staff_actions_queue_instead_of_failing(
-    client: TestClient, staff: StaffFixture, write_log: WriteLog
+    client: TestClient, staff: StaffFixture
 ) -> None:
     """Eight reviewers hide and show one comment at once: every request succeeds."""
     editor = staff.headers("editor")
