@@ -122,7 +122,8 @@ def build_calendar(name: str, events: Iterable[CalendarEvent], description: str 
         cal.add("x-wr-caldesc", clean_text(description))
     cal.add("x-wr-timezone", "Asia/Shanghai")
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(REFRESH).to_ical().decode("ascii"))
+    ttl: bytes = vDuration(REFRESH).to_ical()  # type: ignore[no-untyped-call]
+    cal.add("x-published-ttl", ttl.decode("ascii"))
     cal.add_component(_vtimezone(ordered))
     for event in ordered:
         cal.add_component(_vevent(event))

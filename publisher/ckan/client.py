@@ -53,7 +53,7 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
-class _RemoteCKAN(ckanapi.RemoteCKAN):
+class _RemoteCKAN(ckanapi.RemoteCKAN):  # type: ignore[misc]  # ckanapi ships no types
     """RemoteCKAN that raises TransientCkanError on any 5xx before ckanapi parses the body."""
 
     def _request_fn(
