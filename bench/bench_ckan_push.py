@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from publisher.ckan.local import LocalDataset, LocalResource  # noqa: E402
-from publisher.ckan.push import PushOptions, push  # noqa: E402
+from publisher.ckan.plan import PushOptions  # noqa: E402
+from publisher.ckan.push import push  # noqa: E402
 from publisher.storage.db import make_engine  # noqa: E402
 from publisher.storage.migrate import upgrade  # noqa: E402
 

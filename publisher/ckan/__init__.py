@@ -8,15 +8,8 @@ entry point for the background scheduler.
 from __future__ import annotations
 
 from publisher.ckan.local import LocalDataset, LocalResource
-from publisher.ckan.push import (
-    PushOptions,
-    PushPlan,
-    PushResult,
-    PushSummary,
-    plan_push,
-    push,
-    push_with_lock,
-)
+from publisher.ckan.plan import PushOptions, PushPlan, PushResult, PushSummary, plan_push
+from publisher.ckan.push import push, push_with_lock
 
 __all__ = [
     "LocalDataset",

@@ -14,7 +14,8 @@ import threading
 from sqlalchemy import Engine
 
 from publisher.ckan.local import LocalDataset
-from publisher.ckan.push import PushSummary, push_with_lock
+from publisher.ckan.plan import PushSummary
+from publisher.ckan.push import push_with_lock
 from publisher.ckan.sources import collect_local_datasets
 from publisher.settings import Settings
 from publisher.storage.db import make_session_factory

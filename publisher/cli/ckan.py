@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from publisher.ckan.local import LocalDataset
-from publisher.ckan.push import DatasetStep, Outcome, PushOptions, push
+from publisher.ckan.plan import DatasetStep, Outcome, PushOptions
+from publisher.ckan.push import push
 from publisher.ckan.sources import collect_local_datasets
 from publisher.settings import get_settings
 from publisher.storage.db import make_engine, make_session_factory

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from publisher.ckan.client import RetryPolicy
-from publisher.ckan.push import PushOptions
+from publisher.ckan.plan import PushOptions
 from publisher.storage.db import make_engine
 from publisher.storage.migrate import upgrade
 from tests.harness.faultproxy import FaultProxy

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from publisher.ckan.local import LocalDataset
 from publisher.ckan.mapping import RESOURCE_KEY_FIELD, ckan_name
 from publisher.ckan.models import CkanDatasetRecord
-from publisher.ckan.push import PushOptions, PushResult, PushSummary, push
+from publisher.ckan.plan import PushOptions, PushResult, PushSummary
+from publisher.ckan.push import push
 from tests.ckan.conftest import ORGANIZATION, CkanHarness
 from tests.harness.faultproxy import FaultProxy, Faults
 
