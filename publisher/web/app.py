@@ -35,6 +35,7 @@ from publisher.web.routes import (
     subscriptions,
 )
 from publisher.web.templating import TEMPLATES_DIR
+from publisher.wiring import open_data_tables
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
 
@@ -68,7 +69,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     pusher = None
     if BackgroundPusher.enabled(settings):
-        pusher = BackgroundPusher(settings, app.state.engine)
+        pusher = BackgroundPusher(settings, app.state.engine, app.state.open_data_tables)
         pusher.start()
     app.state.ckan_pusher = pusher
     try:
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.feed_cache = FeedCache()
+    app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
