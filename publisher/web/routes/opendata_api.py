@@ -19,6 +19,7 @@ from feeds.cache import BuiltFeed
 from publisher.documents import queries
 from publisher.documents.models import GazetteDocument
 from publisher.opendata import DatasetInfo
+from publisher.opendata.catalog import DatasetKind
 from publisher.opendata.dcat import build_catalog
 from publisher.opendata.downloads import (
     CSV_MEDIA_TYPE,
@@ -68,7 +69,7 @@ class DatasetOut(PublicModel):
     are null only for a live table with no rows yet."""
 
     id: str
-    kind: str
+    kind: DatasetKind
     title: str
     description: str
     keywords: list[str]
