@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from consultation.feeds import CONSULTATIONS_FEED
+from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.web import public_api, public_pages, staff_api, staff_pages
 from publisher.feature import Feature
 
@@ -13,4 +14,5 @@ FEATURE = Feature(
     routers=(public_api.router, public_pages.router, staff_api.router, staff_pages.router),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
+    open_data=(ADOPTION_SUMMARIES_TABLE,),
 )

@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from feeds.source import FeedSource
+from publisher.opendata.tables import LiveTable
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,5 @@ class Feature:
     #: the feature's own templates folder, if it renders pages
     templates: Path | None = None
     feeds: tuple[FeedSource, ...] = ()
+    #: tables it publishes as open data, read from the database (pages, DCAT, feeds, CKAN)
+    open_data: tuple[LiveTable, ...] = ()

@@ -1,8 +1,9 @@
 """The one list of what the service is made of: every feature, in mounting order.
 
 The app factory mounts their routers, templates and feeds from here; the open-data catalogue
-and the CKAN push read their tables from here; the tests walk it. Adding a feature means
-adding its manifest (`feature.py`) to this list, and nothing else.
+(pages, DCAT, feeds) and the CKAN push get the features' live tables from here, so
+`publisher.opendata` and `publisher.ckan` name no feature; the tests walk it. Adding a feature
+means adding its manifest (`feature.py`) to this list, and nothing else.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from consultation.feature import FEATURE as CONSULTATION
 from publisher.feature import Feature
 from publisher.meetings.feature import FEATURE as MEETINGS
+from publisher.opendata.tables import LiveTable
 from publisher.web.routes import (
     health,
     home,
@@ -38,3 +40,8 @@ OPEN_DATA = Feature(
 )
 
 FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, MEETINGS, CONSULTATION)
+
+
+def open_data_tables(features: tuple[Feature, ...] = FEATURES) -> tuple[LiveTable, ...]:
+    """Every live table of the open-data catalogue, in the order it lists them."""
+    return tuple(table for feature in features for table in feature.open_data)

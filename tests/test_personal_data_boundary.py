@@ -19,6 +19,7 @@ from urllib.parse import urldefrag
 import pytest
 from fastapi.testclient import TestClient
 
+from consultation.open_data import ADOPTION_SUMMARIES
 from publisher.privacy import PERSONAL_FIELD_NAMES, PersonalDataLeak, PublicModel
 from publisher.settings import Settings
 from publisher.timeutil import LOCAL_TZ
@@ -202,6 +203,14 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     bodies = {path: client.get(path).text for path in public_gets}
     for template in (f"/api/v1/meetings/{meeting}", f"/api/v1/consultations/{draft}"):
         bodies[template] = _ok(client.get(template)) and client.get(template).text
+    # the adoption summaries as open data: the live table's downloads and metadata
+    live = f"/datasets/{ADOPTION_SUMMARIES}"
+    for path in (f"{live}.csv", f"{live}.csv?bom=1", f"{live}.json", f"/api/v1{live}", live):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        bodies[path] = response.content.decode("utf-8-sig")
+    assert "建议增设停车位" in bodies[f"{live}.csv"]  # the consenting comment is there, masked
+    assert "建议增设停车位" in bodies[f"{live}.json"] and live in pages
     for fmt in ("rss", "atom", "ics"):
         for feed in ("meetings", "consultations"):
             bodies[f"/feeds/{feed}.{fmt}"] = client.get(f"/feeds/{feed}.{fmt}").text

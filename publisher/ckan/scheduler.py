@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 
 from sqlalchemy import Engine
 
@@ -17,6 +18,7 @@ from publisher.ckan.local import LocalDataset
 from publisher.ckan.plan import PushSummary
 from publisher.ckan.push import push_with_lock
 from publisher.ckan.sources import collect_local_datasets
+from publisher.opendata import LiveTable
 from publisher.settings import Settings
 from publisher.storage.db import make_session_factory
 
@@ -24,9 +26,15 @@ log = logging.getLogger(__name__)
 
 
 class BackgroundPusher:
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    """Pushes the catalogue — the Data Package and ``live_tables`` (the app's
+    ``app.state.open_data_tables``) — every ``ckan_push_interval_seconds``."""
+
+    def __init__(
+        self, settings: Settings, engine: Engine, live_tables: Sequence[LiveTable]
+    ) -> None:
         self.settings = settings
         self.engine = engine
+        self.live_tables = tuple(live_tables)
         self.rounds = 0
         self.last_summary: PushSummary | None = None
         self._stop = threading.Event()
@@ -47,7 +55,7 @@ class BackgroundPusher:
 
     def _datasets(self) -> list[LocalDataset]:
         with make_session_factory(self.engine)() as session:
-            return collect_local_datasets(self.settings, session)
+            return collect_local_datasets(self.settings, session, self.live_tables)
 
     def run_once(self) -> PushSummary | None:
         summary = push_with_lock(

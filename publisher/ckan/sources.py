@@ -1,26 +1,23 @@
-"""The seam between the service's open data and the push: the Data Package, read defensively.
+"""The seam between the service's open data and the push: the catalogue as `LocalDataset`s.
 
-Each resource of `datasets/datapackage.json` (a Frictionless Data Package, written by the
-open-data part of the service) becomes one CKAN dataset with two files: the CSV as it is, and
-a JSON array of the same rows. Custom properties (keywords, document number, gazette issue,
-source) are optional: what is missing or of the wrong type is left out rather than guessed.
+The push publishes exactly what the site lists: `publisher.opendata.load_catalog` — the Data
+Package's datasets and the live tables handed in by the caller (this package imports no
+feature). Each dataset becomes one CKAN dataset with two files, the same bytes the site serves
+at `/datasets/{name}.csv` and `/datasets/{name}.json`. Document numbers and gazette issues go
+to the extras `document_number` and `gazette_issue`; a dataset with several has them joined
+with "; " (oldest issue first), the separator the `source` extra already uses.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import logging
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
 from publisher.ckan.local import LocalDataset, LocalResource
+from publisher.opendata import DatasetInfo, LiveTable, load_catalog
+from publisher.opendata.downloads import csv_bytes, json_bytes
 from publisher.settings import Settings
-
-log = logging.getLogger(__name__)
 
 #: Frictionless/SPDX licence names to CKAN's default licence ids
 LICENCES = {
@@ -35,150 +32,55 @@ LICENCES = {
     "odc-pddl-1.0": "odc-pddl",
     "pddl": "odc-pddl",
 }
-EXTRA_KEYS = {
-    "document_number": ("document_number", "documentNumber", "doc_number", "文号"),
-    "gazette_issue": ("gazette_issue", "gazetteIssue", "issue", "期号"),
-    "issuing_body": ("issuing_body", "issuer", "publisher"),
-}
+#: how several values share one extra
+JOIN = "; "
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def licence_id(name: str) -> str:
+    return LICENCES.get(name.strip().lower(), name.strip().lower())
 
 
-def _first(resource: dict[str, Any], package: dict[str, Any], names: tuple[str, ...]) -> str:
-    for source in (resource, package):
-        for name in names:
-            if _text(source.get(name)):
-                return _text(source.get(name))
-    return ""
+def extras_of(dataset: DatasetInfo) -> dict[str, str]:
+    """The extras the push owns; empty values are left out (and so removed from CKAN)."""
+    extras = {
+        "document_number": JOIN.join(dataset.source_numbers),
+        "gazette_issue": JOIN.join(dataset.gazette_issues),
+        "issuing_body": dataset.publisher or "",
+        "source": dataset.source,
+    }
+    return {key: value.strip() for key, value in extras.items() if value and value.strip()}
 
 
-def _licence(resource: dict[str, Any], package: dict[str, Any]) -> str:
-    for source in (resource, package):
-        licences = source.get("licenses")
-        if isinstance(licences, list):
-            for lic in licences:
-                name = _text(lic.get("name")) if isinstance(lic, dict) else _text(lic)
-                if name:
-                    return LICENCES.get(name.lower(), name.lower())
-    return ""
-
-
-def _keywords(resource: dict[str, Any], package: dict[str, Any]) -> list[str]:
-    for source in (resource, package):
-        words = source.get("keywords")
-        if isinstance(words, list):
-            return [w.strip() for w in words if isinstance(w, str) and w.strip()]
-    return []
-
-
-def _source(resource: dict[str, Any], package: dict[str, Any]) -> str:
-    for source in (resource, package):
-        value = source.get("sources", source.get("source"))
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        if isinstance(value, list):
-            titles = [
-                _text(s.get("title")) or _text(s.get("path")) for s in value if isinstance(s, dict)
-            ]
-            if any(titles):
-                return "; ".join(t for t in titles if t)
-    return ""
-
-
-def rows_as_json(csv_bytes: bytes) -> bytes:
-    """The CSV's rows as a JSON array of objects keyed by the header, in file order."""
-    reader = csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig"), newline=""))
-    rows = [dict(row) for row in reader]
-    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def dataset_from_resource(
-    resource: dict[str, Any], package: dict[str, Any], base: Path
-) -> LocalDataset | None:
-    name = _text(resource.get("name"))
-    path = resource.get("path")
-    if not name or not isinstance(path, str):
-        log.warning("datapackage resource without name or single path skipped: %r", name)
-        return None
-    file = (base / path).resolve()
-    if not file.is_relative_to(base.resolve()) or not file.is_file():
-        log.warning("datapackage resource %s: file %s missing or outside the package", name, path)
-        return None
-    csv_bytes = file.read_bytes()
-    extras = {key: _first(resource, package, names) for key, names in EXTRA_KEYS.items()}
-    extras["source"] = _source(resource, package)
-    title = _text(resource.get("title")) or name
-    notes = _text(resource.get("description"))
+def local_dataset(settings: Settings, dataset: DatasetInfo) -> LocalDataset:
+    """One catalogue dataset as the push sends it: its metadata, its CSV and its JSON."""
+    title = dataset.title or dataset.name
+    csv_data = csv_bytes(settings.datasets_dir, dataset)
     return LocalDataset(
-        name=name,
+        name=dataset.name,
         title=title,
-        notes=notes,
-        tags=_keywords(resource, package),
-        license_id=_licence(resource, package),
-        extras={k: v for k, v in extras.items() if v},
+        notes=dataset.description,
+        tags=list(dataset.keywords),
+        license_id=licence_id(dataset.license),
+        extras=extras_of(dataset),
         resources=[
-            LocalResource(f"{name}.csv", "CSV", csv_bytes, f"{title}（CSV，UTF-8）"),
-            LocalResource(f"{name}.json", "JSON", rows_as_json(csv_bytes), f"{title}（JSON）"),
-        ],
-    )
-
-
-ADOPTION_SUMMARIES = "consultation-adoption-summaries"
-
-
-def adoption_summaries_dataset(rows: list[dict[str, Any]]) -> LocalDataset | None:
-    """The published adoption summaries (意见采纳情况) as one dataset; None while there are none.
-
-    The rows come from `consultation.service.adoption_summary_rows`, which already holds no
-    personal data; the CSV is written deterministically so an unchanged summary is no write.
-    """
-    if not rows:
-        return None
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    csv_bytes = buffer.getvalue().encode("utf-8")
-    title = "重大行政决策公开征求意见采纳情况"
-    return LocalDataset(
-        name=ADOPTION_SUMMARIES,
-        title=title,
-        notes=(
-            "三门峡市重大行政决策草案公开征求意见后公布的意见采纳情况：同意公开的意见原文"
-            "（已隐去个人信息）及其采纳情况和理由。依据《三门峡市政府重大行政决策预公开制度》第七条。"
-        ),
-        tags=["征求意见", "意见采纳情况", "重大行政决策"],
-        license_id="cc-by",
-        extras={"issuing_body": "三门峡市人民政府办公室", "source": "三政办〔2018〕45号 第七条"},
-        resources=[
-            LocalResource(f"{ADOPTION_SUMMARIES}.csv", "CSV", csv_bytes, f"{title}（CSV，UTF-8）"),
+            LocalResource(f"{dataset.name}.csv", "CSV", csv_data, f"{title}（CSV，UTF-8）"),
             LocalResource(
-                f"{ADOPTION_SUMMARIES}.json", "JSON", rows_as_json(csv_bytes), f"{title}（JSON）"
+                f"{dataset.name}.json",
+                "JSON",
+                json_bytes(settings.datasets_dir, dataset),
+                f"{title}（JSON）",
             ),
         ],
     )
 
 
 def collect_local_datasets(
-    settings: Settings, session: Session | None = None
+    settings: Settings, session: Session, live_tables: Sequence[LiveTable]
 ) -> list[LocalDataset]:
-    """Everything published as open data: the Data Package's datasets and, given a database
-    session, the consultations' adoption summaries."""
-    out: list[LocalDataset] = []
-    descriptor = settings.datasets_dir / "datapackage.json"
-    package = json.loads(descriptor.read_text(encoding="utf-8")) if descriptor.is_file() else None
-    if isinstance(package, dict):
-        for resource in package.get("resources") or []:
-            if isinstance(resource, dict):
-                dataset = dataset_from_resource(resource, package, descriptor.parent)
-                if dataset is not None:
-                    out.append(dataset)
-    if session is not None:
-        from consultation.summary import adoption_summary_rows  # noqa: PLC0415  (until live tables)
+    """Everything the site lists as open data, package and live tables alike.
 
-        summaries = adoption_summaries_dataset(adoption_summary_rows(session))
-        if summaries is not None:
-            out.append(summaries)
-    return out
+    Raises NotFound when there is no Data Package: pushing an empty catalogue would mark every
+    dataset in CKAN deleted, so a missing package stops the push instead.
+    """
+    catalog = load_catalog(settings.datasets_dir, session, live_tables)
+    return [local_dataset(settings, dataset) for dataset in catalog]

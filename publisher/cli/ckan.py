@@ -10,9 +10,12 @@ from publisher.ckan.local import LocalDataset
 from publisher.ckan.plan import DatasetStep, Outcome, PushOptions
 from publisher.ckan.push import push
 from publisher.ckan.sources import collect_local_datasets
+from publisher.cli.common import fail
+from publisher.errors import NotFound
 from publisher.settings import get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.migrate import upgrade
+from publisher.wiring import open_data_tables
 
 ckan_app = typer.Typer(no_args_is_help=True, help="Publish the open datasets to CKAN.")
 
@@ -45,10 +48,14 @@ def push_command(
         raise typer.Exit(2)
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)  # the sync state lives in our database, migrated like everything else
-    with make_session_factory(engine)() as session:
-        datasets: list[LocalDataset] = collect_local_datasets(settings, session)
-    if not datasets:
-        typer.echo(f"no datasets found in {settings.datasets_dir / 'datapackage.json'}", err=True)
+    try:
+        with make_session_factory(engine)() as session:
+            datasets: list[LocalDataset] = collect_local_datasets(
+                settings, session, open_data_tables()
+            )
+    except NotFound as exc:  # no Data Package: pushing nothing would delete everything
+        engine.dispose()
+        raise fail(exc) from exc
 
     def progress(done: int, total: int, step: DatasetStep, outcome: Outcome) -> None:
         typer.echo(f"[{done}/{total}] {step.ckan_name}: {outcome}", err=True)

@@ -1,6 +1,15 @@
-"""Open data: the Frictionless Data Package built from the gazette, and its reader."""
+"""Open data: the Frictionless Data Package built from the gazette, the live tables read from
+the database, and the one catalogue of both."""
 
-from publisher.opendata.catalog import DatasetInfo, ResourceInfo, get_dataset, load_catalog
+from publisher.opendata.catalog import (
+    DatasetInfo,
+    ResourceInfo,
+    get_dataset,
+    load_catalog,
+    read_live_table,
+    read_package,
+)
+from publisher.opendata.tables import LiveTable
 from publisher.opendata.writer import (
     SourceIssue,
     WriteResult,
@@ -14,6 +23,7 @@ from publisher.opendata.writer import (
 
 __all__ = [
     "DatasetInfo",
+    "LiveTable",
     "ResourceInfo",
     "SourceIssue",
     "WriteResult",
@@ -23,6 +33,8 @@ __all__ = [
     "get_dataset",
     "load_catalog",
     "load_sources",
+    "read_live_table",
+    "read_package",
     "source_filename",
     "write_datasets",
 ]

@@ -1,30 +1,44 @@
-"""Read the published Data Package back as a catalogue, for the web pages and the CKAN push.
+"""The open-data catalogue: the Data Package's datasets and the live tables, read one way.
 
-Readers never parse the gazette: they trust ``datapackage.json``, which the writer generates
-together with the CSVs (and the tests check the two agree).
+`read_package` is the one reader of ``datapackage.json``; it trusts the file, which the writer
+generates together with the CSVs (and the tests check the two agree). `read_live_table` reads a
+`LiveTable`'s rows from the database at call time and renders them as the package renders its
+files. `load_catalog` is the catalogue every consumer lists — pages, API, DCAT, feeds and the
+CKAN push — so that none of them can list a dataset the others do not.
 """
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
+import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
 
 from publisher.errors import NotFound
+from publisher.opendata.tables import LiveTable
+from publisher.timeutil import local_date
+
+DatasetKind = Literal["package", "live"]
 
 
 @dataclass(frozen=True)
 class ResourceInfo:
     name: str
-    path: str  # relative to the datasets folder, e.g. data/historic-buildings.csv
+    path: str  # relative to the datasets folder, e.g. data/historic-buildings.csv; "" when live
     format: str
     media_type: str
     schema: dict[str, Any]
     bytes: int
     row_count: int
     hash: str | None
+    #: a live table's CSV, rendered from its rows when the catalogue was read; None: the file
+    data: builtins.bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -35,30 +49,47 @@ class DatasetInfo:
     keywords: tuple[str, ...]
     publisher: str | None
     source_numbers: tuple[str, ...]
-    gazette_issue: str  # the newest gazette issue it comes from, e.g. 2019-02
+    gazette_issue: str  # the newest gazette issue it comes from, e.g. 2019-02; "" when none
     gazette_issues: tuple[str, ...]
     license: str  # SPDX-style id, e.g. CC-BY-4.0
     license_url: str | None
-    issued: dt.date
-    modified: dt.date
+    issued: dt.date | None  # None only for a live table with no rows yet
+    modified: dt.date | None
     resources: tuple[ResourceInfo, ...]
+    kind: DatasetKind = "package"
+    source: str = ""  # citation: the gazette issues, or what a live table is published under
+    #: publications that fed it: gazette issues (package), distinct publication instants (live)
+    revision: int = 1
+    #: the newest row's publication instant (live tables); package datasets are dated by day
+    updated_at: dt.datetime | None = None
+
+    @property
+    def row_count(self) -> int:
+        return self.resources[0].row_count
 
 
-def load_catalog(datasets_dir: Path) -> list[DatasetInfo]:
+def _package_path(datasets_dir: Path) -> Path:
+    return Path(datasets_dir) / "datapackage.json"
+
+
+def read_package(datasets_dir: Path) -> list[DatasetInfo]:
     """Every dataset of the package at ``datasets_dir/datapackage.json``, in package order."""
-    path = Path(datasets_dir) / "datapackage.json"
+    path = _package_path(datasets_dir)
     if not path.is_file():
         raise NotFound(
             f"No Data Package at {path}; run `publisher ingest gazette FILE` first.",
             f"未找到数据包 {path}，请先运行 publisher ingest gazette FILE。",
         )
     package = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
+        raise ValueError(f"{path} is not a Data Package: no list of resources")
     return [_dataset(resource, package) for resource in package["resources"]]
 
 
 def _dataset(resource: dict[str, Any], package: dict[str, Any]) -> DatasetInfo:
     licenses = resource.get("licenses") or package.get("licenses") or [{}]
     issues = tuple(resource.get("gazetteIssues", ()))
+    sources = [s.get("title") or s.get("path") for s in resource.get("sources", ())]
     return DatasetInfo(
         name=resource["name"],
         title=resource["title"],
@@ -84,12 +115,73 @@ def _dataset(resource: dict[str, Any], package: dict[str, Any]) -> DatasetInfo:
                 hash=resource.get("hash"),
             ),
         ),
+        kind="package",
+        source="; ".join(s for s in sources if s),
+        revision=max(1, len(issues)),
     )
 
 
-def get_dataset(datasets_dir: Path, name: str) -> DatasetInfo:
-    """One dataset by name; NotFound when the package has no such dataset."""
-    for dataset in load_catalog(datasets_dir):
+def read_live_table(table: LiveTable, session: Session) -> DatasetInfo:
+    """A live table as a dataset: its rows read now, rendered as its CSV."""
+    rows = table.rows(session)
+    data = table.csv_bytes(rows)
+    instants = table.instants(rows)
+    return DatasetInfo(
+        name=table.name,
+        title=table.title,
+        description=table.description,
+        keywords=table.keywords,
+        publisher=table.publisher,
+        source_numbers=(),
+        gazette_issue="",
+        gazette_issues=(),
+        license=table.license.get("name", ""),
+        license_url=table.license.get("path"),
+        issued=local_date(min(instants)) if instants else None,
+        modified=local_date(max(instants)) if instants else None,
+        resources=(
+            ResourceInfo(
+                name=table.name,
+                path="",
+                format="csv",
+                media_type="text/csv",
+                schema=table.schema(),
+                bytes=len(data),
+                row_count=len(rows),
+                hash="sha256:" + hashlib.sha256(data).hexdigest(),
+                data=data,
+            ),
+        ),
+        kind="live",
+        source=table.source,
+        revision=max(1, len(set(instants))),
+        updated_at=max(instants) if instants else None,
+    )
+
+
+def load_catalog(
+    datasets_dir: Path, session: Session, live_tables: Sequence[LiveTable]
+) -> list[DatasetInfo]:
+    """The catalogue: the package's datasets in package order, then the live tables in the
+    order given. NotFound without a package; a name used twice is a programming error."""
+    datasets = read_package(datasets_dir)
+    datasets += [read_live_table(table, session) for table in live_tables]
+    names = [d.name for d in datasets]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"dataset names used twice in the catalogue: {duplicates}")
+    return datasets
+
+
+def get_dataset(
+    datasets_dir: Path, session: Session, live_tables: Sequence[LiveTable], name: str
+) -> DatasetInfo:
+    """One dataset of the catalogue by name (a live table's rows are read only if it is the
+    one asked for); NotFound when there is no such dataset."""
+    for dataset in read_package(datasets_dir):
         if dataset.name == name:
             return dataset
+    for table in live_tables:
+        if table.name == name:
+            return read_live_table(table, session)
     raise NotFound(f"No dataset named {name!r}.", f"没有名为 {name} 的数据集。", name=name)

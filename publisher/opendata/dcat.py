@@ -2,7 +2,8 @@
 
 Pure: the catalogue, the base URL and the size of each JSON rendition in, a JSON-LD document
 out. Every URL is absolute (harvesters resolve nothing), every text carries ``@language: zh``,
-dates are typed ``xsd:date``.
+dates are typed ``xsd:date``; a live table with no rows yet has none (DCAT-AP makes
+``dct:issued`` and ``dct:modified`` optional) rather than an invented one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ CONTEXT = {
 CATALOG_PUBLISHER = "三门峡市人民政府办公室"
 CATALOG_DESCRIPTION = (
     "三门峡市人民政府从《三门峡市人民政府公报》整理发布的开放数据集，"
-    "提供 CSV 与 JSON 下载及表结构说明。"
+    "以及重大行政决策公开征求意见的采纳情况等实时数据，提供 CSV 与 JSON 下载及表结构说明。"
 )
 _EU = "http://publications.europa.eu/resource/authority"
 _IANA = "https://www.iana.org/assignments/media-types"
@@ -39,6 +40,12 @@ def _zh(text: str) -> dict[str, str]:
 
 def _date(value: Any) -> dict[str, str]:
     return {"@value": value.isoformat(), "@type": "xsd:date"}
+
+
+def _dates(dataset: DatasetInfo) -> dict[str, Any]:
+    """``dct:issued`` and ``dct:modified``, when the dataset has them."""
+    dates = {"dct:issued": dataset.issued, "dct:modified": dataset.modified}
+    return {key: _date(value) for key, value in dates.items() if value is not None}
 
 
 def _agent(name: str, node_id: str | None = None) -> dict[str, Any]:
@@ -60,8 +67,7 @@ def _distribution(base: str, dataset: DatasetInfo, kind: str, size: int) -> dict
         "dcat:mediaType": {"@id": f"{_IANA}/{media}"},
         "dct:format": {"@id": file_type},
         "dcat:byteSize": {"@value": str(size), "@type": "xsd:nonNegativeInteger"},
-        "dct:issued": _date(dataset.issued),
-        "dct:modified": _date(dataset.modified),
+        **_dates(dataset),
     }
     if dataset.license_url:
         node["dct:license"] = {"@id": dataset.license_url}
@@ -82,8 +88,7 @@ def build_catalog(
             "dct:title": _zh(ds.title),
             "dct:description": _zh(ds.description),
             "dcat:keyword": [_zh(k) for k in ds.keywords],
-            "dct:issued": _date(ds.issued),
-            "dct:modified": _date(ds.modified),
+            **_dates(ds),
             "dct:publisher": _agent(ds.publisher or CATALOG_PUBLISHER),
             "dcat:landingPage": {"@id": f"{base}/datasets/{ds.name}"},
             "dct:language": {"@id": f"{_EU}/language/ZHO"},

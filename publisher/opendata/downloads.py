@@ -1,7 +1,8 @@
 """The download renditions of a dataset: its CSV (optionally with a BOM) and typed JSON rows.
 
-The CSV on disk is the one source of truth (hashed in ``datapackage.json``); the BOM variant and
-the JSON rows are derived from it and its Table Schema, so the three can never disagree.
+The CSV is the one source of truth — the file on disk (hashed in ``datapackage.json``), or for a
+live table the CSV rendered from its rows when the catalogue was read; the BOM variant and the
+JSON rows are derived from it and its Table Schema, so the three can never disagree.
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ _FALSE = {"false", "False", "FALSE", "0", "no", "否"}
 
 
 def csv_path(datasets_dir: Path, dataset: DatasetInfo) -> Path:
+    """The CSV file of a package dataset (a live table has none: see ``csv_bytes``)."""
+    if dataset.resources[0].data is not None:
+        raise ValueError(f"{dataset.name} is a live table: its CSV is not a file")
     return Path(datasets_dir) / dataset.resources[0].path
 
 
 def csv_bytes(datasets_dir: Path, dataset: DatasetInfo, bom: bool = False) -> bytes:
     """The published CSV; with ``bom`` the UTF-8 BOM that Excel needs to detect the encoding."""
-    data = csv_path(datasets_dir, dataset).read_bytes()
+    live = dataset.resources[0].data
+    data = live if live is not None else csv_path(datasets_dir, dataset).read_bytes()
     return UTF8_BOM + data if bom and not data.startswith(UTF8_BOM) else data
 
 

@@ -20,7 +20,7 @@ from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.render import STATIC_DIR, add_template_dir
-from publisher.wiring import FEATURES
+from publisher.wiring import FEATURES, open_data_tables
 
 
 def routers(features: tuple[Feature, ...] = FEATURES) -> list[APIRouter]:
@@ -50,7 +50,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     pusher = None
     if BackgroundPusher.enabled(settings):
-        pusher = BackgroundPusher(settings, app.state.engine)
+        pusher = BackgroundPusher(settings, app.state.engine, app.state.open_data_tables)
         pusher.start()
     app.state.ckan_pusher = pusher
     try:
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.feed_cache = FeedCache()
+    app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -41,3 +41,14 @@ def test_document_pages_are_accessible(
     page.wait_for_url("**/documents/2019-02-*")
     assert page.locator("h2", has_text="正文").count() == 1
     assert_accessible(page)
+
+
+def test_a_live_dataset_page_is_accessible(page: Page, live_server: str) -> None:
+    """The adoption summaries, read from the database: listed, and a page with no rows yet."""
+    page.goto(live_server + "/datasets")
+    page.get_by_role("link", name="重大行政决策公开征求意见采纳情况", exact=True).click()
+    page.wait_for_url("**/datasets/consultation-adoption-summaries")
+    assert page.locator("h1").inner_text() == "重大行政决策公开征求意见采纳情况"
+    assert "尚无记录" in page.locator("dl.facts").inner_text()
+    assert page.locator("#preview tbody tr").count() == 0
+    assert_accessible(page)

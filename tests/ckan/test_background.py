@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from consultation.open_data import ADOPTION_SUMMARIES
 from publisher.ckan.mapping import ckan_name
-from publisher.ckan.sources import ADOPTION_SUMMARIES
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.ckan.conftest import CkanHarness

@@ -1,4 +1,4 @@
-"""The push's parts that need no CKAN: names, tags, the Data Package seam, the lock, the CLI."""
+"""The push's parts that need no CKAN: names, tags, the catalogue seam, the lock, the CLI."""
 
 from __future__ import annotations
 
@@ -8,18 +8,25 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE
 from publisher.ckan.local import LocalDataset
 from publisher.ckan.lock import push_lock
 from publisher.ckan.mapping import ckan_name, clean_tags, merge_extras
 from publisher.ckan.push import push_with_lock
-from publisher.ckan.sources import collect_local_datasets
+from publisher.ckan.sources import JOIN, collect_local_datasets
 from publisher.cli.ckan import ckan_app
-from publisher.settings import Settings, get_settings
+from publisher.errors import NotFound
+from publisher.opendata import read_package
+from publisher.settings import PROJECT_ROOT, Settings, get_settings
+from publisher.wiring import open_data_tables
 
 VALID = re.compile(r"^[a-z0-9_-]{2,100}$")
+DATASETS = PROJECT_ROOT / "datasets"
 
 
 @pytest.mark.parametrize(
@@ -55,58 +62,56 @@ def test_merge_extras_keeps_foreign_keys_and_drops_ours_that_went_away() -> None
     ]
 
 
-def write_package(folder: Path, descriptor: object) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
+def test_collect_local_datasets_is_the_catalogue(settings: Settings, db: Session) -> None:
+    """The push sends what the site lists: the package's datasets, then the live tables, with
+    the site's own download bytes; document numbers and gazette issues become extras."""
+    datasets = collect_local_datasets(settings, db, open_data_tables())
+    package = read_package(DATASETS)
+    assert [d.name for d in datasets] == [d.name for d in package] + [ADOPTION_SUMMARIES]
+    by_name = {d.name: d for d in datasets}
 
-
-def test_collect_local_datasets_from_a_data_package(tmp_path: Path) -> None:
-    folder = tmp_path / "datasets"
-    (folder / "data").mkdir(parents=True)
-    (folder / "data" / "historic.csv").write_bytes(
-        "\ufeff序号,名称,责任单位\n1,望州亭,市林业园林局\n2,办公楼,市林业园林局\n".encode()
-    )
-    write_package(
-        folder,
-        {
-            "name": "smx-open-data",
-            "licenses": [{"name": "CC-BY-4.0"}],
-            "resources": [
-                {
-                    "name": "historic-buildings-3",
-                    "path": "data/historic.csv",
-                    "title": "第三批市级历史建筑",
-                    "description": "三政〔2018〕32号公布。",
-                    "keywords": ["历史建筑", 7, "人民公园"],
-                    "document_number": "三政〔2018〕32号",
-                    "sources": [{"title": "三门峡市人民政府公报 2019年第2期"}],
-                },
-                {"name": "missing-file", "path": "data/nothing.csv"},
-                {"path": "data/historic.csv"},
-                "not a resource",
-            ],
-        },
-    )
-    datasets = collect_local_datasets(Settings(datasets_dir=folder))
-    assert [d.name for d in datasets] == ["historic-buildings-3"]
-    ds = datasets[0]
-    assert ds.title == "第三批市级历史建筑"
-    assert ds.license_id == "cc-by"
-    assert ds.tags == ["历史建筑", "人民公园"]
-    assert ds.extras == {
-        "document_number": "三政〔2018〕32号",
-        "source": "三门峡市人民政府公报 2019年第2期",
+    heritage = by_name["intangible-heritage-items"]
+    assert heritage.title == "第五批三门峡市非物质文化遗产代表性项目名单"
+    assert heritage.license_id == "cc-by"
+    assert heritage.tags == ["非物质文化遗产", "代表性项目", "文化", "三门峡"]
+    assert heritage.extras == {
+        "document_number": "三政〔2018〕30号",
+        "gazette_issue": "2019-02",
+        "issuing_body": "三门峡市人民政府",
+        "source": "三门峡市人民政府公报2019年第2号（总第157号）",
     }
-    csv_res, json_res = ds.resources
-    assert (csv_res.format, json_res.format) == ("CSV", "JSON")
+    csv_res, json_res = heritage.resources
+    assert (csv_res.name, csv_res.format) == ("intangible-heritage-items.csv", "CSV")
+    assert csv_res.data == (DATASETS / "data" / "intangible-heritage-items.csv").read_bytes()
+    assert (json_res.name, json_res.format) == ("intangible-heritage-items.json", "JSON")
     rows = json.loads(json_res.data)
-    assert rows[0] == {"序号": "1", "名称": "望州亭", "责任单位": "市林业园林局"}
+    assert len(rows) == 13 and rows[0]["seq"] == 1  # typed as the site serves it
+
+    documents = next(d for d in package if d.name == "gazette-documents")
+    numbers = by_name["gazette-documents"].extras["document_number"].split(JOIN)
+    assert numbers == list(documents.source_numbers) and len(numbers) == 10
+
+    summaries = by_name[ADOPTION_SUMMARIES]
+    assert summaries.title == "重大行政决策公开征求意见采纳情况"
+    assert summaries.extras == {
+        "issuing_body": "三门峡市人民政府办公室",
+        "source": "三政办〔2018〕45号 第七条",
+    }
+    csv_res, json_res = summaries.resources
+    assert csv_res.name == f"{ADOPTION_SUMMARIES}.csv"
+    assert csv_res.data.decode().splitlines()[0].split(",") == [
+        f.name for f in ADOPTION_SUMMARIES_TABLE.fields
+    ]
+    assert json.loads(json_res.data) == []  # listed with 0 rows until a summary is published
 
 
-def test_collect_local_datasets_without_a_package_is_empty(tmp_path: Path) -> None:
-    assert collect_local_datasets(Settings(datasets_dir=tmp_path)) == []
-    write_package(tmp_path, ["not", "an", "object"])
-    assert collect_local_datasets(Settings(datasets_dir=tmp_path)) == []
+def test_collect_local_datasets_without_a_package_refuses(
+    settings: Settings, db: Session, tmp_path: Path
+) -> None:
+    """Pushing an empty catalogue would delete every dataset in CKAN: no package, no push."""
+    empty = settings.model_copy(update={"datasets_dir": tmp_path})
+    with pytest.raises(NotFound):
+        collect_local_datasets(empty, db, open_data_tables())
 
 
 def test_only_one_push_at_a_time(push_engine: Engine) -> None:
@@ -148,22 +153,29 @@ def test_only_one_push_at_a_time(push_engine: Engine) -> None:
     assert summary is not None and collected == [1]
 
 
-def test_cli_dry_run_prints_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "datasets"
-    folder.mkdir()
-    (folder / "a.csv").write_text("序号,名称\n1,甲\n", encoding="utf-8")
-    write_package(folder, {"resources": [{"name": "list-a", "path": "a.csv", "title": "甲"}]})
-    monkeypatch.setenv("PUBLISHER_DATASETS_DIR", str(folder))
+def _cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, datasets: Path, *args: str) -> Result:
+    monkeypatch.setenv("PUBLISHER_DATASETS_DIR", str(datasets))
     monkeypatch.setenv("PUBLISHER_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("PUBLISHER_DATABASE_URL", "")
     monkeypatch.setenv("PUBLISHER_CKAN_URL", "http://127.0.0.1:9")  # never contacted
     monkeypatch.setenv("PUBLISHER_CKAN_API_TOKEN", "")
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(ckan_app, ["push", "--dry-run"])
+        return CliRunner().invoke(ckan_app, ["push", *args])
     finally:
         get_settings.cache_clear()
+
+
+def test_cli_dry_run_prints_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _cli(monkeypatch, tmp_path, DATASETS, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "+ create dataset smx-list-a" in result.output
-    assert "+ create resource list-a.csv" in result.output
-    assert "plan: create 1, update 0, delete 0, unchanged 0" in result.output
+    assert "+ create dataset smx-intangible-heritage-items" in result.output
+    assert "+ create resource intangible-heritage-items.csv" in result.output
+    assert f"+ create dataset smx-{ADOPTION_SUMMARIES}" in result.output  # the live table
+    assert "plan: create 7, update 0, delete 0, unchanged 0" in result.output
+
+
+def test_cli_without_a_package_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _cli(monkeypatch, tmp_path, tmp_path / "nothing", "--dry-run")
+    assert result.exit_code == 2
+    assert "error: No Data Package at" in result.output

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from publisher.gazette import parse_gazette
-from publisher.opendata import award_per_enterprise, load_catalog, write_datasets
+from publisher.opendata import award_per_enterprise, read_package, write_datasets
 from publisher.settings import PROJECT_ROOT
 from tests.gazette.corpus.build import HERE, real_text
 
@@ -112,7 +112,7 @@ def test_award_is_read_from_the_text() -> None:
 
 
 def test_catalog() -> None:
-    catalog = {d.name: d for d in load_catalog(DATASETS)}
+    catalog = {d.name: d for d in read_package(DATASETS)}
     assert set(catalog) == set(EXPECTED_ROWS)
     heritage = catalog["intangible-heritage-items"]
     assert heritage.title == "第五批三门峡市非物质文化遗产代表性项目名单"
@@ -137,7 +137,7 @@ def test_catalog_of_a_missing_package_is_not_found(tmp_path: Path) -> None:
     from publisher.errors import NotFound
 
     with pytest.raises(NotFound):
-        load_catalog(tmp_path)
+        read_package(tmp_path)
 
 
 def test_package_from_another_issue_skips_datasets_it_cannot_source(tmp_path: Path) -> None:
@@ -146,7 +146,7 @@ def test_package_from_another_issue_skips_datasets_it_cannot_source(tmp_path: Pa
     (tmp_path / "sources" / "sanmenxia-gazette-2019-03.txt").write_text(text, encoding="utf-8")
     shutil.copy(DATASETS / "sources" / "sanmenxia-gazette-2019-02.txt", tmp_path / "sources")
     result = write_datasets(tmp_path)
-    catalog = {d.name: d for d in load_catalog(tmp_path)}
+    catalog = {d.name: d for d in read_package(tmp_path)}
     assert catalog["gazette-documents"].resources[0].row_count == 24
     assert catalog["gazette-documents"].gazette_issues == ("2019-02", "2019-03")
     assert catalog["gazette-documents"].modified.isoformat() == "2019-03-11"

@@ -12,11 +12,13 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from publisher.opendata import load_catalog
+from consultation.open_data import ADOPTION_SUMMARIES
+from publisher.opendata import read_package
 from publisher.settings import PROJECT_ROOT
 
 DATASETS = PROJECT_ROOT / "datasets"
-NAMES = [ds.name for ds in load_catalog(DATASETS)]
+NAMES = [ds.name for ds in read_package(DATASETS)]
+ALL = [*NAMES, ADOPTION_SUMMARIES]  # the package's datasets, then the live tables
 LICENSE = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -41,7 +43,7 @@ def test_csv_with_bom_for_excel(app_client: TestClient) -> None:
     assert rows[0][0] == "seq" and len(rows) == 14
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", ALL)
 def test_json_rows_are_typed_per_schema(app_client: TestClient, name: str) -> None:
     meta = app_client.get(f"/api/v1/datasets/{name}").json()
     rows = app_client.get(f"/datasets/{name}.json").json()
@@ -126,7 +128,8 @@ def test_unknown_dataset_page_is_a_chinese_404(app_client: TestClient) -> None:
 
 def test_api_metadata(app_client: TestClient) -> None:
     listed = app_client.get("/api/v1/datasets").json()
-    assert [d["id"] for d in listed] == NAMES
+    assert [d["id"] for d in listed] == ALL
+    assert [d["kind"] for d in listed] == ["package"] * len(NAMES) + ["live"]
     one = app_client.get("/api/v1/datasets/intangible-heritage-items").json()
     assert one["source_numbers"] == ["三政〔2018〕30号"]
     assert one["gazette_issue"] == "2019-02" and one["license"] == "CC-BY-4.0"
@@ -138,7 +141,7 @@ def test_dataset_pages(app_client: TestClient) -> None:
     listing = app_client.get("/datasets")
     assert listing.status_code == 200
     assert 'type="application/rss+xml"' in listing.text
-    for name in NAMES:
+    for name in ALL:
         assert f'href="/datasets/{name}"' in listing.text
     page = app_client.get("/datasets/listed-enterprises-2018")
     assert "三政办〔2018〕44号" in page.text and "CC-BY-4.0" in page.text
@@ -153,8 +156,12 @@ def test_dcat_catalogue_parses_as_json_ld(app_client: TestClient) -> None:
     catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
     assert catalogs == [rdflib.URIRef("http://testserver/catalog.jsonld")]
     datasets = set(graph.objects(catalogs[0], DCAT.dataset))
-    assert len(datasets) == len(NAMES) == 6
+    assert len(datasets) == len(ALL) == 7
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == datasets
+    live = rdflib.URIRef(f"http://testserver/datasets/{ADOPTION_SUMMARIES}")
+    assert graph.value(live, DCTERMS.license) == LICENSE
+    assert graph.value(live, DCTERMS.issued) is None  # no summary published yet: no date
+    datasets.remove(live)  # the rest are files of the Data Package
     titles = list(graph.objects(catalogs[0], DCTERMS.title))
     assert titles and all(t.language == "zh" for t in titles)  # type: ignore[attr-defined]
     publisher = graph.value(catalogs[0], DCTERMS.publisher)

@@ -1,8 +1,9 @@
 """Open data for developers: CSV/JSON downloads, JSON metadata, the DCAT catalogue, documents.
 
-Downloads and the catalogue go through ``feed_response``: strong ETag from the bytes,
-Last-Modified from the file, 304 when the client is current. Unknown names raise ``NotFound``;
-the error mapper answers JSON for these paths.
+Every route lists the one catalogue (`opendata_common.catalog`): the Data Package's datasets
+and the live tables. Downloads and the catalogue go through ``feed_response``: strong ETag from
+the bytes, 304 when the client is current. Unknown names raise ``NotFound``; the error mapper
+answers JSON for these paths.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from fastapi.responses import Response
 from feeds.cache import BuiltFeed
 from publisher.documents import queries
 from publisher.documents.models import GazetteDocument
-from publisher.opendata import DatasetInfo, load_catalog
+from publisher.opendata import DatasetInfo
+from publisher.opendata.catalog import DatasetKind
 from publisher.opendata.dcat import build_catalog
 from publisher.opendata.downloads import (
     CSV_MEDIA_TYPE,
@@ -32,11 +34,13 @@ from publisher.web.deps import DbSession, SettingsDep
 from publisher.web.responses import get_and_head
 from publisher.web.routes.opendata_common import (
     DOWNLOAD_MAX_AGE,
+    LiveTables,
+    catalog,
+    catalog_modified,
+    catalog_version,
     dataset_or_404,
     download_response,
     downloads,
-    package_modified,
-    package_version,
 )
 
 router = APIRouter(tags=["open data"])
@@ -59,20 +63,26 @@ class DownloadOut(PublicModel):
 
 
 class DatasetOut(PublicModel):
-    """A dataset's metadata; ``id`` is the stable ASCII slug used in every URL."""
+    """A dataset's metadata; ``id`` is the stable ASCII slug used in every URL.
+
+    ``kind``: ``package`` (a file of the Data Package, from the gazette) or ``live`` (read from
+    the service's database at request time, e.g. adoption summaries). ``issued``/``modified``
+    are null only for a live table with no rows yet."""
 
     id: str
+    kind: DatasetKind
     title: str
     description: str
     keywords: list[str]
     publisher: str | None
+    source: str
     source_numbers: list[str]
     gazette_issue: str
     gazette_issues: list[str]
     license: str
     license_url: str | None
-    issued: dt.date
-    modified: dt.date
+    issued: dt.date | None
+    modified: dt.date | None
     row_count: int
     page_url: str
     downloads: list[DownloadOut]
@@ -87,10 +97,12 @@ class DatasetOut(PublicModel):
         schema = resource.schema
         return cls(
             id=ds.name,
+            kind=ds.kind,
             title=ds.title,
             description=ds.description,
             keywords=list(ds.keywords),
             publisher=ds.publisher,
+            source=ds.source,
             source_numbers=list(ds.source_numbers),
             gazette_issue=ds.gazette_issue,
             gazette_issues=list(ds.gazette_issues),
@@ -184,10 +196,12 @@ def dataset_csv(
     name: str,
     request: Request,
     settings: SettingsDep,
+    db: DbSession,
+    tables: LiveTables,
     bom: Annotated[bool, Query(description="1: prepend the UTF-8 BOM (for Excel)")] = False,
 ) -> Response:
     """The dataset as CSV (UTF-8); ``?bom=1`` for Excel's double-click opening."""
-    ds = dataset_or_404(settings, name)
+    ds = dataset_or_404(settings, db, tables, name)
     response = download_response(
         request,
         settings,
@@ -202,9 +216,11 @@ def dataset_csv(
 
 
 @get_and_head(router, "/datasets/{name}.json", tags=["downloads"])
-def dataset_json(name: str, request: Request, settings: SettingsDep) -> Response:
+def dataset_json(
+    name: str, request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
+) -> Response:
     """The dataset's rows as JSON objects, values typed per its Table Schema."""
-    ds = dataset_or_404(settings, name)
+    ds = dataset_or_404(settings, db, tables, name)
     return download_response(
         request,
         settings,
@@ -215,22 +231,26 @@ def dataset_json(name: str, request: Request, settings: SettingsDep) -> Response
     )
 
 
-def catalog_document(settings: Settings) -> bytes:
-    datasets = load_catalog(settings.datasets_dir)
+def catalog_document(settings: Settings, datasets: list[DatasetInfo]) -> bytes:
     sizes = {ds.name: len(json_bytes(settings.datasets_dir, ds)) for ds in datasets}
     document = build_catalog(datasets, settings.base_url, sizes)
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 @get_and_head(router, "/catalog.jsonld", tags=["downloads"])
-def catalog_jsonld(request: Request, settings: SettingsDep) -> Response:
+def catalog_jsonld(
+    request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
+) -> Response:
     """The catalogue as DCAT-AP JSON-LD, for harvesters."""
+    datasets = catalog(settings, db, tables)
     built = downloads.get(
         "catalog.jsonld",
         {"base": settings.base_url},
-        package_version(settings),
+        catalog_version(settings, datasets),
         lambda: BuiltFeed.from_body(
-            catalog_document(settings), JSONLD_MEDIA_TYPE, package_modified(settings)
+            catalog_document(settings, datasets),
+            JSONLD_MEDIA_TYPE,
+            catalog_modified(settings, datasets),
         ),
     )
     return feed_response(request, built, max_age=DOWNLOAD_MAX_AGE)
@@ -240,14 +260,14 @@ def catalog_jsonld(request: Request, settings: SettingsDep) -> Response:
 
 
 @router.get("/api/v1/datasets", response_model=list[DatasetOut])
-def api_datasets(settings: SettingsDep) -> list[DatasetOut]:
-    """Every dataset with its schema and download URLs."""
-    return [DatasetOut.of(ds, settings.base_url) for ds in load_catalog(settings.datasets_dir)]
+def api_datasets(settings: SettingsDep, db: DbSession, tables: LiveTables) -> list[DatasetOut]:
+    """Every dataset, live tables included, with its schema and download URLs."""
+    return [DatasetOut.of(ds, settings.base_url) for ds in catalog(settings, db, tables)]
 
 
 @router.get("/api/v1/datasets/{name}", response_model=DatasetOut)
-def api_dataset(name: str, settings: SettingsDep) -> DatasetOut:
-    return DatasetOut.of(dataset_or_404(settings, name), settings.base_url)
+def api_dataset(name: str, settings: SettingsDep, db: DbSession, tables: LiveTables) -> DatasetOut:
+    return DatasetOut.of(dataset_or_404(settings, db, tables, name), settings.base_url)
 
 
 @router.get("/api/v1/documents", response_model=list[DocumentSummaryOut])

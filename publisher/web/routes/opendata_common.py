@@ -1,25 +1,37 @@
-"""What the open-data routes share: cached download bodies with their validators.
+"""What the open-data routes share: the catalogue, cached download bodies with validators.
 
-A download body is built once per version of its source file (path, mtime, size) and kept in
-a bounded ``FeedCache``, so a popular CSV is read and hashed once, not once per request, and
-every response carries a strong ETag derived from its bytes.
+The catalogue is the Data Package plus the live tables the app was wired with
+(``app.state.open_data_tables``, set by the app factory from ``publisher.wiring``).
+
+A download body is built once per version of its source — the file (path, mtime, size), or a
+live table's content hash — and kept in a bounded ``FeedCache``, so a popular CSV is read and
+hashed once, not once per request, and every response carries a strong ETag derived from its
+bytes. Last-Modified is the file's mtime; for anything built from live rows it is the time it
+was built, i.e. when this process first saw that content: later than the real change, never
+earlier, so an If-Modified-Since revalidation can never keep a copy that has since changed
+(rows can also disappear, e.g. a comment hidden after the fact).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Annotated
 
+from fastapi import Depends
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from feeds.cache import BuiltFeed, FeedCache
 from publisher.errors import NotFound
-from publisher.opendata import DatasetInfo, get_dataset
+from publisher.opendata import DatasetInfo, LiveTable, get_dataset, load_catalog
 from publisher.opendata.downloads import csv_path
 from publisher.settings import Settings
+from publisher.timeutil import now_utc
 from publisher.web.conditional import feed_response
 
 DOWNLOAD_MAX_AGE = 3600
@@ -39,8 +51,36 @@ def file_modified(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
 
 
-def dataset_or_404(settings: Settings, name: str) -> DatasetInfo:
-    return get_dataset(settings.datasets_dir, name)
+def open_data_tables(request: Request) -> tuple[LiveTable, ...]:
+    """The live tables the app was wired with."""
+    tables: tuple[LiveTable, ...] = request.app.state.open_data_tables
+    return tables
+
+
+LiveTables = Annotated[tuple[LiveTable, ...], Depends(open_data_tables)]
+
+
+def catalog(settings: Settings, db: Session, tables: Sequence[LiveTable]) -> list[DatasetInfo]:
+    return load_catalog(settings.datasets_dir, db, tables)
+
+
+def dataset_or_404(
+    settings: Settings, db: Session, tables: Sequence[LiveTable], name: str
+) -> DatasetInfo:
+    return get_dataset(settings.datasets_dir, db, tables, name)
+
+
+def catalog_version(settings: Settings, datasets: Sequence[DatasetInfo]) -> Hashable:
+    """Changes whenever anything a catalogue-wide rendition shows may have changed: the
+    package file, or the content of a live table."""
+    live = tuple((d.name, d.resources[0].hash) for d in datasets if d.kind == "live")
+    return (package_version(settings), live)
+
+
+def catalog_modified(settings: Settings, datasets: Sequence[DatasetInfo]) -> dt.datetime:
+    """Last-Modified of a catalogue-wide rendition built now (see the module's docstring)."""
+    modified = package_modified(settings)
+    return max(modified, now_utc()) if any(d.kind == "live" for d in datasets) else modified
 
 
 def accepts_gzip(request: Request) -> bool:
@@ -64,33 +104,38 @@ def cached_download(
     build: Callable[[], bytes],
     gzipped: bool = False,
 ) -> BuiltFeed:
-    """The built body of one rendition of a dataset, rebuilt only when its CSV changes.
+    """The built body of one rendition of a dataset, rebuilt only when its CSV changes (the
+    file's version, or a live table's content hash).
 
     With ``gzipped`` the body is the gzip of that rendition, compressed once per version rather
     than on every request by the middleware (level 9 there costs ~0.5 s per 7 MB); its ETag
     is derived from the compressed bytes, so the two encodings never share a strong validator.
     """
-    path = csv_path(settings.datasets_dir, dataset)
-    version = file_version(path)
+    version: Hashable
+    modified: Callable[[], dt.datetime]
+    if dataset.kind == "live":  # a live table's CSV was rendered with the catalogue
+        version, modified = ("live", dataset.resources[0].hash), now_utc
+    else:
+        path = csv_path(settings.datasets_dir, dataset)
+        version, modified = file_version(path), partial(file_modified, path)
 
     def plain() -> BuiltFeed:
         return downloads.get(
             f"dataset:{dataset.name}:{kind}",
             None,
             version,
-            lambda: BuiltFeed.from_body(build(), media_type, file_modified(path)),
+            lambda: BuiltFeed.from_body(build(), media_type, modified()),
         )
 
     if not gzipped:
         return plain()
-    return downloads.get(
-        f"dataset:{dataset.name}:{kind}:gzip",
-        None,
-        version,
-        lambda: BuiltFeed.from_body(
-            gzip.compress(plain().body, GZIP_LEVEL, mtime=0), media_type, file_modified(path)
-        ),
-    )
+
+    def compressed() -> BuiltFeed:
+        body = plain()
+        zipped = gzip.compress(body.body, GZIP_LEVEL, mtime=0)
+        return BuiltFeed.from_body(zipped, media_type, body.last_modified)
+
+    return downloads.get(f"dataset:{dataset.name}:{kind}:gzip", None, version, compressed)
 
 
 def download_response(

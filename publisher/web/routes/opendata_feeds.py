@@ -15,11 +15,11 @@ from feeds.model import FeedEntry, FeedInfo, entry_guid
 from feeds.syndication import build_feed
 from publisher.documents import queries
 from publisher.documents.models import GazetteDocument
-from publisher.opendata import DatasetInfo, load_catalog
+from publisher.opendata import DatasetInfo
 from publisher.timeutil import LOCAL_TZ
 from publisher.web.conditional import cached_feed_response
 from publisher.web.deps import DbSession, SettingsDep
-from publisher.web.routes.opendata_common import package_version
+from publisher.web.routes.opendata_common import LiveTables, catalog, catalog_version
 
 router = APIRouter(tags=["feeds"])
 FEED_MAX_AGE = 600
@@ -86,27 +86,35 @@ def _documents_feed(fmt: str) -> Callable[..., Response]:
     return endpoint
 
 
-def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry:
-    """One entry per dataset; each new gazette issue feeding it is a new revision."""
+def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry | None:
+    """One entry per dataset; each publication feeding it (a new gazette issue, a newly
+    published adoption summary) is a new revision. A live table with no rows yet has published
+    nothing: it has no date, and enters the feed with its first row."""
+    if ds.issued is None or ds.modified is None:
+        return None
+    published = _local_midnight(ds.issued)
     return FeedEntry(
-        guid=entry_guid("dataset", ds.name, max(1, len(ds.gazette_issues))),
+        guid=entry_guid("dataset", ds.name, ds.revision),
         title=ds.title,
         link=f"{base}/datasets/{ds.name}",
-        published=_local_midnight(ds.issued),
-        updated=_local_midnight(ds.modified),
-        summary=f"{ds.description}（{ds.resources[0].row_count} 条记录）",
+        published=published,
+        updated=max(published, ds.updated_at or _local_midnight(ds.modified)),
+        summary=f"{ds.description}（{ds.row_count} 条记录）",
         categories=ds.keywords,
         author_name=ds.publisher or "三门峡市人民政府办公室",
     )
 
 
 def _datasets_feed(fmt: str) -> Callable[..., Response]:
-    def endpoint(request: Request, settings: SettingsDep) -> Response:
+    def endpoint(
+        request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
+    ) -> Response:
         """The open datasets, most recently modified first."""
         base = settings.base_url.rstrip("/")
+        datasets = catalog(settings, db, tables)
 
         def build() -> BuiltFeed:
-            entries = [_dataset_entry(ds, base) for ds in load_catalog(settings.datasets_dir)]
+            entries = [e for e in (_dataset_entry(ds, base) for ds in datasets) if e]
             updated = max((e.updated for e in entries), default=_EPOCH)
             info = FeedInfo(
                 id=f"{base}/feeds/datasets.{fmt}",
@@ -114,11 +122,11 @@ def _datasets_feed(fmt: str) -> Callable[..., Response]:
                 title="三门峡市开放数据集",
                 link=f"{base}/datasets",
                 updated=updated,
-                subtitle="从《三门峡市人民政府公报》整理发布的开放数据集",
+                subtitle="从《三门峡市人民政府公报》整理及本站实时发布的开放数据集",
             )
             return build_feed(fmt, info, entries)
 
-        version = package_version(settings)
+        version = catalog_version(settings, datasets)
         return cached_feed_response(
             request, f"datasets.{fmt}", {"base": base}, version, build, FEED_MAX_AGE
         )

@@ -10,12 +10,11 @@ from fastapi.responses import HTMLResponse
 
 from publisher.documents import queries
 from publisher.documents.render import render_body_html
-from publisher.opendata import load_catalog
 from publisher.opendata.downloads import csv_bytes, preview
 from publisher.web.deps import DbSession, SettingsDep
 from publisher.web.render import templates
 from publisher.web.routes.opendata_api import field_rows
-from publisher.web.routes.opendata_common import dataset_or_404
+from publisher.web.routes.opendata_common import LiveTables, catalog, dataset_or_404
 
 router = APIRouter(tags=["open data pages"], include_in_schema=False)
 PREVIEW_ROWS = 20
@@ -36,13 +35,17 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 
 @router.get("/datasets", response_class=HTMLResponse)
-def datasets_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return _page(request, "opendata/datasets.html", datasets=load_catalog(settings.datasets_dir))
+def datasets_page(
+    request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
+) -> HTMLResponse:
+    return _page(request, "opendata/datasets.html", datasets=catalog(settings, db, tables))
 
 
 @router.get("/datasets/{name}", response_class=HTMLResponse)
-def dataset_page(name: str, request: Request, settings: SettingsDep) -> HTMLResponse:
-    ds = dataset_or_404(settings, name)
+def dataset_page(
+    name: str, request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
+) -> HTMLResponse:
+    ds = dataset_or_404(settings, db, tables, name)
     header, rows = preview(csv_bytes(settings.datasets_dir, ds), PREVIEW_ROWS)
     titles = {f["name"]: f.get("title", f["name"]) for f in ds.resources[0].schema["fields"]}
     return _page(

@@ -1,0 +1,51 @@
+"""The consultations' open data: the published adoption summaries (意见采纳情况) as a live table.
+
+第七条 of 《三门峡市政府重大行政决策预公开制度》 has the adoption summary published to the
+public; this table puts every published summary item in the city's open-data catalogue (the
+site's `/datasets`, the API, DCAT and CKAN), one row per consenting comment. The rows come from
+`consultation.summary.adoption_summary_rows`, which holds no personal data: masked comment text
+of consenting commenters, never who said it, never a receipt code.
+
+The name and the columns are those the CKAN push has published since the summaries first went
+there, so the CKAN dataset and its sync state carry on.
+"""
+
+from __future__ import annotations
+
+from consultation.summary import adoption_summary_rows
+from consultation.vocabulary import Disposition
+from publisher.opendata.specs import FieldSpec
+from publisher.opendata.tables import LiveTable
+
+ADOPTION_SUMMARIES = "consultation-adoption-summaries"
+
+_DISPOSITIONS = "、".join(f"{d.value}（{d.label_zh}）" for d in Disposition)
+
+ADOPTION_SUMMARIES_TABLE = LiveTable(
+    name=ADOPTION_SUMMARIES,
+    title="重大行政决策公开征求意见采纳情况",
+    description=(
+        "三门峡市重大行政决策草案公开征求意见后公布的意见采纳情况：同意公开的意见原文"
+        "（已隐去个人信息）及其采纳情况和理由。依据《三门峡市政府重大行政决策预公开制度》第七条。"
+    ),
+    keywords=("征求意见", "意见采纳情况", "重大行政决策"),
+    fields=(
+        FieldSpec("consultation_id", "征求意见编号", "integer", "征求意见（决策草案）的编号。"),
+        FieldSpec("consultation_title", "决策草案名称", "string", "公开征求意见的决策草案名称。"),
+        FieldSpec("closes_at", "征求意见截止时间", "datetime", "征求意见期限届满的时刻，带时区。"),
+        FieldSpec(
+            "summary_published_at", "采纳情况公布时间", "datetime", "采纳情况公布的时刻，带时区。"
+        ),
+        FieldSpec("comments_total", "收到意见总数", "integer", "该草案收到并受理的意见条数。"),
+        FieldSpec("comment_number", "意见序号", "integer", "意见在该草案全部意见中的序号。"),
+        FieldSpec("section", "涉及条款", "string", "意见所涉及的草案条款，可为空。"),
+        FieldSpec("comment_text", "意见内容", "string", "意见原文，个人信息已隐去。"),
+        FieldSpec("disposition", "采纳情况代码", "string", f"采纳情况：{_DISPOSITIONS}。"),
+        FieldSpec("disposition_zh", "采纳情况", "string", "采纳情况的中文表述。"),
+        FieldSpec("answer", "答复及理由", "string", "对该意见的答复及采纳与否的理由。"),
+    ),
+    primary_key=("consultation_id", "comment_number"),
+    source="三政办〔2018〕45号 第七条",
+    rows=adoption_summary_rows,
+    date_field="summary_published_at",
+)
