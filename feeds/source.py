@@ -30,6 +30,8 @@ class FeedContext:
     settings: Any
     base_url: str
     filters: Mapping[str, str]
+    #: the open-data catalogue's live tables, for the feed of the catalogue itself
+    live_tables: Sequence[Any] = ()
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ PLATFORM = Feature(
 OPEN_DATA = Feature(
     name="opendata",
     # the API before the pages: /datasets/{name}.csv must match before /datasets/{name}
-    routers=(opendata_api.router, opendata_pages.router, opendata_feeds.router),
+    routers=(opendata_api.router, opendata_pages.router),
+    feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
 )
 
 FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, MEETINGS, CONSULTATION)

@@ -87,6 +87,7 @@ def _endpoint(source: FeedSource, fmt: str) -> Callable[..., Response]:
             settings=settings,
             base_url=settings.base_url.rstrip("/"),
             filters=values,
+            live_tables=getattr(request.app.state, "open_data_tables", ()),
         )
         return cached_feed_response(
             request,

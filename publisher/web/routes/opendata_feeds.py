@@ -1,27 +1,19 @@
-"""RSS and Atom feeds of gazette documents (filterable by issuer or section) and datasets."""
+"""The feed sources of the open data: gazette documents (filterable by issuer or section) and
+the datasets of the catalogue, served by the one feed route factory (`publisher.web.feeds`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated
-from urllib.parse import urlencode
+from collections.abc import Hashable, Sequence
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
-
-from feeds.cache import BuiltFeed
-from feeds.model import FeedEntry, FeedInfo, entry_guid
-from feeds.syndication import build_feed
+from feeds.model import FeedEntry, entry_guid
+from feeds.source import FeedContext, FeedFilter, FeedSource
 from publisher.documents import queries
 from publisher.documents.models import GazetteDocument
 from publisher.opendata import DatasetInfo
 from publisher.timeutil import LOCAL_TZ
-from publisher.web.conditional import cached_feed_response
-from publisher.web.deps import DbSession, SettingsDep
-from publisher.web.routes.opendata_common import LiveTables, catalog, catalog_version
+from publisher.web.routes.opendata_common import catalog, catalog_version
 
-router = APIRouter(tags=["feeds"])
 FEED_MAX_AGE = 600
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -49,41 +41,43 @@ def _document_entry(doc: GazetteDocument, base: str) -> FeedEntry:
     )
 
 
-def _documents_feed(fmt: str) -> Callable[..., Response]:
-    def endpoint(
-        request: Request,
-        db: DbSession,
-        settings: SettingsDep,
-        issuer: Annotated[str | None, Query(max_length=200)] = None,
-        section: Annotated[str | None, Query(max_length=100)] = None,
-    ) -> Response:
-        """Gazette documents, newest first; ``?issuer=`` or ``?section=`` narrows the feed."""
-        base = settings.base_url.rstrip("/")
-        params = {"issuer": issuer, "section": section}
-        latest, count = queries.documents_version(db, section=section, issuer=issuer)
-        query = urlencode({k: v for k, v in params.items() if v})
-        self_url = f"{base}/feeds/documents.{fmt}" + (f"?{query}" if query else "")
+def _document_rows(ctx: FeedContext) -> Sequence[GazetteDocument]:
+    filters = ctx.filters
+    return queries.list_documents(
+        ctx.session, section=filters.get("section"), issuer=filters.get("issuer")
+    )
 
-        def build() -> BuiltFeed:
-            docs = queries.list_documents(db, section=section, issuer=issuer)
-            entries = [_document_entry(d, base) for d in docs]
-            updated = max((e.updated for e in entries), default=_EPOCH)
-            title = "三门峡市人民政府公报文件" + "".join(f"（{v}）" for v in params.values() if v)
-            info = FeedInfo(
-                id=self_url,
-                self_url=self_url,
-                title=title,
-                link=f"{base}/documents",
-                updated=updated,
-                subtitle="《三门峡市人民政府公报》各期所载文件",
-            )
-            return build_feed(fmt, info, entries)
 
-        return cached_feed_response(
-            request, f"documents.{fmt}", params, (latest, count), build, FEED_MAX_AGE
-        )
+def _document_entries(docs: Sequence[GazetteDocument], ctx: FeedContext) -> list[FeedEntry]:
+    return [_document_entry(d, ctx.base_url) for d in docs]
 
-    return endpoint
+
+def _documents_version(ctx: FeedContext) -> Hashable:
+    filters = ctx.filters
+    return queries.documents_version(
+        ctx.session, section=filters.get("section"), issuer=filters.get("issuer")
+    )
+
+
+DOCUMENTS_FEED = FeedSource(
+    name="documents",
+    title="三门峡市人民政府公报文件",
+    subtitle="《三门峡市人民政府公报》各期所载文件",
+    page_path="/documents",
+    version=_documents_version,
+    rows=_document_rows,
+    entries=_document_entries,
+    last_modified=lambda docs, ctx: _latest(_document_entries(docs, ctx)),
+    filters=(
+        FeedFilter(name="issuer", description="Only documents of this issuer.", max_length=200),
+        FeedFilter(name="section", description="Only documents of this section.", max_length=100),
+    ),
+    max_age=FEED_MAX_AGE,
+)
+
+
+def _latest(entries: Sequence[FeedEntry]) -> dt.datetime:
+    return max((e.updated for e in entries), default=_EPOCH)
 
 
 def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry | None:
@@ -105,50 +99,22 @@ def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry | None:
     )
 
 
-def _datasets_feed(fmt: str) -> Callable[..., Response]:
-    def endpoint(
-        request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
-    ) -> Response:
-        """The open datasets, most recently modified first."""
-        base = settings.base_url.rstrip("/")
-        datasets = catalog(settings, db, tables)
-
-        def build() -> BuiltFeed:
-            entries = [e for e in (_dataset_entry(ds, base) for ds in datasets) if e]
-            updated = max((e.updated for e in entries), default=_EPOCH)
-            info = FeedInfo(
-                id=f"{base}/feeds/datasets.{fmt}",
-                self_url=f"{base}/feeds/datasets.{fmt}",
-                title="三门峡市开放数据集",
-                link=f"{base}/datasets",
-                updated=updated,
-                subtitle="从《三门峡市人民政府公报》整理及本站实时发布的开放数据集",
-            )
-            return build_feed(fmt, info, entries)
-
-        version = catalog_version(settings, datasets)
-        return cached_feed_response(
-            request, f"datasets.{fmt}", {"base": base}, version, build, FEED_MAX_AGE
-        )
-
-    return endpoint
+def _dataset_rows(ctx: FeedContext) -> Sequence[DatasetInfo]:
+    return catalog(ctx.settings, ctx.session, ctx.live_tables)
 
 
-for _fmt in ("rss", "atom"):
-    for _method in ("GET", "HEAD"):
-        router.add_api_route(
-            f"/feeds/documents.{_fmt}",
-            _documents_feed(_fmt),
-            methods=[_method],
-            response_class=Response,
-            name=f"documents_feed_{_fmt}_{_method.lower()}",
-            summary=f"Gazette documents feed ({_fmt})",
-        )
-        router.add_api_route(
-            f"/feeds/datasets.{_fmt}",
-            _datasets_feed(_fmt),
-            methods=[_method],
-            response_class=Response,
-            name=f"datasets_feed_{_fmt}_{_method.lower()}",
-            summary=f"Open datasets feed ({_fmt})",
-        )
+def _dataset_entries(datasets: Sequence[DatasetInfo], ctx: FeedContext) -> list[FeedEntry]:
+    return [e for e in (_dataset_entry(ds, ctx.base_url) for ds in datasets) if e]
+
+
+DATASETS_FEED = FeedSource(
+    name="datasets",
+    title="三门峡市开放数据集",
+    subtitle="从《三门峡市人民政府公报》整理及本站实时发布的开放数据集",
+    page_path="/datasets",
+    version=lambda ctx: catalog_version(ctx.settings, _dataset_rows(ctx)),
+    rows=_dataset_rows,
+    entries=_dataset_entries,
+    last_modified=lambda datasets, ctx: _latest(_dataset_entries(datasets, ctx)),
+    max_age=FEED_MAX_AGE,
+)
