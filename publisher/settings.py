@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from publisher.staff.secrets import HashProfile, PasswordHasher, password_hasher
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 
@@ -92,6 +94,12 @@ class Settings(BaseSettings):
         description="Seconds between background pushes to CKAN while the service runs; 0 turns "
         "the background push off.",
     )
+    password_hash_profile: HashProfile = Field(
+        "argon2id",
+        description="How staff passwords are hashed: `argon2id` (argon2-cffi's defaults, RFC "
+        "9106 low-memory) or `cheapest-for-tests` (argon2's cheapest parameters, so the test "
+        "suite does not spend minutes hashing; refused in production).",
+    )
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:
@@ -105,7 +113,14 @@ class Settings(BaseSettings):
             )
         elif self.environment == "production" and self.secret_key == DEV_SECRET_KEY:
             raise ValueError("the development secret key cannot be used in production")
+        if self.environment == "production" and self.password_hash_profile != "argon2id":
+            raise ValueError("production hashes staff passwords with argon2id only")
         return self
+
+    @property
+    def password_hasher(self) -> PasswordHasher:
+        """The staff password hasher this configuration asks for."""
+        return password_hasher(self.password_hash_profile)
 
     @property
     def effective_database_url(self) -> str:

@@ -117,6 +117,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         calendar_dir=calendar_dir,
         secret_key="test-secret-key",
         base_url="http://testserver",
+        password_hash_profile="cheapest-for-tests",
     )
 
 
@@ -157,13 +158,20 @@ class StaffFixture:
         from publisher.staff import service
         from publisher.staff.principal import StaffPrincipal
         from publisher.staff.roles import Role
+        from publisher.staff.secrets import password_hasher
 
         setup = StaffPrincipal(None, "test-setup", "test", Role.ADMIN, "cli")
         self.tokens: dict[str, str] = {}
         with session_factory() as session:
             for role in Role:
                 account = service.create_account(
-                    session, setup, role.value, role, f"测试{role.label_zh}", self.PASSWORD
+                    session,
+                    setup,
+                    role.value,
+                    role,
+                    f"测试{role.label_zh}",
+                    self.PASSWORD,
+                    hasher=password_hasher("cheapest-for-tests"),
                 )
                 self.tokens[role.value] = service.create_token(
                     session, setup, account, "tests"

@@ -10,6 +10,7 @@ import typer
 
 from publisher.cli.common import cli_principal, cli_session, fail
 from publisher.errors import PublisherError
+from publisher.settings import get_settings
 from publisher.staff import service
 from publisher.staff.roles import Role
 from publisher.timeutil import format_local, now_utc
@@ -45,7 +46,13 @@ def add(
     try:
         with cli_session() as session:
             service.create_account(
-                session, cli_principal(), name, role, display_name or None, password
+                session,
+                cli_principal(),
+                name,
+                role,
+                display_name or None,
+                password,
+                hasher=get_settings().password_hasher,
             )
     except PublisherError as exc:
         raise fail(exc) from None
@@ -76,7 +83,11 @@ def password(
     try:
         with cli_session() as session:
             service.set_password(
-                session, cli_principal(), service.get_account(session, name), new_password
+                session,
+                cli_principal(),
+                service.get_account(session, name),
+                new_password,
+                hasher=get_settings().password_hasher,
             )
     except PublisherError as exc:
         raise fail(exc) from None

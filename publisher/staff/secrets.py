@@ -1,31 +1,55 @@
-"""Passwords (argon2id) and random tokens (stored only as SHA-256)."""
+"""Passwords (argon2id) and random tokens (stored only as SHA-256).
+
+The password hasher is chosen by the `password_hash_profile` setting and handed to the use
+cases that need it (`hasher_for(settings)`), never read from a module global: production uses
+argon2-cffi's defaults (RFC 9106's low-memory profile); the test suite uses argon2's cheapest
+profile, which production refuses (see `publisher.settings`). A stored hash carries its own
+parameters, so verification always costs what hashing that password cost.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
+from typing import Literal
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher as Argon2Hasher
+from argon2 import profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-
-_hasher = PasswordHasher()
-# A hash of a random password, verified against when the account does not exist, so that
-# a wrong user name costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 API_TOKEN_PREFIX = "smx_"
 MIN_PASSWORD_LENGTH = 10
 
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+HashProfile = Literal["argon2id", "cheapest-for-tests"]
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+class PasswordHasher:
+    """Hash and verify staff passwords with one argon2id parameter set."""
+
+    def __init__(self, argon2: Argon2Hasher) -> None:
+        self._argon2 = argon2
+        # A hash of a random password, verified against when the account does not exist, so
+        # that a wrong user name costs the same time as a wrong password.
+        self._dummy_hash = argon2.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._argon2.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            ok = self._argon2.verify(password_hash or self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return ok and password_hash is not None
+
+
+@functools.cache
+def password_hasher(profile: HashProfile) -> PasswordHasher:
+    """The hasher of a profile, made once per process (making one hashes the dummy)."""
+    if profile == "cheapest-for-tests":
+        return PasswordHasher(Argon2Hasher.from_parameters(profiles.CHEAPEST))
+    return PasswordHasher(Argon2Hasher())
 
 
 def new_token(prefix: str = "") -> str:

@@ -19,10 +19,9 @@ from publisher.staff.roles import Role
 from publisher.staff.secrets import (
     API_TOKEN_PREFIX,
     MIN_PASSWORD_LENGTH,
-    hash_password,
+    PasswordHasher,
     new_token,
     token_digest,
-    verify_password,
 )
 from publisher.timeutil import format_local, now_utc
 
@@ -59,6 +58,8 @@ def create_account(
     role: Role,
     display_name: str | None = None,
     password: str | None = None,
+    *,
+    hasher: PasswordHasher,
 ) -> StaffAccount:
     _validate_username(username)
     if password is not None:
@@ -73,7 +74,7 @@ def create_account(
         username=username,
         display_name=(display_name or username).strip()[:100],
         role=role.value,
-        password_hash=hash_password(password) if password else None,
+        password_hash=hasher.hash(password) if password else None,
         active=True,
     )
     session.add(account)
@@ -102,10 +103,15 @@ def list_accounts(session: Session) -> Sequence[StaffAccount]:
 
 
 def set_password(
-    session: Session, actor: StaffPrincipal, account: StaffAccount, password: str
+    session: Session,
+    actor: StaffPrincipal,
+    account: StaffAccount,
+    password: str,
+    *,
+    hasher: PasswordHasher,
 ) -> None:
     _validate_password(password)
-    account.password_hash = hash_password(password)
+    account.password_hash = hasher.hash(password)
     # a new password ends every open session of the account
     session.execute(delete(StaffSession).where(StaffSession.account_id == account.id))
     audit.record(session, actor, "staff.set_password", "staff_account", account.id)
@@ -261,7 +267,9 @@ def _recent_failures(
     return by_user, by_ip, oldest
 
 
-def sign_in(session: Session, username: str, password: str, ip: str) -> tuple[StaffSession, str]:
+def sign_in(
+    session: Session, username: str, password: str, ip: str, *, hasher: PasswordHasher
+) -> tuple[StaffSession, str]:
     """Check the password, throttled per account and per address; returns the new session and
     the cookie value. Failures are recorded and committed by the caller even when refused."""
     username = username.strip().lower()
@@ -274,7 +282,7 @@ def sign_in(session: Session, username: str, password: str, ip: str) -> tuple[St
             retry_after=max(1, int((retry_at - now_utc()).total_seconds())),
         )
     account = session.scalar(select(StaffAccount).where(StaffAccount.username == username))
-    ok = verify_password(account.password_hash if account else None, password)
+    ok = hasher.verify(account.password_hash if account else None, password)
     if account is None or not ok or not account.active:
         session.add(SignInFailure(username=username[:64], ip_address=ip[:64]))
         raise NotAuthenticated("Wrong user name or password.", "用户名或密码错误。")

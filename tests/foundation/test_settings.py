@@ -39,3 +39,26 @@ def test_test_environment_gets_a_random_secret_not_the_development_one() -> None
 def test_environment_variables_use_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PUBLISHER_PORT", "8123")
     assert Settings().port == 8123
+
+
+def test_production_hashes_passwords_with_argon2id_only() -> None:
+    with pytest.raises(ValidationError, match="argon2id only"):
+        Settings(
+            environment="production",
+            secret_key="a-real-secret-key-of-some-length",
+            password_hash_profile="cheapest-for-tests",
+        )
+    production = Settings(environment="production", secret_key="a-real-secret-key-of-some-length")
+    stored = production.password_hasher.hash("correct horse battery")
+    assert stored.startswith("$argon2id$") and "m=65536,t=3,p=4" in stored
+    assert production.password_hasher.verify(stored, "correct horse battery")
+    assert not production.password_hasher.verify(stored, "wrong horse battery")
+
+
+def test_the_test_profile_is_cheap_and_still_verifies_real_hashes() -> None:
+    cheap = Settings(password_hash_profile="cheapest-for-tests").password_hasher
+    stored = cheap.hash("correct horse battery")
+    assert "m=8,t=1,p=1" in stored
+    real = Settings().password_hasher.hash("correct horse battery")
+    assert cheap.verify(real, "correct horse battery")  # a hash carries its own parameters
+    assert not cheap.verify(None, "correct horse battery")  # unknown user: the dummy, refused

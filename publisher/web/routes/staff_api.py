@@ -12,7 +12,7 @@ from publisher.staff import audit, service
 from publisher.staff.models import ApiToken, AuditEvent, StaffAccount
 from publisher.staff.roles import Role
 from publisher.web.auth import Admin, Editor
-from publisher.web.deps import DbSession, IdPath, IdQuery
+from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -112,9 +112,17 @@ def list_accounts(_: Admin, db: DbSession) -> list[AccountOut]:
 
 
 @router.post("/accounts", response_model=AccountOut, status_code=201)
-def create_account(body: AccountIn, principal: Admin, db: DbSession) -> AccountOut:
+def create_account(
+    body: AccountIn, principal: Admin, db: DbSession, settings: SettingsDep
+) -> AccountOut:
     account = service.create_account(
-        db, principal, body.username, body.role, body.display_name, body.password
+        db,
+        principal,
+        body.username,
+        body.role,
+        body.display_name,
+        body.password,
+        hasher=settings.password_hasher,
     )
     db.commit()
     return AccountOut.of(account)

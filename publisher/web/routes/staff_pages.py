@@ -45,7 +45,9 @@ def login(
         return login_page(request, next, "登录表单已过期，请重新输入。", status=403)
     begin_write(db)  # sign-in reads the failure count, then writes: take SQLite's lock first
     try:
-        _, cookie = service.sign_in(db, username, password, client_ip(request))
+        _, cookie = service.sign_in(
+            db, username, password, client_ip(request), hasher=settings.password_hasher
+        )
     except (NotAuthenticated, TooManyRequests) as exc:
         db.commit()  # the failure is counted even though sign-in was refused
         return login_page(request, next, exc.message_zh, status=status_for(exc))
@@ -103,6 +105,7 @@ def create_account(
     request: Request,
     principal: Admin,
     db: DbSession,
+    settings: SettingsDep,
     username: Annotated[str, Form(max_length=64)],
     role: Annotated[Role, Form()],
     display_name: Annotated[str, Form(max_length=100)] = "",
@@ -110,7 +113,13 @@ def create_account(
 ) -> Response:
     try:
         service.create_account(
-            db, principal, username.strip().lower(), role, display_name or None, password or None
+            db,
+            principal,
+            username.strip().lower(),
+            role,
+            display_name or None,
+            password or None,
+            hasher=settings.password_hasher,
         )
     except PublisherError as exc:
         db.rollback()
