@@ -28,7 +28,7 @@ def test_store_issue_twice_changes_nothing(db: Session) -> None:
     db.commit()
     assert len(first.created) == 14 and not first.updated and not first.unchanged
     assert _count(db) == 14
-    stamps = dict(db.execute(select(GazetteDocument.id, GazetteDocument.updated_at)).tuples().all())
+    stamps = dict(db.execute(select(GazetteDocument.id, GazetteDocument.updated_at)).all())
 
     second = store_issue(db, issue)
     db.commit()
@@ -36,9 +36,9 @@ def test_store_issue_twice_changes_nothing(db: Session) -> None:
     assert len(second.unchanged) == 14
     assert _count(db) == 14
     db.expire_all()
-    assert dict(
-        db.execute(select(GazetteDocument.id, GazetteDocument.updated_at)).tuples().all()
-    ) == (stamps)
+    assert dict(db.execute(select(GazetteDocument.id, GazetteDocument.updated_at)).all()) == (
+        stamps
+    )
     doc = db.get(GazetteDocument, "2019-02-01")
     assert doc is not None and doc.revision == 1 and doc.issue.id == "2019-02"
     assert first.created[0] == "2019-02-01"
