@@ -11,7 +11,6 @@ import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +22,8 @@ from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.migrate import upgrade
 from publisher.web.app import create_app
 from tests.harness.postgres import PostgresServer, start_postgres
+from tests.support.mail import Mailbox
+from tests.support.staff import StaffFixture
 
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
@@ -149,88 +150,9 @@ def app_client(settings: Settings) -> Iterator[TestClient]:
     app.state.engine.dispose()
 
 
-class StaffFixture:
-    """One account per role, each with a password and an API token."""
-
-    PASSWORD = "correct horse battery"
-
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
-        from publisher.staff import service
-        from publisher.staff.principal import StaffPrincipal
-        from publisher.staff.roles import Role
-        from publisher.staff.secrets import password_hasher
-
-        setup = StaffPrincipal(None, "test-setup", "test", Role.ADMIN, "cli")
-        self.tokens: dict[str, str] = {}
-        with session_factory() as session:
-            for role in Role:
-                account = service.create_account(
-                    session,
-                    setup,
-                    role.value,
-                    role,
-                    f"测试{role.label_zh}",
-                    self.PASSWORD,
-                    hasher=password_hasher("cheapest-for-tests"),
-                )
-                self.tokens[role.value] = service.create_token(
-                    session, setup, account, "tests"
-                ).token
-            session.commit()
-
-    def headers(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
 @pytest.fixture
 def staff(session_factory: sessionmaker[Session]) -> StaffFixture:
     return StaffFixture(session_factory)
-
-
-def sign_in(client: TestClient, username: str, password: str = StaffFixture.PASSWORD) -> str:
-    """Sign in through the real form; returns the CSRF token of the new session."""
-    import re
-
-    page = client.get("/staff/login")
-    login_csrf = re.search(r'name="login_csrf" value="([^"]+)"', page.text)
-    assert login_csrf is not None
-    response = client.post(
-        "/staff/login",
-        data={"username": username, "password": password, "login_csrf": login_csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    dashboard = client.get("/staff/")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', dashboard.text)
-    assert csrf is not None
-    return csrf.group(1)
-
-
-class Mailbox:
-    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
-
-    def __init__(self) -> None:
-        from email import message_from_bytes, policy
-        from email.message import EmailMessage
-
-        from aiosmtpd.controller import Controller
-
-        self.messages: list[EmailMessage] = []
-        outer = self
-
-        class Handler:
-            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-                raw: bytes = envelope.original_content  # type: ignore[attr-defined]
-                outer.messages.append(message_from_bytes(raw, policy=policy.default))  # type: ignore[arg-type]
-                return "250 OK"
-
-        from tests.harness.postgres import free_port
-
-        self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-
-    def to(self, address: str) -> list[Any]:
-        return [m for m in self.messages if address in str(m["To"])]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from schemathesis.checks import not_a_server_error
 
 from publisher.settings import Settings
 from publisher.web.app import create_app
-from tests.conftest import StaffFixture
+from tests.support.staff import StaffFixture
 
 EXAMPLES_PER_OPERATION = 15
 

@@ -24,9 +24,8 @@ from publisher.privacy import PERSONAL_FIELD_NAMES, PersonalDataLeak, PublicMode
 from publisher.settings import Settings
 from publisher.timeutil import LOCAL_TZ
 from publisher.web.app import create_app, iter_api_routes
-from tests.conftest import StaffFixture
-from tests.consultation.conftest import comment_body, draft_body
-from tests.meetings.conftest import notice_body
+from tests.support.bodies import comment_body, draft_body, notice_body
+from tests.support.staff import StaffFixture
 
 MARKER_IP = "203.0.113.77"
 MARKERS = {

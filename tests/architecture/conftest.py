@@ -9,16 +9,16 @@ from fastapi.testclient import TestClient
 
 from publisher.settings import Settings
 from publisher.web.app import create_app
-from tests.consultation.conftest import FakeClock, local
+from tests.support.clock import Clock, local
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(local(2026, 11, 23, 9, 0))
+def clock() -> Clock:
+    return Clock(local(2026, 11, 23, 9, 0))
 
 
 @pytest.fixture
-def client(settings: Settings, clock: FakeClock) -> Iterator[TestClient]:
+def client(settings: Settings, clock: Clock) -> Iterator[TestClient]:
     app = create_app(settings)
     app.state.clock = clock
     with TestClient(app, base_url="http://testserver") as test_client:

@@ -12,9 +12,8 @@ from fastapi.testclient import TestClient
 from publisher.contact import normalise_phone
 from publisher.errors import ValidationFailed
 from publisher.privacy import mask_personal_text
-from tests.conftest import StaffFixture
-from tests.consultation.conftest import comment_body, draft_body
-from tests.meetings.conftest import notice_body
+from tests.support.bodies import comment_body, draft_body, notice_body
+from tests.support.staff import StaffFixture
 
 LOCAL_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$")
 INSTANT_KEYS = re.compile(r"(_at|_deadline|^earliest_close|^latest_publication)$")

@@ -17,9 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from tests.conftest import StaffFixture, sign_in
-from tests.consultation.conftest import comment_body, draft_body
-from tests.meetings.conftest import notice_body
+from tests.support.bodies import comment_body, draft_body, notice_body
+from tests.support.staff import StaffFixture, sign_in
 
 
 class WriteLog:

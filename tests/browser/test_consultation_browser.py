@@ -11,15 +11,16 @@ from playwright.sync_api import Page
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.browser.conftest import assert_accessible
-from tests.conftest import StaffFixture
-from tests.consultation.conftest import FakeClock, draft_body, local
 from tests.harness.live_server import serve_in_thread
+from tests.support.bodies import draft_body
+from tests.support.clock import Clock, local
+from tests.support.staff import StaffFixture
 
 
 @pytest.fixture
 def consultation_server(settings: Settings) -> Iterator[str]:
     app = create_app(settings)
-    app.state.clock = FakeClock(local(2026, 11, 24, 10, 0))
+    app.state.clock = Clock(local(2026, 11, 24, 10, 0))
     with serve_in_thread(app) as base:
         yield base
     app.state.engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible
-from tests.conftest import StaffFixture
+from tests.support.staff import StaffFixture
 
 
 def test_sign_in_and_sign_out(page: Page, live_server: str, staff: StaffFixture) -> None:

@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from consultation import attachments
 from publisher.settings import Settings
-from tests.conftest import StaffFixture, sign_in
-from tests.consultation.conftest import FakeClock, local, open_consultation
+from tests.support.bodies import open_consultation
+from tests.support.clock import Clock, local
+from tests.support.staff import StaffFixture, sign_in
 
 STAFF_PATH = "/api/v1/staff/consultations"
 PDF_LINE = "Parking rules basis, article 12"
@@ -191,7 +192,7 @@ def test_api_upload_path_gets_the_upload_limit(client: TestClient, staff: StaffF
 
 
 def test_secret_or_unpublished_drafts_attachments_are_404(
-    client: TestClient, staff: StaffFixture, clock: FakeClock
+    client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     editor = staff.headers("editor")
     unpublished = open_consultation(client, editor, publish_at=None)

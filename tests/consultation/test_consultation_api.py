@@ -15,14 +15,10 @@ from consultation.models import Comment
 from consultation.vocabulary import Channel
 from publisher.settings import Settings
 from publisher.web.app import create_app
-from tests.conftest import Mailbox, StaffFixture, sign_in
-from tests.consultation.conftest import (
-    FakeClock,
-    comment_body,
-    draft_body,
-    local,
-    open_consultation,
-)
+from tests.support.bodies import comment_body, draft_body, open_consultation
+from tests.support.clock import Clock, local
+from tests.support.mail import Mailbox
+from tests.support.staff import StaffFixture, sign_in
 
 STAFF_PATH = "/api/v1/staff/consultations"
 
@@ -39,7 +35,7 @@ def _count(session_factory: sessionmaker[Session], **where: Any) -> int:
 
 
 def test_city_window_must_hold_five_working_days_after_national_day(
-    client: TestClient, staff: StaffFixture, clock: FakeClock
+    client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     clock.set(2026, 9, 30, 8, 0)
     opens = local(2026, 9, 30, 9, 0).isoformat()
@@ -78,7 +74,7 @@ def test_order_713_shorter_window_needs_a_public_reason(
 
 
 def test_unpublished_or_future_draft_is_not_public(
-    client: TestClient, staff: StaffFixture, clock: FakeClock
+    client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     hidden = open_consultation(client, staff.headers("editor"), publish_at=None)
     later = open_consultation(
@@ -103,7 +99,7 @@ def test_unpublished_or_future_draft_is_not_public(
 
 
 def test_window_opens_and_closes_by_the_clock(
-    client: TestClient, staff: StaffFixture, clock: FakeClock
+    client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     clock.set(2026, 11, 23, 8, 30)
     draft_id = open_consultation(client, staff.headers("editor"))
@@ -133,7 +129,7 @@ def test_window_opens_and_closes_by_the_clock(
 
 
 def test_extend_is_public_and_shortening_is_refused(
-    client: TestClient, staff: StaffFixture, clock: FakeClock
+    client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     draft_id = open_consultation(client, staff.headers("editor"))
     before = client.get(f"/api/v1/consultations/{draft_id}").json()
@@ -210,7 +206,7 @@ def test_concurrent_retries_with_one_key_store_one_row(
     assert _count(session_factory, idempotency_key="race-key") == 1
 
 
-def test_rate_limit_per_address(client: TestClient, staff: StaffFixture, clock: FakeClock) -> None:
+def test_rate_limit_per_address(client: TestClient, staff: StaffFixture, clock: Clock) -> None:
     draft_id = open_consultation(client, staff.headers("editor"))
     url = f"/api/v1/consultations/{draft_id}/comments"
     for i in range(comments.RATE_LIMIT):
@@ -289,7 +285,7 @@ def test_answer_sends_mail_and_shows_by_receipt(
     mail_settings: Settings,
     mailbox: Mailbox,
     staff: StaffFixture,
-    clock: FakeClock,
+    clock: Clock,
 ) -> None:
     app = create_app(mail_settings)
     app.state.clock = clock
@@ -328,7 +324,7 @@ def test_answer_sends_mail_and_shows_by_receipt(
 def test_adoption_summary_has_no_personal_data(
     client: TestClient,
     staff: StaffFixture,
-    clock: FakeClock,
+    clock: Clock,
     session_factory: sessionmaker[Session],
 ) -> None:
     draft_id = open_consultation(client, staff.headers("editor"))
@@ -405,7 +401,7 @@ def test_staff_csv_has_personal_data_and_is_audited(
 
 
 def test_staff_pages_create_and_answer_with_csrf(
-    client: TestClient, staff: StaffFixture, clock: FakeClock
+    client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     csrf = sign_in(client, "editor")
     page = client.get("/staff/consultations", params={"opens_at": "2026-09-30T09:00"})

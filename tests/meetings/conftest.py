@@ -1,8 +1,8 @@
-"""Fixtures for the meeting tests: an injectable clock and clients wired to it."""
+"""Fixtures for the meeting tests: the clock at the meetings' reference morning, and clients
+wired to it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,31 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from publisher.settings import Settings
-from publisher.timeutil import LOCAL_TZ
 from publisher.web.app import create_app
-
-NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=LOCAL_TZ)
-
-
-def local(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
-) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=LOCAL_TZ)
-
-
-class Clock:
-    """The app's clock; tests move it instead of sleeping."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+from tests.support.bodies import notice_body
+from tests.support.clock import MEETINGS_NOW, Clock
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(NOW)
+    return Clock(MEETINGS_NOW)
 
 
 def _client(settings: Settings, clock: Clock) -> Iterator[TestClient]:
@@ -53,24 +36,6 @@ def client(settings: Settings, clock: Clock) -> Iterator[TestClient]:
 @pytest.fixture
 def mail_client(mail_settings: Settings, clock: Clock) -> Iterator[TestClient]:
     yield from _client(mail_settings, clock)
-
-
-def notice_body(**overrides: Any) -> dict[str, Any]:
-    """A complete plenary notice for Monday 2026-12-07 09:30."""
-    body: dict[str, Any] = {
-        "kind": "plenary",
-        "title": "市政府第十次全体会议",
-        "starts_at": local(2026, 12, 7, 9, 30).isoformat(),
-        "ends_at": local(2026, 12, 7, 11, 30).isoformat(),
-        "place": "市政府第一会议室",
-        "agenda": "一、审议《三门峡市2027年民生实事方案》\n二、其他事项",
-        "participation": "社会公众代表可于报名截止前在本页面申请列席。",
-        "application_deadline": local(2026, 12, 4, 17, 0).isoformat(),
-        "capacity": 3,
-        "media_allowed": True,
-    }
-    body.update(overrides)
-    return body
 
 
 @pytest.fixture

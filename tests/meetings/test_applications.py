@@ -14,7 +14,9 @@ from publisher.errors import Conflict
 from publisher.meetings import applications
 from publisher.meetings.models import MeetingApplication
 from publisher.meetings.vocabulary import RepresentativeCategory
-from tests.meetings.conftest import NOW, Clock, local, notice_body
+from tests.support.bodies import notice_body
+from tests.support.clock import MEETINGS_NOW, Clock, local
+from tests.support.staff import sign_in
 
 
 def application(phone: str = "13800138000", **overrides: Any) -> dict[str, Any]:
@@ -83,7 +85,7 @@ def test_concurrent_intake_never_exceeds_capacity(
                 f"申请人{i}", f"1380000{i:04d}", RepresentativeCategory.EXPERT
             )
             try:
-                applications.apply_to_attend(session, mid, data, NOW)
+                applications.apply_to_attend(session, mid, data, MEETINGS_NOW)
                 outcomes.append("ok")
             except Conflict:
                 outcomes.append("full")
@@ -217,8 +219,6 @@ def test_pages_apply_and_look_up(client: TestClient, staff: Any) -> None:
 
 
 def test_staff_pages_show_the_rule_and_refuse_in_chinese(client: TestClient, staff: Any) -> None:
-    from tests.conftest import sign_in
-
     csrf = sign_in(client, "editor")
     created = client.post(
         "/staff/meetings",

@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.meetings.conftest import Clock, local, notice_body
+from tests.support.bodies import notice_body
+from tests.support.clock import Clock, local
 
 
 def publish(client: TestClient, staff: Any, meeting_id: int, when: dt.datetime) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import sign_in
+from tests.support.staff import sign_in
 
 FORM = {
     "kind": "executive",

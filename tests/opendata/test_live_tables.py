@@ -23,9 +23,10 @@ from publisher.ckan.sources import collect_local_datasets
 from publisher.settings import PROJECT_ROOT, Settings
 from publisher.web.app import create_app
 from publisher.wiring import open_data_tables
-from tests.conftest import StaffFixture
-from tests.consultation.conftest import FakeClock, comment_body, local, open_consultation
 from tests.opendata.test_downloads import NAMES
+from tests.support.bodies import comment_body, open_consultation
+from tests.support.clock import Clock, local
+from tests.support.staff import StaffFixture
 
 BASE = "http://testserver"
 LIVE = f"/datasets/{ADOPTION_SUMMARIES}"
@@ -34,9 +35,9 @@ FRICTIONLESS = PROJECT_ROOT / ".venv" / "bin" / "frictionless"
 
 
 @pytest.fixture
-def world(settings: Settings) -> Iterator[tuple[TestClient, FakeClock]]:
+def world(settings: Settings) -> Iterator[tuple[TestClient, Clock]]:
     app = create_app(settings)
-    clock = FakeClock(local(2026, 11, 23, 9, 0))
+    clock = Clock(local(2026, 11, 23, 9, 0))
     app.state.clock = clock
     with TestClient(app, base_url=BASE) as client:
         yield client, clock
@@ -45,7 +46,7 @@ def world(settings: Settings) -> Iterator[tuple[TestClient, FakeClock]]:
 
 def publish_summary(
     client: TestClient,
-    clock: FakeClock,
+    clock: Clock,
     staff: StaffFixture,
     title: str = "三门峡市城区停车管理办法（征求意见稿）",
     comment: str = "建议增设车位。",

@@ -8,7 +8,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import sign_in
+from tests.support.staff import sign_in
 
 
 def test_staff_actions_are_recorded_with_actor_and_address(app_client: TestClient, staff) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from publisher.staff.models import SignInFailure, StaffSession
-from tests.conftest import sign_in
+from tests.support.staff import sign_in
 
 
 def _login_csrf(client: TestClient) -> str:

@@ -10,7 +10,8 @@ import icalendar
 import vobject
 from fastapi.testclient import TestClient
 
-from tests.consultation.conftest import FakeClock, comment_body, local, open_consultation
+from tests.support.bodies import comment_body, open_consultation
+from tests.support.clock import Clock, local
 
 
 def _rss_titles(client: TestClient) -> list[str]:
@@ -20,7 +21,7 @@ def _rss_titles(client: TestClient) -> list[str]:
 
 
 def test_consultation_window_in_feeds(app_client: TestClient, staff: Any) -> None:
-    clock = FakeClock(local(2026, 11, 23, 9, 0))
+    clock = Clock(local(2026, 11, 23, 9, 0))
     app_client.app.state.clock = clock  # type: ignore[attr-defined]
     client = app_client
     draft_id = open_consultation(client, staff.headers("editor"))

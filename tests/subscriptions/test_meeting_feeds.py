@@ -17,14 +17,15 @@ from fastapi.testclient import TestClient
 
 from publisher.settings import Settings
 from publisher.web.app import create_app
-from tests.meetings.conftest import NOW, Clock, local, notice_body
+from tests.support.bodies import notice_body
+from tests.support.clock import MEETINGS_NOW, Clock, local
 
 SHANGHAI = "Asia/Shanghai"
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(NOW)
+    return Clock(MEETINGS_NOW)
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def _publish(client: TestClient, staff: Any, **overrides: Any) -> int:
     meeting_id: int = created.json()["id"]
     published = client.post(
         f"/api/v1/staff/meetings/{meeting_id}/publish",
-        json={"publication_at": NOW.isoformat()},
+        json={"publication_at": MEETINGS_NOW.isoformat()},
         headers=staff.headers("editor"),
     )
     assert published.status_code == 200, published.text
@@ -87,7 +88,7 @@ def test_meeting_followed_through_publish_move_cancel(
     assert vevent.dtstart.value.astimezone(dt.UTC) == dt.datetime(2026, 12, 7, 1, 30, tzinfo=dt.UTC)
 
     # move the meeting half an hour later
-    clock.now = NOW + dt.timedelta(hours=1)
+    clock.now = MEETINGS_NOW + dt.timedelta(hours=1)
     moved = client.patch(
         f"/api/v1/staff/meetings/{meeting_id}",
         json={
@@ -108,7 +109,7 @@ def test_meeting_followed_through_publish_move_cancel(
     assert event.decoded("DTEND") == local(2026, 12, 7, 12, 0)
 
     # cancel: the event stays, marked cancelled, with a higher sequence
-    clock.now = NOW + dt.timedelta(hours=2)
+    clock.now = MEETINGS_NOW + dt.timedelta(hours=2)
     cancelled = client.post(
         f"/api/v1/staff/meetings/{meeting_id}/cancel",
         json={"reason": "因故取消"},
@@ -172,7 +173,7 @@ def test_notice_appears_exactly_at_its_publication_time(
     created = client.post(
         "/api/v1/staff/meetings", json=notice_body(), headers=staff.headers("editor")
     ).json()
-    at = NOW + dt.timedelta(hours=3)
+    at = MEETINGS_NOW + dt.timedelta(hours=3)
     client.post(
         f"/api/v1/staff/meetings/{created['id']}/publish",
         json={"publication_at": at.isoformat()},
