@@ -149,3 +149,10 @@ def to_simplified(text: str) -> str:
         return str(_T2S.convert(text))
     parts = [s for s in _SENTENCE.findall(text) if s]
     return "".join(_T2S.convert(s) if is_traditional(s) else s for s in parts)
+
+
+def dice(a: str, b: str) -> float:
+    """Bigram Dice similarity: tolerant of a word added or dropped in a title."""
+    x = {a[i : i + 2] for i in range(len(a) - 1)}
+    y = {b[i : i + 2] for i in range(len(b) - 1)}
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0

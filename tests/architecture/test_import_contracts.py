@@ -96,3 +96,14 @@ def test_no_module_imports_itself_through_others() -> None:
         if other != module and graph.chain_exists(importer=other, imported=module)
     ]
     assert cycles == []
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """Long modules are split along their own stages (the gazette parser, the CKAN push)."""
+    too_long = {
+        str(path.relative_to(ROOT)): n
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert too_long == {}
