@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from consultation import answers, attachments, comments, drafts, exports, summary
+from consultation.models import ConsultationDraft
 from consultation.vocabulary import Channel, Disposition, QueueFilter
 from publisher.errors import PublisherError, ValidationFailed
 from publisher.mail import Mailer
@@ -106,7 +107,7 @@ def create_draft_form(
         "shorter_reason": shorter_reason,
     }
 
-    def action() -> Any:
+    def action() -> ConsultationDraft:
         opens = require_local_datetime(opens_at, "opens_at", "征求意见开始时间")
         data = drafts.DraftInput(
             title=title,

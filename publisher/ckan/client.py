@@ -57,7 +57,12 @@ class _RemoteCKAN(ckanapi.RemoteCKAN):  # type: ignore[misc]  # ckanapi ships no
     """RemoteCKAN that raises TransientCkanError on any 5xx before ckanapi parses the body."""
 
     def _request_fn(
-        self, url: str, data: Any, headers: dict[str, str], files: Any, requests_kwargs: Any
+        self,
+        url: str,
+        data: Any,  # noqa: ANN401  (overrides ckanapi's untyped hook)
+        headers: dict[str, str],
+        files: Any,  # noqa: ANN401  (overrides ckanapi's untyped hook)
+        requests_kwargs: Any,  # noqa: ANN401  (overrides ckanapi's untyped hook)
     ) -> tuple[int, str]:
         status, text = super()._request_fn(url, data, headers, files, requests_kwargs)
         if status >= 500:
@@ -106,7 +111,7 @@ class CkanClient:
         data: dict[str, Any],
         upload: Upload | None = None,
         before_retry: Callable[[], Any] | None = None,
-    ) -> Any:
+    ) -> Any:  # noqa: ANN401  (CKAN answers arbitrary JSON)
         """Call an action, retrying transient faults. If `before_retry` returns something
         other than None, that is taken as the result instead of repeating the call: it is how
         a create that may already have happened checks before creating twice."""
@@ -148,11 +153,11 @@ class CkanClient:
 
         return wait
 
-    def _note_retry(self, action: str, outcome: Any, attempt: int) -> None:
+    def _note_retry(self, action: str, outcome: Any, attempt: int) -> None:  # noqa: ANN401  (CKAN answers arbitrary JSON)
         self.retries += 1
         log.info("CKAN %s failed (%s), retry %d", action, outcome and outcome.exception(), attempt)
 
-    def _call_once(self, action: str, data: dict[str, Any], upload: Upload | None) -> Any:
+    def _call_once(self, action: str, data: dict[str, Any], upload: Upload | None) -> Any:  # noqa: ANN401  (CKAN answers arbitrary JSON)
         kwargs = {"timeout": self.policy.timeout}
         if upload is None:
             return self._remote.call_action(action, data, requests_kwargs=kwargs)

@@ -100,7 +100,7 @@ class DatasetPusher:
                 client.call("organization_show", {"id": self.organization})
             except ckanapi.NotFound:
 
-                def existing() -> Any:
+                def existing() -> Any:  # noqa: ANN401  (CKAN answers arbitrary JSON)
                     try:
                         return client.call("organization_show", {"id": self.organization})
                     except ckanapi.NotFound:
@@ -427,7 +427,7 @@ class _Idle:
         data: dict[str, Any],
         upload: Upload | None = None,
         before_retry: Callable[[], Any] | None = None,
-    ) -> Any:
+    ) -> Any:  # noqa: ANN401  (CKAN answers arbitrary JSON)
         self._idle()
         return self._client.call(action, data, upload, before_retry)
 

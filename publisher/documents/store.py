@@ -55,7 +55,7 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _assign(row: Any, values: dict[str, Any]) -> bool:
+def _assign(row: object, values: dict[str, Any]) -> bool:
     """Set the attributes that differ; True when any did."""
     changed = False
     for key, value in values.items():

@@ -236,7 +236,7 @@ def publish_notice(
     return notice
 
 
-def _public_value(value: Any) -> Any:
+def _public_value(value: object) -> object:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     return value

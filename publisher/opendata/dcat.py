@@ -8,6 +8,7 @@ dates are typed ``xsd:date``; a live table with no rows yet has none (DCAT-AP ma
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,7 +39,7 @@ def _zh(text: str) -> dict[str, str]:
     return {"@value": text, "@language": "zh"}
 
 
-def _date(value: Any) -> dict[str, str]:
+def _date(value: dt.date) -> dict[str, str]:
     return {"@value": value.isoformat(), "@type": "xsd:date"}
 
 

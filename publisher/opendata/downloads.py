@@ -42,7 +42,7 @@ def _reader(data: bytes) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""))
 
 
-def typed_value(value: str, field_type: str) -> Any:
+def typed_value(value: str, field_type: str) -> str | int | float | bool | None:
     """One CSV cell as the JSON value its Table Schema type says; empty non-strings are null."""
     if field_type == "string":
         return value

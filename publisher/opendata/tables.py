@@ -100,7 +100,7 @@ class LiveTable:
         return [to_instant(row[self.date_field]) for row in rows if row[self.date_field]]
 
 
-def cell(value: Any) -> str:
+def cell(value: object) -> str:
     """One value as a CSV cell: empty for None, ``true``/``false``, ISO dates and instants."""
     if value is None:
         return ""
@@ -111,7 +111,7 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def to_instant(value: Any) -> dt.datetime:
+def to_instant(value: object) -> dt.datetime:
     """An ISO string, a date or an aware datetime as an aware datetime (a day: its local
     midnight). A naive datetime is refused: guessing its zone is how dates go wrong."""
     if isinstance(value, str):

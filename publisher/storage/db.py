@@ -9,17 +9,18 @@ PostgreSQL is used when ``PUBLISHER_DATABASE_URL`` points to one.
 from __future__ import annotations
 
 import functools
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # pysqlite's own transaction handling would defer BEGIN; we want SQLAlchemy to own it.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -30,7 +31,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _on_sqlite_begin(conn: Any) -> None:
+def _on_sqlite_begin(conn: Connection) -> None:
     # Reads begin deferred so they never block the writer (WAL). A unit of work that reads and
     # then writes asks for IMMEDIATE (see `write_transaction`): it takes the write lock up front,
     # so two such units queue on the busy timeout instead of failing on the lock upgrade.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -21,7 +20,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+    def process_bind_param(self, value: object, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
@@ -29,7 +28,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         utc = value.astimezone(dt.UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(self, value: object, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if not isinstance(value, dt.datetime):
