@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
 from consultation.comments import comment_queue
 from consultation.models import Comment
+from publisher.spreadsheets import excel_csv
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
@@ -37,13 +36,10 @@ COMMENT_COLUMNS = [
 
 
 def comments_csv(comments: Iterable[Comment]) -> bytes:
-    """UTF-8 with BOM so Excel opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(COMMENT_COLUMNS)
-    for c in comments:
-        writer.writerow(
+    """UTF-8 with BOM so Excel opens the Chinese text correctly (`publisher.spreadsheets`)."""
+    return excel_csv(
+        COMMENT_COLUMNS,
+        (
             [
                 c.id,
                 c.receipt_code,
@@ -63,8 +59,9 @@ def comments_csv(comments: Iterable[Comment]) -> bytes:
                 c.answer_text or "",
                 to_local(c.answered_at).isoformat() if c.answered_at else "",
             ]
-        )
-    return buffer.getvalue().encode("utf-8")
+            for c in comments
+        ),
+    )
 
 
 @unit_of_work

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
@@ -11,6 +9,7 @@ from sqlalchemy.orm import Session
 from publisher.meetings.applications import list_applications
 from publisher.meetings.models import MeetingApplication
 from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
+from publisher.spreadsheets import excel_csv
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
@@ -32,13 +31,10 @@ APPLICATION_COLUMNS = [
 
 
 def applications_csv(applications: Iterable[MeetingApplication]) -> bytes:
-    """UTF-8 with BOM so Excel opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(APPLICATION_COLUMNS)
-    for a in applications:
-        writer.writerow(
+    """UTF-8 with BOM so Excel opens the Chinese text correctly (`publisher.spreadsheets`)."""
+    return excel_csv(
+        APPLICATION_COLUMNS,
+        (
             [
                 a.receipt_code,
                 a.applicant_name,
@@ -52,8 +48,9 @@ def applications_csv(applications: Iterable[MeetingApplication]) -> bytes:
                 to_local(a.reviewed_at).isoformat() if a.reviewed_at else "",
                 a.reviewed_by or "",
             ]
-        )
-    return buffer.getvalue().encode("utf-8")
+            for a in applications
+        ),
+    )
 
 
 @unit_of_work
