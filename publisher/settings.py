@@ -94,6 +94,20 @@ class Settings(BaseSettings):
         description="Seconds between background pushes to CKAN while the service runs; 0 turns "
         "the background push off.",
     )
+    db_pool_size: int = Field(
+        10,
+        ge=1,
+        le=200,
+        description="Database connections one process keeps open (SQLAlchemy pool size); up to "
+        "as many again are opened under bursts.",
+    )
+    db_pool_timeout_seconds: float = Field(
+        3.0,
+        gt=0,
+        le=60,
+        description="How long a request waits for a free database connection before it is "
+        "answered 503 with Retry-After, instead of hanging (a burst must not freeze the service).",
+    )
     password_hash_profile: HashProfile = Field(
         "argon2id",
         description="How staff passwords are hashed: `argon2id` (argon2-cffi's defaults, RFC "

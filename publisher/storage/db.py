@@ -39,7 +39,13 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, pool_size: int = 10, pool_timeout: float = 3.0, **kwargs: Any) -> Engine:
+    """An engine whose pool answers quickly when exhausted (`pool_timeout`): a request that
+    cannot get a connection fails fast with `sqlalchemy.exc.TimeoutError` (a 503 on the web),
+    instead of queueing for SQLAlchemy's default 30 s."""
+    kwargs.setdefault("pool_size", pool_size)
+    kwargs.setdefault("max_overflow", pool_size)
+    kwargs.setdefault("pool_timeout", pool_timeout)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

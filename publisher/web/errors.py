@@ -13,12 +13,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from publisher import errors
 from publisher.web.render import login_page, templates
 
 log = logging.getLogger(__name__)
+
+#: seconds a client is asked to wait after a 503 (busy pool, database down)
+BUSY_RETRY_AFTER_SECONDS = 5
 
 STATUS_BY_ERROR: dict[type[errors.PublisherError], int] = {
     errors.PayloadTooLarge: 413,
@@ -109,6 +114,24 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         body = {"code": f"http_{exc.status_code}", "message": str(exc.detail), "message_zh": zh}
         return error_response(request, exc.status_code, body)
+
+    @app.exception_handler(SATimeoutError)
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, exc: Exception) -> Response:
+        """No free database connection within the pool's timeout, or the database cannot be
+        reached (or, on SQLite, stayed locked past the busy timeout): a quick 503 the client
+        may retry, never a hang and never a 500."""
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        body = {
+            "code": "service_busy",
+            "message": "The service is busy or its database is unavailable; try again shortly.",
+            "message_zh": "服务繁忙或数据库暂时无法访问，请稍后再试；"
+            "您填写的内容不会丢失，可稍后重新提交。",
+            "details": {"retry_after_seconds": BUSY_RETRY_AFTER_SECONDS},
+        }
+        response = error_response(request, 503, body)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

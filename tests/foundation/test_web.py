@@ -5,8 +5,14 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 
-def test_healthz_reaches_the_database(app_client: TestClient, backend: str) -> None:
+def test_healthz_answers_without_the_database(app_client: TestClient, backend: str) -> None:
     response = app_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": backend}
+
+
+def test_readyz_reaches_the_database(app_client: TestClient, backend: str) -> None:
+    response = app_client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": backend}
 
