@@ -43,10 +43,12 @@ def make_engine(url: str, pool_size: int = 10, pool_timeout: float = 3.0, **kwar
     """An engine whose pool answers quickly when exhausted (`pool_timeout`): a request that
     cannot get a connection fails fast with `sqlalchemy.exc.TimeoutError` (a 503 on the web),
     instead of queueing for SQLAlchemy's default 30 s."""
-    kwargs.setdefault("pool_size", pool_size)
-    kwargs.setdefault("max_overflow", pool_size)
-    kwargs.setdefault("pool_timeout", pool_timeout)
     parsed = make_url(url)
+    in_memory = parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+    if not in_memory:  # an in-memory SQLite database lives in one connection: no pool to size
+        kwargs.setdefault("pool_size", pool_size)
+        kwargs.setdefault("max_overflow", pool_size)
+        kwargs.setdefault("pool_timeout", pool_timeout)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
