@@ -20,12 +20,22 @@ EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 MAX_EMAIL_CHARS = 254
 
 _MOBILE = re.compile(f"^{MOBILE_DIGITS}$")
-_COUNTRY = r"(?:(?:\+|00)86[\s\-]?)?"
-#: The same numbers as people type them into free text (spaces or dashes between the groups,
-#: a +86/0086 prefix, an area code in brackets): what `publisher.privacy` masks.
-MOBILE_IN_TEXT = re.compile(rf"(?<!\d){_COUNTRY}1[3-9]\d[\s\-]?\d{{4}}[\s\-]?\d{{4}}(?!\d)")
-LANDLINE_IN_TEXT = re.compile(rf"(?<!\d){_COUNTRY}[(（]?0\d{{2,3}}[)）]?[\s\-]?\d{{7,8}}(?!\d)")
-EMAIL_IN_TEXT = re.compile(EMAIL)
+_GAP = r"[\s\-.·_/]*"  # what people put between digits to dodge a filter
+_COUNTRY = rf"(?:(?:\+|00){_GAP}8{_GAP}6{_GAP})?"
+#: The same numbers as people type them into free text, also when they try to dodge a filter:
+#: any spaces, dashes, dots between any digits, a +86/0086 prefix, an area code in brackets.
+#: `publisher.privacy` matches these on an NFKC-normalised copy without invisible characters,
+#: so full-width digits (１３８…) and zero-width characters between digits do not hide a number.
+MOBILE_IN_TEXT = re.compile(rf"(?<!\d){_COUNTRY}1{_GAP}[3-9](?:{_GAP}\d){{9}}(?!{_GAP}\d)")
+LANDLINE_IN_TEXT = re.compile(
+    rf"(?<!\d){_COUNTRY}\(?0(?:{_GAP}\d){{2,3}}\)?(?:{_GAP}\d){{7,8}}(?!{_GAP}\d)"
+)
+_AT = r"(?:@|\s*[(\[]\s*at\s*[)\]]\s*|\s+at\s+)"
+_DOT = r"(?:\.|\s*[(\[]\s*dot\s*[)\]]\s*|\s+dot\s+)"
+EMAIL_IN_TEXT = re.compile(
+    rf"[A-Za-z0-9._%+-]+{_AT}[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}",
+    re.IGNORECASE,
+)
 _LANDLINE = re.compile(f"^{LANDLINE_DIGITS}$")
 _EMAIL = re.compile(f"^{EMAIL}$")
 _SEPARATORS = re.compile(r"[\s\-()（）]")

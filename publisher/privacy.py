@@ -10,6 +10,8 @@ public is passed through `mask_personal_text` before it is shown.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -71,12 +73,48 @@ _ID_CARD = re.compile(
 )
 
 
+#: zero-width characters, bidi controls and soft hyphens: invisible, so they can hide a number
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _comparable(text: str) -> tuple[str, list[int]]:
+    """The text as detection sees it (NFKC, invisible characters dropped), and for each of its
+    characters the index of the original character it came from (plus the end)."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if _INVISIBLE.match(char):
+            continue
+        for piece in unicodedata.normalize("NFKC", char):
+            chars.append(piece)
+            origin.append(index)
+    origin.append(len(text))
+    return "".join(chars), origin
+
+
+def _mask_matches(text: str, pattern: re.Pattern[str], mask: Callable[[str], str]) -> str:
+    """Replace, in the original text, every span whose comparable form matches `pattern`."""
+    comparable, origin = _comparable(text)
+    pieces: list[str] = []
+    kept = 0
+    for match in pattern.finditer(comparable):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        if start < kept:
+            continue
+        pieces += [text[kept:start], mask(match.group(0))]
+        kept = end
+    pieces.append(text[kept:])
+    return "".join(pieces)
+
+
 def mask_personal_text(text: str) -> str:
-    """Mask ID-card numbers, phone numbers and e-mail addresses typed into free text."""
-    text = _ID_CARD.sub(lambda m: m.group(0)[:3] + "*" * 12 + m.group(0)[-3:], text)
-    text = MOBILE_IN_TEXT.sub(lambda m: _keep_ends(m.group(0), 3, 2), text)
-    text = LANDLINE_IN_TEXT.sub(lambda m: _keep_ends(m.group(0), 4, 2), text)
-    return EMAIL_IN_TEXT.sub("[邮箱已隐去]", text)
+    """Mask ID-card numbers, phone numbers and e-mail addresses typed into free text, also in
+    their common disguises (full-width digits, separators, zero-width characters, "at"/"dot").
+    """
+    text = _mask_matches(text, _ID_CARD, lambda m: m[:3] + "*" * 12 + m[-3:])
+    text = _mask_matches(text, MOBILE_IN_TEXT, lambda m: _keep_ends(m, 3, 2))
+    text = _mask_matches(text, LANDLINE_IN_TEXT, lambda m: _keep_ends(m, 4, 2))
+    return _mask_matches(text, EMAIL_IN_TEXT, lambda m: "[邮箱已隐去]")
 
 
 def _keep_ends(value: str, head: int, tail: int) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from publisher.opendata.specs import LICENSE, FieldSpec
+from publisher.spreadsheets import neutralise_formula
 from publisher.timeutil import start_of_local_day
 
 #: The office that publishes whatever the service itself produces (as opposed to a gazette issuer)
@@ -108,6 +109,8 @@ def cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralise_formula(value)  # citizens' text: never a formula (CSV injection)
     return str(value)
 
 

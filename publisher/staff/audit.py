@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from publisher.spreadsheets import neutralise_formula
 from publisher.staff.models import AuditEvent
 from publisher.staff.principal import StaffPrincipal
 from publisher.timeutil import to_local
@@ -71,18 +72,18 @@ def export_csv(session: Session) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):
-        writer.writerow(
-            [
-                event.id,
-                event.occurred_at.isoformat(),
-                to_local(event.occurred_at).isoformat(),
-                event.actor_name,
-                event.via,
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.ip_address,
-                event.details,
-            ]
+        cells = (
+            event.id,
+            event.occurred_at.isoformat(),
+            to_local(event.occurred_at).isoformat(),
+            event.actor_name,
+            event.via,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.ip_address,
+            event.details,
         )
+        # a reason typed by staff may start like a formula: never let it run (CSV injection)
+        writer.writerow([neutralise_formula(c) if isinstance(c, str) else c for c in cells])
     return buffer.getvalue()

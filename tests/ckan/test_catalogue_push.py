@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from consultation.open_data import ADOPTION_SUMMARIES
 from publisher.ckan.mapping import RESOURCE_KEY_FIELD, ckan_name
-from publisher.ckan.push import PushOptions, push
+from publisher.ckan.plan import PushOptions
+from publisher.ckan.push import push
 from publisher.ckan.sources import JOIN, collect_local_datasets
 from publisher.opendata import read_package
 from publisher.settings import PROJECT_ROOT, Settings

@@ -8,10 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE
 from publisher.ckan.local import LocalDataset

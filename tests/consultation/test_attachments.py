@@ -217,7 +217,7 @@ def test_upload_is_audited(client: TestClient, staff: StaffFixture) -> None:
     a = upload(client, staff, draft_id, "决策依据", "a.pdf", make_pdf(PDF_LINE))
     log = client.get("/api/v1/staff/audit", headers=staff.headers("admin")).text
     assert "consultation.attachment_add" in log
-    assert a["sha256"] in log and a["uploaded_by"] == "editor"
+    assert str(a["sha256"]) in log and a["uploaded_by"] == "editor"
 
 
 def test_staff_page_form_uploads_with_csrf_only(client: TestClient, staff: StaffFixture) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -89,7 +90,7 @@ def test_naive_datetimes_are_refused(db_url: str) -> None:
     engine.dispose()
 
 
-def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path) -> None:
+def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -15,7 +15,13 @@ import pytest
 from publisher.settings import PROJECT_ROOT
 
 FIRST_PARTY = ("publisher", "consultation", "feeds")
-COMMON = ("publisher.errors", "publisher.settings", "publisher.storage", "publisher.timeutil")
+COMMON = (
+    "publisher.errors",
+    "publisher.settings",
+    "publisher.spreadsheets",
+    "publisher.storage",
+    "publisher.timeutil",
+)
 ALLOWED = {
     "publisher/opendata": (*COMMON, "publisher.opendata", "publisher.gazette"),
     "publisher/ckan": (*COMMON, "publisher.ckan", "publisher.opendata"),

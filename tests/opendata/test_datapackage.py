@@ -149,6 +149,7 @@ def test_package_from_another_issue_skips_datasets_it_cannot_source(tmp_path: Pa
     catalog = {d.name: d for d in read_package(tmp_path)}
     assert catalog["gazette-documents"].resources[0].row_count == 24
     assert catalog["gazette-documents"].gazette_issues == ("2019-02", "2019-03")
-    assert catalog["gazette-documents"].modified.isoformat() == "2019-03-11"
+    modified = catalog["gazette-documents"].modified
+    assert modified is not None and modified.isoformat() == "2019-03-11"
     assert catalog["intangible-heritage-items"].gazette_issue == "2019-02"  # first source wins
     assert _validate(result.datapackage)["valid"]

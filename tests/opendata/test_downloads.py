@@ -49,7 +49,12 @@ def test_json_rows_are_typed_per_schema(app_client: TestClient, name: str) -> No
     rows = app_client.get(f"/datasets/{name}.json").json()
     assert len(rows) == meta["row_count"]
     types = {f["field"]: f["type"] for f in meta["fields"]}
-    python = {"integer": int, "string": str, "date": str, "number": (int, float)}
+    python: dict[str, type | tuple[type, ...]] = {
+        "integer": int,
+        "string": str,
+        "date": str,
+        "number": (int, float),
+    }
     for row in rows:
         assert list(row) == list(types)
         for key, value in row.items():
@@ -180,7 +185,7 @@ def test_dcat_catalogue_parses_as_json_ld(app_client: TestClient) -> None:
         assert len(csv_dists) == 1, name
         size = graph.value(csv_dists[0], DCAT.byteSize)
         local = (DATASETS / "data" / f"{name}.csv").stat().st_size
-        assert size is not None and int(size) == local
+        assert size is not None and int(str(size)) == local
         formats = {
             str(graph.value(d, DCTERMS["format"]))
             for d in graph.objects(dataset, DCAT.distribution)

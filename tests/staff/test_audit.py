@@ -8,10 +8,12 @@ import json
 
 from fastapi.testclient import TestClient
 
-from tests.support.staff import sign_in
+from tests.support.staff import StaffFixture, sign_in
 
 
-def test_staff_actions_are_recorded_with_actor_and_address(app_client: TestClient, staff) -> None:
+def test_staff_actions_are_recorded_with_actor_and_address(
+    app_client: TestClient, staff: StaffFixture
+) -> None:
     created = app_client.post(
         "/api/v1/staff/accounts",
         json={"username": "clerk", "role": "editor"},
@@ -26,7 +28,7 @@ def test_staff_actions_are_recorded_with_actor_and_address(app_client: TestClien
     assert json.loads(entry["details"])["role"] == "editor"
 
 
-def test_sign_in_and_out_are_recorded(app_client: TestClient, staff) -> None:
+def test_sign_in_and_out_are_recorded(app_client: TestClient, staff: StaffFixture) -> None:
     csrf = sign_in(app_client, "editor")
     app_client.post("/staff/logout", data={"csrf_token": csrf})
     actions = [
@@ -36,7 +38,7 @@ def test_sign_in_and_out_are_recorded(app_client: TestClient, staff) -> None:
     assert actions[:2] == ["staff.sign_out", "staff.sign_in"]
 
 
-def test_audit_csv_for_admins(app_client: TestClient, staff) -> None:
+def test_audit_csv_for_admins(app_client: TestClient, staff: StaffFixture) -> None:
     app_client.post(
         "/api/v1/staff/accounts",
         json={"username": "clerk2", "role": "reviewer"},
@@ -54,7 +56,7 @@ def test_audit_csv_for_admins(app_client: TestClient, staff) -> None:
     )
 
 
-def test_audit_page_lists_events(app_client: TestClient, staff) -> None:
+def test_audit_page_lists_events(app_client: TestClient, staff: StaffFixture) -> None:
     sign_in(app_client, "admin")
     page = app_client.get("/staff/audit")
     assert page.status_code == 200
@@ -67,4 +69,4 @@ def test_no_route_can_change_the_log() -> None:
     audit_routes = [r for r in iter_api_routes() if "audit" in r.path]
     assert len(audit_routes) == 4
     for route in audit_routes:
-        assert route.methods <= {"GET", "HEAD"}, route.path
+        assert (route.methods or set()) <= {"GET", "HEAD"}, route.path

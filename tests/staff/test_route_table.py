@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from publisher.web.app import iter_api_routes
+from tests.support.staff import StaffFixture
 
 STAFF_PREFIXES = ("/api/v1/staff", "/staff")
 # Staff-area routes that must be reachable before signing in.
@@ -91,7 +92,7 @@ def staff_routes() -> set[tuple[str, str]]:
     found = set()
     for route in iter_api_routes():
         if route.path.startswith(STAFF_PREFIXES):
-            for method in route.methods - {"HEAD"}:
+            for method in (route.methods or set()) - {"HEAD"}:
                 found.add((method, route.path))
     return found - PUBLIC_STAFF_ROUTES
 
@@ -123,7 +124,9 @@ def test_with_a_bad_token_is_401(app_client: TestClient, method: str, path: str)
 @pytest.mark.parametrize(
     ("method", "path"), sorted(k for k, role in EXPECTED_ROLE.items() if role in WEAKER)
 )
-def test_with_a_weaker_role_is_403(app_client: TestClient, staff, method: str, path: str) -> None:
+def test_with_a_weaker_role_is_403(
+    app_client: TestClient, staff: StaffFixture, method: str, path: str
+) -> None:
     weaker = WEAKER[EXPECTED_ROLE[(method, path)]]
     response = app_client.request(method, concrete(path), headers=staff.headers(weaker))
     assert response.status_code == 403

@@ -8,8 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from publisher.settings import Settings
 from publisher.staff.models import SignInFailure, StaffSession
-from tests.support.staff import sign_in
+from tests.support.staff import StaffFixture, sign_in
 
 
 def _login_csrf(client: TestClient) -> str:
@@ -18,7 +19,7 @@ def _login_csrf(client: TestClient) -> str:
     return match.group(1)
 
 
-def test_session_cookie_flags(app_client: TestClient, staff) -> None:
+def test_session_cookie_flags(app_client: TestClient, staff: StaffFixture) -> None:
     token = _login_csrf(app_client)
     response = app_client.post(
         "/staff/login",
@@ -32,7 +33,7 @@ def test_session_cookie_flags(app_client: TestClient, staff) -> None:
     assert "Secure" not in cookie  # test environment; production sets Secure
 
 
-def test_cookie_is_secure_in_production(settings, staff) -> None:
+def test_cookie_is_secure_in_production(settings: Settings, staff: StaffFixture) -> None:
     from publisher.web.app import create_app
 
     prod = settings.model_copy(update={"environment": "production", "secret_key": "x" * 40})
@@ -47,7 +48,9 @@ def test_cookie_is_secure_in_production(settings, staff) -> None:
     assert "Secure" in cookie
 
 
-def test_state_change_without_csrf_token_is_refused(app_client: TestClient, staff) -> None:
+def test_state_change_without_csrf_token_is_refused(
+    app_client: TestClient, staff: StaffFixture
+) -> None:
     csrf = sign_in(app_client, "admin")
     no_token = app_client.post("/staff/accounts", data={"username": "mallory", "role": "admin"})
     assert no_token.status_code == 403
@@ -66,7 +69,7 @@ def test_state_change_without_csrf_token_is_refused(app_client: TestClient, staf
     assert "mallory" not in app_client.get("/staff/accounts").text
 
 
-def test_login_form_needs_its_own_csrf_token(app_client: TestClient, staff) -> None:
+def test_login_form_needs_its_own_csrf_token(app_client: TestClient, staff: StaffFixture) -> None:
     response = app_client.post(
         "/staff/login", data={"username": "editor", "password": staff.PASSWORD, "login_csrf": "x"}
     )
@@ -74,7 +77,9 @@ def test_login_form_needs_its_own_csrf_token(app_client: TestClient, staff) -> N
     assert "smx_staff" not in app_client.cookies
 
 
-def test_sign_out_ends_the_session(app_client: TestClient, staff, db: Session) -> None:
+def test_sign_out_ends_the_session(
+    app_client: TestClient, staff: StaffFixture, db: Session
+) -> None:
     csrf = sign_in(app_client, "editor")
     assert db.scalar(select(func.count()).select_from(StaffSession)) == 1
     assert app_client.post("/staff/logout", data={}).status_code == 403  # CSRF here too
@@ -93,7 +98,7 @@ def test_unauthenticated_page_shows_the_login_form_with_401(app_client: TestClie
 
 
 def test_repeated_failures_throttle_even_the_right_password(
-    app_client: TestClient, staff, db: Session
+    app_client: TestClient, staff: StaffFixture, db: Session
 ) -> None:
     for _ in range(5):
         response = app_client.post(
@@ -117,7 +122,9 @@ def test_repeated_failures_throttle_even_the_right_password(
     sign_in(app_client, "reviewer")
 
 
-def test_unknown_user_and_wrong_password_look_the_same(app_client: TestClient, staff) -> None:
+def test_unknown_user_and_wrong_password_look_the_same(
+    app_client: TestClient, staff: StaffFixture
+) -> None:
     a = app_client.post(
         "/staff/login",
         data={"username": "nobody", "password": "x" * 12, "login_csrf": _login_csrf(app_client)},

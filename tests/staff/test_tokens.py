@@ -10,9 +10,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from publisher.staff.models import ApiToken
+from tests.support.staff import StaffFixture
 
 
-def test_token_is_stored_only_as_its_hash(app_client: TestClient, staff, db: Session) -> None:
+def test_token_is_stored_only_as_its_hash(
+    app_client: TestClient, staff: StaffFixture, db: Session
+) -> None:
     response = app_client.post(
         "/api/v1/staff/accounts/editor/tokens",
         json={"name": "nightly export"},
@@ -33,7 +36,7 @@ def test_token_is_stored_only_as_its_hash(app_client: TestClient, staff, db: Ses
     assert me.json()["role"] == "editor"
 
 
-def test_revoked_token_is_refused(app_client: TestClient, staff, db: Session) -> None:
+def test_revoked_token_is_refused(app_client: TestClient, staff: StaffFixture, db: Session) -> None:
     headers = staff.headers("editor")
     assert app_client.get("/api/v1/staff/me", headers=headers).status_code == 200
     token_id = db.scalars(
@@ -46,7 +49,7 @@ def test_revoked_token_is_refused(app_client: TestClient, staff, db: Session) ->
     assert refused.json()["error"]["message_zh"].startswith("API 令牌无效")
 
 
-def test_expired_token_is_refused(app_client: TestClient, staff, db: Session) -> None:
+def test_expired_token_is_refused(app_client: TestClient, staff: StaffFixture, db: Session) -> None:
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
     issued = app_client.post(
         "/api/v1/staff/accounts/editor/tokens",
@@ -62,7 +65,9 @@ def test_expired_token_is_refused(app_client: TestClient, staff, db: Session) ->
     assert app_client.get("/api/v1/staff/me", headers=headers).status_code == 401
 
 
-def test_token_with_expiry_in_the_past_cannot_be_created(app_client: TestClient, staff) -> None:
+def test_token_with_expiry_in_the_past_cannot_be_created(
+    app_client: TestClient, staff: StaffFixture
+) -> None:
     past = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
     response = app_client.post(
         "/api/v1/staff/accounts/editor/tokens",

@@ -21,7 +21,7 @@ class Mailbox:
         class Handler:
             async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
                 raw: bytes = envelope.original_content  # type: ignore[attr-defined]
-                outer.messages.append(message_from_bytes(raw, policy=policy.default))  # type: ignore[arg-type]
+                outer.messages.append(message_from_bytes(raw, policy=policy.default))
                 return "250 OK"
 
         self.port = free_port()

@@ -1,0 +1,1 @@
+"""Attacks the service must withstand (issue: hold under attack)."""
