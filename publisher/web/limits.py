@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote, unquote_plus, unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -92,10 +92,11 @@ def has_control_characters(text: str) -> bool:
 
 
 class ControlCharacterGuard:
-    """Refuse requests whose query string or JSON/form body carries control characters (422).
+    """Refuse requests whose query string or body text carries control characters or is not
+    UTF-8 (422): JSON, URL-encoded forms and the text fields of multipart forms.
 
-    One check at the edge instead of a validator on every text field of every model. Uploads
-    (multipart) are not inspected: files are kept as uploaded.
+    One check at the edge instead of a validator on every text field of every model. The file
+    parts of a multipart form are not inspected: files are kept as uploaded.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -110,7 +111,9 @@ class ControlCharacterGuard:
             await _refuse_control(send)
             return
         content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
-        if not content_type.startswith((b"application/json", b"application/x-www-form-urlencoded")):
+        if not content_type.startswith(
+            (b"application/json", b"application/x-www-form-urlencoded", b"multipart/form-data")
+        ):
             await self.app(scope, receive, send)
             return
         chunks = []
@@ -126,8 +129,14 @@ class ControlCharacterGuard:
             bad = _JSON_ESCAPED_CONTROL.search(body) is not None or has_control_characters(
                 body.decode("utf-8", "replace")
             )
+        elif content_type.startswith(b"multipart/form-data"):
+            bad = any(not _clean_text(v) for v in _multipart_text_fields(body, content_type))
         else:
-            bad = has_control_characters(unquote_plus(body.decode("latin-1")))
+            bad = any(
+                not _clean_text(unquote_to_bytes(piece.replace(b"+", b" ")))
+                for pair in body.split(b"&")
+                for piece in pair.split(b"=", 1)
+            )
         if bad:
             await _refuse_control(send)
             return
@@ -143,13 +152,39 @@ class ControlCharacterGuard:
         await self.app(scope, replay, send)
 
 
+def _clean_text(raw: bytes) -> bool:
+    """Valid UTF-8 without control characters (a form's text as the browser sent it)."""
+    try:
+        return not has_control_characters(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+
+
+_BOUNDARY = re.compile(rb'boundary="?([^";]+)"?')
+
+
+def _multipart_text_fields(body: bytes, content_type: bytes) -> list[bytes]:
+    """The values of a multipart body's text fields (parts without a file name)."""
+    found = _BOUNDARY.search(content_type)
+    if found is None:
+        return []
+    values = []
+    for part in body.split(b"--" + found.group(1)):
+        head, separator, value = part.partition(b"\r\n\r\n")
+        if not separator or b"filename=" in head.lower():
+            continue
+        values.append(value.removesuffix(b"\r\n"))
+    return values
+
+
 async def _refuse_control(send: Send) -> None:
     await _send_json(
         send,
         422,
         {
             "code": "control_characters",
-            "message": "The request contains control characters, which cannot be stored.",
-            "message_zh": "提交的内容含有无法保存的控制字符，请删除后重试。",
+            "message": "The request contains control characters or text that is not UTF-8, "
+            "which cannot be stored.",
+            "message_zh": "提交的内容含有无法保存的控制字符或乱码，请删除后重试。",
         },
     )
