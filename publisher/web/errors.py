@@ -113,7 +113,10 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, "请求无法处理"
         )
         body = {"code": f"http_{exc.status_code}", "message": str(exc.detail), "message_zh": zh}
-        return error_response(request, exc.status_code, body)
+        response = error_response(request, exc.status_code, body)
+        for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405 (RFC 9110)
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(SATimeoutError)
     @app.exception_handler(OperationalError)

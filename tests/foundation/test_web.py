@@ -68,3 +68,10 @@ def test_ordinary_text_with_newlines_and_chinese_passes_the_guard(app_client: Te
         json={"text": "第一行\n第二行\t制表符 \\u0000 是普通文字"},
     )
     assert body.status_code == 404  # got past the guard to the route
+
+
+def test_a_405_says_which_methods_are_allowed(app_client: TestClient) -> None:
+    response = app_client.delete("/api/v1/meetings")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert response.json()["error"]["message_zh"] == "不支持该请求方法"
