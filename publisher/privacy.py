@@ -77,6 +77,9 @@ _ID_CARD = re.compile(
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _comparable(text: str) -> tuple[str, list[int]]:
     """The text as detection sees it (NFKC, invisible characters dropped), and for each of its
     characters the index of the original character it came from (plus the end)."""
@@ -109,12 +112,16 @@ def _mask_matches(text: str, pattern: re.Pattern[str], mask: Callable[[str], str
 
 def mask_personal_text(text: str) -> str:
     """Mask ID-card numbers, phone numbers and e-mail addresses typed into free text, also in
-    their common disguises (full-width digits, separators, zero-width characters, "at"/"dot").
+    their common disguises (full-width digits, separators, zero-width characters, "at"/"dot"),
+    and drop the bidi controls that would make published text read backwards.
     """
     text = _mask_matches(text, _ID_CARD, lambda m: m[:3] + "*" * 12 + m[-3:])
     text = _mask_matches(text, MOBILE_IN_TEXT, lambda m: _keep_ends(m, 3, 2))
     text = _mask_matches(text, LANDLINE_IN_TEXT, lambda m: _keep_ends(m, 4, 2))
-    return _mask_matches(text, EMAIL_IN_TEXT, lambda m: "[邮箱已隐去]")
+    text = _mask_matches(text, EMAIL_IN_TEXT, lambda m: "[邮箱已隐去]")
+    # Bidi controls could show published text visually reversed (U+202E); the stored original
+    # keeps them for staff.
+    return _BIDI_CONTROLS.sub("", text)
 
 
 def _keep_ends(value: str, head: int, tail: int) -> str:

@@ -78,3 +78,24 @@ def test_a_valid_multipart_comment_still_goes_through(
     )
     assert response.status_code == 200, response.text
     assert _stored(session_factory) == 1
+
+
+def test_a_reversed_comment_is_shown_without_its_bidi_controls(
+    app_client: TestClient, staff: StaffFixture
+) -> None:
+    """The public status page and API show the text as typed, less the controls that would
+    reverse it; the staff export keeps the original."""
+    draft_id = _draft(app_client, staff)
+    typed = "建议\u202e增设停车位\u202c。"
+    receipt = app_client.post(
+        f"/api/v1/consultations/{draft_id}/comments",
+        json={"text": typed, "phone": "13912345678"},
+    ).json()["receipt_code"]
+    public = app_client.get(f"/api/v1/comments/{receipt}").json()["text"]
+    assert public == "建议增设停车位。"
+    page = app_client.get("/comments/status", params={"code": receipt}).text
+    assert "\u202e" not in page and "增设停车位" in page
+    staff_csv = app_client.get(
+        f"/api/v1/staff/consultations/{draft_id}/comments.csv", headers=staff.headers("reviewer")
+    ).content.decode("utf-8-sig")
+    assert typed in staff_csv

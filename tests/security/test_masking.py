@@ -95,3 +95,10 @@ def test_disguised_email_addresses_are_hidden(typed: str) -> None:
 )
 def test_ordinary_text_is_left_as_written(text: str) -> None:
     assert mask_personal_text(text) == text
+
+
+def test_bidi_controls_do_not_reach_public_text() -> None:
+    typed = "同意\u202e。议建的点停\u202c，\u2066谢谢\u2069"
+    public = mask_personal_text(typed)
+    assert public == "同意。议建的点停，谢谢"
+    assert not any(c in public for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
