@@ -27,21 +27,28 @@ from publisher.errors import (
     Conflict,
     NotFound,
     RuleViolation,
-    TooManyRequests,
     ValidationFailed,
     required_text,
 )
-from publisher.receipts import new_receipt_code, normalise_receipt_code
+from publisher.receipts import find_by_receipt, new_receipt_code, normalise_receipt_code
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work, write_unit
+from publisher.throttle import limits
+from publisher.throttle.limits import Limit
 from publisher.timeutil import format_local, to_local
 
 MAX_COMMENT_CHARS = 5000
 MAX_SECTION_CHARS = 200
-#: per-address limit on comments: RATE_LIMIT accepted comments per RATE_WINDOW
-RATE_LIMIT = 10
-RATE_WINDOW = dt.timedelta(minutes=10)
+#: accepted comments per address (a retry with the same idempotency key is not counted)
+COMMENTS_PER_ADDRESS = Limit(
+    scope="comment.address",
+    max_hits=10,
+    window=dt.timedelta(minutes=10),
+    what_en="comments from this address",
+    what_zh="同一网络地址提交意见",
+    hint_zh="您写好的内容不会丢失，可先复制保存。",
+)
 
 
 @dataclass
@@ -114,48 +121,28 @@ def _by_key(session: Session, draft_id: int, key: str) -> Comment | None:
     ).first()
 
 
-def _check_rate(session: Session, ip: str, now: dt.datetime) -> None:
-    since = now - RATE_WINDOW
-    times = session.scalars(
-        select(Comment.submitted_at)
-        .where(Comment.ip_address == ip, Comment.submitted_at > since)
-        .order_by(Comment.submitted_at)
-        .limit(RATE_LIMIT)
-    ).all()
-    if len(times) >= RATE_LIMIT:
-        retry_at = times[0] + RATE_WINDOW
-        raise TooManyRequests(
-            f"Too many comments from this address: at most {RATE_LIMIT} in "
-            f"{int(RATE_WINDOW.total_seconds() // 60)} minutes. Try again after "
-            f"{format_local(retry_at)} (Asia/Shanghai).",
-            f"同一网络地址提交过于频繁（每{int(RATE_WINDOW.total_seconds() // 60)}分钟最多"
-            f"{RATE_LIMIT}条）。请于{format_local(retry_at)}之后再提交，您写好的内容不会丢失，"
-            f"可先复制保存。",
-            retry_after_seconds=max(1, int((retry_at - now).total_seconds()) + 1),
-            retry_at=to_local(retry_at).isoformat(),
-        )
-
-
 def submit_comment(
     session: Session,
     draft_id: int,
     data: CommentInput,
     now: dt.datetime,
     *,
-    ip: str,
+    requester: str,
     channel: Channel,
     idempotency_key: str | None = None,
 ) -> tuple[Comment, bool]:
     """Accept a citizen's comment and commit it; returns (comment, created).
 
-    A retry with the same idempotency key returns the first comment and stores nothing. The
-    honeypot does not refuse: the comment is stored flagged as spam and the answer looks
-    like any other, so a real person whose browser auto-filled the field loses nothing.
+    `requester` is the keyed digest of the sender's address: the rate limit counts it; the
+    address itself is not stored with the comment (named or anonymous). A retry with the
+    same idempotency key returns the first comment and stores nothing. The honeypot does not
+    refuse: the comment is stored flagged as spam and the answer looks like any other, so a
+    real person whose browser auto-filled the field loses nothing.
     """
     key = (idempotency_key or "").strip()[:100] or None
     try:
         with write_unit(session):
-            return _take_comment(session, draft_id, data, now, ip, channel, key)
+            return _take_comment(session, draft_id, data, now, requester, channel, key)
     except IntegrityError:
         # Another request with the same key committed first: return its row.
         existing = _by_key(session, draft_id, key) if key is not None else None
@@ -169,7 +156,7 @@ def _take_comment(
     draft_id: int,
     data: CommentInput,
     now: dt.datetime,
-    ip: str,
+    requester: str,
     channel: Channel,
     key: str | None,
 ) -> tuple[Comment, bool]:
@@ -193,8 +180,8 @@ def _take_comment(
             closes_at=to_local(draft.closes_at).isoformat(),
         )
     data = _validate_comment(data, require_contact=True)
-    _check_rate(session, ip, now)
-    comment = _new_comment(session, draft, data, now, channel, ip, key, None)
+    limits.take(session, COMMENTS_PER_ADDRESS, requester, now)
+    comment = _new_comment(session, draft, data, now, channel, key, None)
     comment.flagged_spam = bool(data.honeypot.strip())
     session.flush()
     return comment, True
@@ -206,7 +193,6 @@ def _new_comment(
     data: CommentInput,
     now: dt.datetime,
     channel: Channel,
-    ip: str | None,
     key: str | None,
     recorded_by: str | None,
 ) -> Comment:
@@ -229,7 +215,6 @@ def _new_comment(
         email=data.email or None,
         anonymous=data.anonymous,
         consent_publish=data.consent_publish,
-        ip_address=ip,
         text_hash=fingerprint,
         duplicate_of_id=duplicate_of,
         submitted_at=now,
@@ -262,7 +247,7 @@ def record_offline_comment(
         )
     data = _validate_comment(data, require_contact=False)
     comment = _new_comment(
-        session, draft, data, received_at or now, channel, None, None, principal.username
+        session, draft, data, received_at or now, channel, None, principal.username
     )
     session.flush()
     audit.record(
@@ -287,6 +272,11 @@ def get_comment_by_receipt(session: Session, code: str) -> Comment:
             "No comment has this receipt code.", "未找到该回执编号对应的意见，请核对后重试。"
         )
     return comment
+
+
+def comment_by_receipt(session: Session, code: str, *, requester: str, now: dt.datetime) -> Comment:
+    """The public look-up by receipt code, its misses counted per address."""
+    return find_by_receipt(session, requester, now, lambda: get_comment_by_receipt(session, code))
 
 
 def comment_queue(

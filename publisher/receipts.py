@@ -7,7 +7,19 @@ so the code alone is the key to the citizen's own submission.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from publisher.errors import NotFound
+from publisher.storage.db import write_unit
+from publisher.throttle import limits
+from publisher.throttle.limits import Limit
+
+T = TypeVar("T")
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -21,3 +33,27 @@ def normalise_receipt_code(code: str) -> str:
     """Accept what people type: lower case, spaces, O for 0, I/L for 1."""
     cleaned = code.strip().upper().replace(" ", "").replace("O", "0").replace("I", "1")
     return cleaned.replace("L", "1")
+
+
+#: unknown receipt codes tried from one address: looking one's own code up is free, guessing
+#: others' is not (50 bits make guessing hopeless; the limit makes it also loud and slow)
+RECEIPT_MISSES_PER_ADDRESS = Limit(
+    scope="receipt.miss",
+    max_hits=20,
+    window=dt.timedelta(minutes=10),
+    what_en="unknown receipt codes tried from this address",
+    what_zh="同一网络地址查询无效回执码",
+)
+
+
+def find_by_receipt(session: Session, requester: str, now: dt.datetime, find: Callable[[], T]) -> T:
+    """Run a look-up by receipt code for `requester` (a keyed address digest). Refused (429)
+    once the address has missed too often; a miss is counted, and committed, before its
+    NotFound goes out, with the key locked so parallel guesses cannot overrun the limit."""
+    limits.check(session, RECEIPT_MISSES_PER_ADDRESS, requester, now)
+    try:
+        return find()
+    except NotFound:
+        with write_unit(session):
+            limits.take(session, RECEIPT_MISSES_PER_ADDRESS, requester, now)
+        raise

@@ -59,6 +59,20 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8000",
         description="Public URL of the service, used in feeds, calendar events, e-mails and DCAT.",
     )
+    allowed_hosts: str = Field(
+        "",
+        description="Comma-separated Host names answered besides the host of `base_url` and the "
+        "loopback names (add the address a load balancer's health check uses). Requests for any "
+        "other host get 400, so no redirect or link can be built from a forged Host header.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies whose "
+        "`X-Forwarded-For` and `X-Forwarded-Proto` are believed, e.g. `10.0.0.5` or "
+        "`10.0.0.0/24`. Empty (the default) believes nobody: the connecting address is the "
+        "client's. Set it to your proxy's address, never to `*` on a public interface, or "
+        "clients choose the address the rate limits count.",
+    )
     host: str = Field("127.0.0.1", description="Address `publisher serve` listens on.")
     port: int = Field(8000, description="Port `publisher serve` listens on.")
     max_request_bytes: int = Field(

@@ -119,6 +119,8 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key",
         base_url="http://testserver",
         password_hash_profile="cheapest-for-tests",
+        # the test client is the "proxy": tests choose the client address with X-Forwarded-For
+        trusted_proxies="testclient",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Response
 
 from consultation import comments, drafts
 from consultation.vocabulary import Channel
@@ -15,7 +15,7 @@ from consultation.web.schemas import (
     ConsultationOut,
     ReceiptOut,
 )
-from publisher.web.deps import DbSession, IdPath, Now, client_ip
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 
 router = APIRouter(prefix="/api/v1", tags=["consultations"])
 
@@ -35,10 +35,10 @@ def get_consultation(draft_id: IdPath, db: DbSession, now: Now) -> ConsultationD
 def submit_comment(
     draft_id: IdPath,
     body: CommentIn,
-    request: Request,
     response: Response,
     db: DbSession,
     now: Now,
+    requester: ClientKey,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> ReceiptOut:
     """201 with a receipt code once the comment is committed; a retry with the same
@@ -48,7 +48,7 @@ def submit_comment(
         draft_id,
         body.to_input(),
         now,
-        ip=client_ip(request),
+        requester=requester,
         channel=Channel.API,
         idempotency_key=idempotency_key,
     )
@@ -58,5 +58,8 @@ def submit_comment(
 
 
 @router.get("/comments/{receipt_code}", response_model=CommentStatusOut)
-def comment_status(receipt_code: str, db: DbSession) -> CommentStatusOut:
-    return CommentStatusOut.of(comments.get_comment_by_receipt(db, receipt_code))
+def comment_status(
+    receipt_code: str, db: DbSession, now: Now, requester: ClientKey
+) -> CommentStatusOut:
+    comment = comments.comment_by_receipt(db, receipt_code, requester=requester, now=now)
+    return CommentStatusOut.of(comment)

@@ -17,8 +17,8 @@ from consultation.vocabulary import Channel, Disposition, WindowState
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
 from publisher.privacy import mask_personal_text
-from publisher.web.deps import DbSession, IdPath, Now, SettingsDep, client_ip
-from publisher.web.errors import status_for
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
+from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
 from publisher.web.render import page
 
@@ -108,6 +108,7 @@ def comment_form(
     draft_id: IdPath,
     db: DbSession,
     now: Now,
+    requester: ClientKey,
     text: Annotated[str, Form(max_length=20000)] = "",
     section: Annotated[str, Form(max_length=1000)] = "",
     name: Annotated[str, Form(max_length=1000)] = "",
@@ -135,7 +136,7 @@ def comment_form(
             draft_id,
             data,
             now,
-            ip=client_ip(request),
+            requester=requester,
             channel=Channel.WEB,
             idempotency_key=form_token or None,
         )
@@ -151,27 +152,31 @@ def comment_form(
             "anonymous": checked(anonymous),
             "consent_publish": checked(consent_publish),
         }
-        return _detail(
+        refused = _detail(
             request, db, draft_id, now, status=status_for(exc), error=exc.message_zh, form=form
         )
+        return with_retry_after(refused, exc)
     return page(request, "consultations/receipt.html", comment=comment, draft=comment.draft)
 
 
 @router.get("/comments/status", response_class=HTMLResponse)
-def comment_status_page(request: Request, db: DbSession, code: str = "") -> HTMLResponse:
+def comment_status_page(
+    request: Request, db: DbSession, now: Now, requester: ClientKey, code: str = ""
+) -> HTMLResponse:
     if not code.strip():
         return page(request, "consultations/status.html", comment=None, code="")
     try:
-        comment = comments.get_comment_by_receipt(db, code[:40])
+        comment = comments.comment_by_receipt(db, code[:40], requester=requester, now=now)
     except PublisherError as exc:
-        return page(
+        refused = page(
             request,
             "consultations/status.html",
-            status=404,
+            status=status_for(exc),
             comment=None,
             code=code[:40],
             error=exc.message_zh,
         )
+        return with_retry_after(refused, exc)
     state, status_zh = comment_status(comment)
     return page(
         request,

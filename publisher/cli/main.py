@@ -72,7 +72,9 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     typer.echo(f"三门峡市政府预公开与开放数据服务 running at http://{host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # The app reads proxy headers itself, from PUBLISHER_TRUSTED_PROXIES only (uvicorn would
+    # otherwise believe any X-Forwarded-For sent from loopback).
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def _safe_url(url: str) -> str:

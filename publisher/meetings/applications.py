@@ -16,7 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from publisher.contact import normalise_email, normalise_phone
-from publisher.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from publisher.errors import (
+    Conflict,
+    NotFound,
+    RuleViolation,
+    TooManyRequests,
+    ValidationFailed,
+)
 from publisher.mail import Mailer
 from publisher.meetings.models import MeetingApplication, MeetingNotice
 from publisher.meetings.notices import get_notice
@@ -25,10 +31,12 @@ from publisher.meetings.vocabulary import (
     NoticeStatus,
     RepresentativeCategory,
 )
-from publisher.receipts import new_receipt_code, normalise_receipt_code
+from publisher.receipts import find_by_receipt, new_receipt_code, normalise_receipt_code
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work, write_unit
+from publisher.throttle import limits
+from publisher.throttle.limits import Limit
 from publisher.timeutil import format_local
 
 
@@ -74,76 +82,204 @@ def places_left(session: Session, notice: MeetingNotice) -> int:
     return max(0, notice.capacity - _taken(session, notice.id))
 
 
+#: applications from one address, across meetings (a household or an office shares one)
+APPLICATIONS_PER_ADDRESS = Limit(
+    scope="application.address",
+    max_hits=5,
+    window=dt.timedelta(hours=1),
+    what_en="applications from this address",
+    what_zh="同一网络地址提交参会申请",
+)
+#: so that one address cannot take all of a meeting's places
+APPLICATIONS_PER_ADDRESS_AND_MEETING = Limit(
+    scope="application.address_meeting",
+    max_hits=2,
+    window=dt.timedelta(days=1),
+    what_en="applications to this meeting from this address",
+    what_zh="同一网络地址就本次会议提交申请",
+)
+#: receipts re-sent to the e-mail on file when the same phone applies again
+RECEIPT_RESENDS_PER_APPLICATION = Limit(
+    scope="application.receipt_resend",
+    max_hits=3,
+    window=dt.timedelta(days=1),
+    what_en="re-sent receipts",
+    what_zh="重新发送回执码",
+)
+
+
+class AlreadyApplied(Conflict):
+    """The phone number has applied to this meeting before (409). The answer is the same
+    whoever asks, and carries no receipt code: the code goes to the contact on file."""
+
+    code = "already_applied"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "An application with this phone number has already been made for this meeting. "
+            "If an e-mail address was given with it, the receipt code has been sent there "
+            "again; the receipt code given at the first submission also shows the result.",
+            "该电话号码已就本次会议提交过参会申请，无需重复提交。如申请时留有电子邮箱，回执码已"
+            "重新发送至该邮箱；也可凭首次提交时获得的回执码查询办理结果。",
+        )
+
+
+@dataclass
+class _SamePhone(Exception):
+    """Inside the intake unit: the phone has applied before (rolls the unit back)."""
+
+    application_id: int
+
+
 def apply_to_attend(
-    session: Session, notice_id: int, data: ApplicationInput, now: dt.datetime
-) -> MeetingApplication:
-    """Take an application in one write unit: lock the notice, check window, capacity and
-    duplicates, insert, commit. The receipt code is only shown after this returns."""
+    session: Session,
+    notice_id: int,
+    data: ApplicationInput,
+    now: dt.datetime,
+    *,
+    requester: str,
+    mailer: Mailer,
+    idempotency_key: str | None = None,
+) -> tuple[MeetingApplication, bool]:
+    """Take an application in one write unit; returns (application, created).
+
+    Lock the notice, then: a retry with the same idempotency key returns the first receipt
+    and stores nothing; the window, duplicates, capacity and the per-address limits are
+    checked; insert; commit. The receipt code is only shown after this returns. When the
+    phone has applied before, the first receipt is re-sent to the e-mail on file (never
+    shown to whoever asked) and `AlreadyApplied` is raised.
+    """
     name = data.applicant_name.strip()
     if not name:
         raise ValidationFailed("Your name is required.", "请填写姓名。", field="applicant_name")
     phone = normalise_phone(data.phone)
     email = normalise_email(data.email)
     category = RepresentativeCategory(data.category)
+    key = (idempotency_key or "").strip()[:100] or None
+    intake = ApplicationInput(name[:100], phone, category, data.statement.strip(), email)
     try:
         with write_unit(session):
-            notice = session.scalar(
-                select(MeetingNotice).where(MeetingNotice.id == notice_id).with_for_update()
-            )
-            if notice is None or not notice.is_public(now):
-                raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
-            if notice.status != NoticeStatus.SCHEDULED.value:
-                raise RuleViolation(
-                    "The meeting is cancelled; applications are closed.",
-                    "该会议已取消，不再接受参会申请。",
-                )
-            closes = application_closes_at(notice)
-            if notice.capacity <= 0 or closes is None:
-                raise RuleViolation(
-                    "This meeting does not take applications from the public.",
-                    "本次会议不接受社会公众参会申请。",
-                )
-            if now > closes:
-                raise RuleViolation(
-                    f"Applications closed at {format_local(closes)} (Asia/Shanghai).",
-                    f"参会申请已于{format_local(closes)}截止。",
-                    closed_at=closes.isoformat(),
-                )
-            duplicate = session.scalar(
-                select(MeetingApplication.id).where(
-                    MeetingApplication.notice_id == notice.id, MeetingApplication.phone == phone
-                )
-            )
-            if duplicate is not None:
-                raise _duplicate()
-            if _taken(session, notice.id) >= notice.capacity:
-                raise Conflict(
-                    "All places for the public are taken.",
-                    "很抱歉，本次会议的公众参会名额已满。",
-                    capacity=notice.capacity,
-                )
-            application = MeetingApplication(
-                notice_id=notice.id,
-                receipt_code=new_receipt_code("CH"),
-                applicant_name=name[:100],
-                phone=phone,
-                email=email,
-                category=category.value,
-                statement=data.statement.strip(),
-                status=ApplicationStatus.PENDING.value,
-                created_at=now,
-            )
-            session.add(application)
+            return _take_application(session, notice_id, intake, now, requester, key)
+    except _SamePhone as same:
+        _resend_receipt(session, same.application_id, now, mailer)
+        raise AlreadyApplied() from None
     except IntegrityError:
-        raise _duplicate() from None
-    return application
+        # A concurrent request with the same key (or phone) committed first.
+        existing = _by_key(session, notice_id, key) if key is not None else None
+        if existing is not None:
+            return existing, False
+        raise AlreadyApplied() from None
 
 
-def _duplicate() -> Conflict:
-    return Conflict(
-        "An application with this phone number has already been made for this meeting.",
-        "您好，该电话号码已就本次会议提交过参会申请，无需重复提交。可凭回执码查询办理结果。",
+def _by_key(session: Session, notice_id: int, key: str) -> MeetingApplication | None:
+    return session.scalar(
+        select(MeetingApplication).where(
+            MeetingApplication.notice_id == notice_id, MeetingApplication.idempotency_key == key
+        )
     )
+
+
+def _take_application(
+    session: Session,
+    notice_id: int,
+    data: ApplicationInput,
+    now: dt.datetime,
+    requester: str,
+    key: str | None,
+) -> tuple[MeetingApplication, bool]:
+    notice = session.scalar(
+        select(MeetingNotice).where(MeetingNotice.id == notice_id).with_for_update()
+    )
+    if notice is None or not notice.is_public(now):
+        raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
+    if key is not None and (existing := _by_key(session, notice.id, key)) is not None:
+        return existing, False
+    _check_open(notice, now)
+    duplicate = session.scalar(
+        select(MeetingApplication.id).where(
+            MeetingApplication.notice_id == notice.id, MeetingApplication.phone == data.phone
+        )
+    )
+    if duplicate is not None:
+        raise _SamePhone(duplicate)
+    if _taken(session, notice.id) >= notice.capacity:
+        raise Conflict(
+            "All places for the public are taken.",
+            "很抱歉，本次会议的公众参会名额已满。",
+            capacity=notice.capacity,
+        )
+    limits.take(session, APPLICATIONS_PER_ADDRESS, requester, now)
+    limits.take(session, APPLICATIONS_PER_ADDRESS_AND_MEETING, f"{requester}:{notice.id}", now)
+    application = MeetingApplication(
+        notice_id=notice.id,
+        receipt_code=new_receipt_code("CH"),
+        idempotency_key=key,
+        applicant_name=data.applicant_name,
+        phone=data.phone,
+        email=data.email,
+        category=data.category.value,
+        statement=data.statement,
+        status=ApplicationStatus.PENDING.value,
+        created_at=now,
+    )
+    session.add(application)
+    session.flush()
+    return application, True
+
+
+def _check_open(notice: MeetingNotice, now: dt.datetime) -> None:
+    if notice.status != NoticeStatus.SCHEDULED.value:
+        raise RuleViolation(
+            "The meeting is cancelled; applications are closed.",
+            "该会议已取消，不再接受参会申请。",
+        )
+    closes = application_closes_at(notice)
+    if notice.capacity <= 0 or closes is None:
+        raise RuleViolation(
+            "This meeting does not take applications from the public.",
+            "本次会议不接受社会公众参会申请。",
+        )
+    if now > closes:
+        raise RuleViolation(
+            f"Applications closed at {format_local(closes)} (Asia/Shanghai).",
+            f"参会申请已于{format_local(closes)}截止。",
+            closed_at=closes.isoformat(),
+        )
+
+
+def receipt_mail(application: MeetingApplication) -> tuple[str, str]:
+    """Subject and body of the e-mail that re-sends an applicant their receipt code."""
+    notice = application.notice
+    subject = f"参会申请回执码 — {notice.title}"
+    body = "\n".join(
+        [
+            f"您好，您已申请列席“{notice.title}”。",
+            "有人（可能是您本人）使用您的电话号码再次提交了申请，因此我们将首次申请的回执码重新"
+            "发送给您：",
+            f"回执码：{application.receipt_code}（可在网站“申请查询”页面查看办理情况）。",
+            "如非本人操作，请忽略本邮件。",
+            "",
+            "三门峡市人民政府办公室",
+        ]
+    )
+    return subject, body
+
+
+def _resend_receipt(
+    session: Session, application_id: int, now: dt.datetime, mailer: Mailer
+) -> None:
+    """Re-send the first receipt to the e-mail on file, a few times a day at most; a limit
+    reached or no e-mail on file sends nothing, and the asker is told the same either way."""
+    try:
+        with write_unit(session):
+            application = session.get(MeetingApplication, application_id)
+            if application is None or not application.email:
+                return
+            limits.take(session, RECEIPT_RESENDS_PER_APPLICATION, str(application_id), now)
+    except TooManyRequests:
+        return
+    subject, body = receipt_mail(application)
+    mailer.send(application.email, subject, body)
 
 
 def find_application(session: Session, receipt_code: str) -> MeetingApplication:
@@ -156,6 +292,13 @@ def find_application(session: Session, receipt_code: str) -> MeetingApplication:
             "No application has this receipt code.", "未找到该回执码对应的申请，请核对后重试。"
         )
     return application
+
+
+def application_by_receipt(
+    session: Session, receipt_code: str, *, requester: str, now: dt.datetime
+) -> MeetingApplication:
+    """The public look-up by receipt code, its misses counted per address."""
+    return find_by_receipt(session, requester, now, lambda: find_application(session, receipt_code))
 
 
 def get_application(session: Session, notice_id: int, application_id: int) -> MeetingApplication:

@@ -66,11 +66,15 @@ class MeetingApplication(Base):
     """An attendance application (参会申请). Personal data: staff eyes only."""
 
     __tablename__ = "meeting_application"
-    __table_args__ = (UniqueConstraint("notice_id", "phone", name="uq_meeting_application_phone"),)
+    __table_args__ = (
+        UniqueConstraint("notice_id", "phone", name="uq_meeting_application_phone"),
+        UniqueConstraint("notice_id", "idempotency_key", name="uq_meeting_application_idem"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("meeting_notice.id"), index=True)
     receipt_code: Mapped[str] = mapped_column(String(20), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
     applicant_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))

@@ -16,9 +16,12 @@ from publisher.errors import NotFound, RuleViolation, ValidationFailed
 from publisher.meetings.applications import find_application, get_application
 from publisher.meetings.models import MeetingApplication, RepresentativeOpinion
 from publisher.meetings.vocabulary import ApplicationStatus
+from publisher.receipts import find_by_receipt
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
-from publisher.storage.db import unit_of_work
+from publisher.storage.db import unit_of_work, write_unit
+from publisher.throttle import limits
+from publisher.throttle.limits import Limit
 
 
 def _record(
@@ -40,12 +43,41 @@ def _record(
     return opinion
 
 
-@unit_of_work
+#: opinions one representative may send a day (staff may record more for them)
+OPINIONS_PER_REPRESENTATIVE = Limit(
+    scope="opinion.application",
+    max_hits=10,
+    window=dt.timedelta(days=1),
+    what_en="opinions from this representative",
+    what_zh="同一回执码提交意见建议",
+    hint_zh="您写好的内容不会丢失，可先复制保存。",
+)
+#: and one address, across receipt codes
+OPINIONS_PER_ADDRESS = Limit(
+    scope="opinion.address",
+    max_hits=20,
+    window=dt.timedelta(hours=1),
+    what_en="opinions from this address",
+    what_zh="同一网络地址提交意见建议",
+    hint_zh="您写好的内容不会丢失，可先复制保存。",
+)
+
+
 def record_opinion_by_receipt(
-    session: Session, receipt_code: str, body: str, now: dt.datetime
+    session: Session, receipt_code: str, body: str, now: dt.datetime, *, requester: str
 ) -> RepresentativeOpinion:
-    application = find_application(session, receipt_code)
-    return _record(session, application, body, now, "representative")
+    """A representative's own opinion, by receipt code: misses counted per address, then
+    limited per representative and per address, in one unit of work."""
+    application_id = find_by_receipt(
+        session, requester, now, lambda: find_application(session, receipt_code).id
+    )
+    with write_unit(session):
+        limits.take(session, OPINIONS_PER_ADDRESS, requester, now)
+        limits.take(session, OPINIONS_PER_REPRESENTATIVE, str(application_id), now)
+        application = session.get(MeetingApplication, application_id)
+        if application is None:  # applications are never deleted; a guard for the type
+            raise NotFound("No application has this receipt code.", "未找到该回执码对应的申请。")
+        return _record(session, application, body, now, "representative")
 
 
 @unit_of_work

@@ -64,17 +64,6 @@ class StaffSession(Base):
     account: Mapped[StaffAccount] = relationship()
 
 
-class SignInFailure(Base):
-    """One failed sign-in, kept so throttling works across processes and restarts."""
-
-    __tablename__ = "sign_in_failure"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    ip_address: Mapped[str] = mapped_column(String(64), index=True)
-    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
-
-
 class AuditEvent(Base):
     """Who did what, when, to which object, from which address. Never updated or deleted."""
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import secrets
+import threading
 from typing import Literal
 
 from argon2 import PasswordHasher as Argon2Hasher
@@ -24,21 +26,30 @@ MIN_PASSWORD_LENGTH = 10
 HashProfile = Literal["argon2id", "cheapest-for-tests"]
 
 
-class PasswordHasher:
-    """Hash and verify staff passwords with one argon2id parameter set."""
+#: argon2 runs at most this many hashes at once per process: each takes 64 MiB and a core,
+#: so 40 request threads guessing at once would otherwise take 2.5 GiB and every core
+MAX_CONCURRENT_HASHES = max(2, os.cpu_count() or 2)
 
-    def __init__(self, argon2: Argon2Hasher) -> None:
+
+class PasswordHasher:
+    """Hash and verify staff passwords with one argon2id parameter set; a burst of sign-ins
+    queues for a few hashing slots instead of exhausting memory and CPU."""
+
+    def __init__(self, argon2: Argon2Hasher, slots: int = MAX_CONCURRENT_HASHES) -> None:
         self._argon2 = argon2
+        self._slots = threading.BoundedSemaphore(slots)
         # A hash of a random password, verified against when the account does not exist, so
         # that a wrong user name costs the same time as a wrong password.
         self._dummy_hash = argon2.hash(secrets.token_urlsafe(16))
 
     def hash(self, password: str) -> str:
-        return self._argon2.hash(password)
+        with self._slots:
+            return self._argon2.hash(password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         try:
-            ok = self._argon2.verify(password_hash or self._dummy_hash, password)
+            with self._slots:
+                ok = self._argon2.verify(password_hash or self._dummy_hash, password)
         except (VerificationError, InvalidHashError):
             return False
         return ok and password_hash is not None

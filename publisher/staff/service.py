@@ -8,12 +8,12 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from publisher.errors import Conflict, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from publisher.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from publisher.staff import audit
-from publisher.staff.models import ApiToken, SignInFailure, StaffAccount, StaffSession
+from publisher.staff.models import ApiToken, StaffAccount, StaffSession
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
 from publisher.staff.secrets import (
@@ -23,13 +23,40 @@ from publisher.staff.secrets import (
     new_token,
     token_digest,
 )
-from publisher.timeutil import format_local, now_utc
+from publisher.storage.db import unit_of_work, write_unit
+from publisher.throttle import limits
+from publisher.throttle.limits import Backoff, Limit
+from publisher.throttle.models import ThrottleHit
+from publisher.timeutil import now_utc
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 SESSION_LIFETIME = dt.timedelta(hours=8)
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 20
+SIGN_IN_WINDOW = dt.timedelta(minutes=15)
+#: the lock: wrong passwords for one account from one address
+FAILURES_PER_ACCOUNT_AND_ADDRESS = Limit(
+    scope="sign_in.account_address",
+    max_hits=5,
+    window=SIGN_IN_WINDOW,
+    what_en="failed sign-ins to this account from this address",
+    what_zh="该账号在本网络地址登录失败",
+)
+#: one address trying many accounts
+FAILURES_PER_ADDRESS = Limit(
+    scope="sign_in.address",
+    max_hits=20,
+    window=SIGN_IN_WINDOW,
+    what_en="failed sign-ins from this address",
+    what_zh="本网络地址登录失败",
+)
+#: many addresses trying one account: slowed down to one guess a minute, never locked
+ACCOUNT_BACKOFF = Backoff(
+    scope="sign_in.account",
+    free_attempts=10,
+    window=SIGN_IN_WINDOW,
+    max_delay=dt.timedelta(seconds=60),
+    what_en="failed sign-ins to this account",
+    what_zh="该账号登录失败",
+)
 
 
 def _validate_username(username: str) -> None:
@@ -238,53 +265,58 @@ def authenticate_token(session: Session, token: str, ip: str) -> StaffPrincipal:
 # --- sign-in and sessions -------------------------------------------------------------------
 
 
-def _recent_failures(
-    session: Session, username: str, ip: str
-) -> tuple[int, int, dt.datetime | None]:
-    since = now_utc() - THROTTLE_WINDOW
-    by_user = (
-        session.scalar(
-            select(func.count()).where(
-                SignInFailure.username == username, SignInFailure.occurred_at > since
-            )
-        )
-        or 0
-    )
-    by_ip = (
-        session.scalar(
-            select(func.count()).where(
-                SignInFailure.ip_address == ip, SignInFailure.occurred_at > since
-            )
-        )
-        or 0
-    )
-    oldest = session.scalar(
-        select(func.min(SignInFailure.occurred_at)).where(
-            (SignInFailure.username == username) | (SignInFailure.ip_address == ip),
-            SignInFailure.occurred_at > since,
-        )
-    )
-    return by_user, by_ip, oldest
+def _refuse_if_throttled(session: Session, username: str, address: str, now: dt.datetime) -> None:
+    limits.check(session, FAILURES_PER_ACCOUNT_AND_ADDRESS, f"{username}\x1f{address}", now)
+    limits.check(session, FAILURES_PER_ADDRESS, address, now)
+    limits.check_backoff(session, ACCOUNT_BACKOFF, username, now)
 
 
 def sign_in(
-    session: Session, username: str, password: str, ip: str, *, hasher: PasswordHasher
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    ip: str,
+    address: str,
+    hasher: PasswordHasher,
 ) -> tuple[StaffSession, str]:
-    """Check the password, throttled per account and per address; returns the new session and
-    the cookie value. Failures are recorded and committed by the caller even when refused."""
-    username = username.strip().lower()
-    by_user, by_ip, oldest = _recent_failures(session, username, ip)
-    if by_user >= MAX_FAILURES_PER_USER or by_ip >= MAX_FAILURES_PER_ADDRESS:
-        retry_at = (oldest or now_utc()) + THROTTLE_WINDOW
-        raise TooManyRequests(
-            f"Too many failed sign-ins. Try again after {retry_at.isoformat()}.",
-            f"登录失败次数过多，请于{format_local(retry_at)}之后再试。",
-            retry_after=max(1, int((retry_at - now_utc()).total_seconds())),
-        )
+    """Check the password and open a session; commits its own units. Returns the new session
+    and the cookie value.
+
+    Throttled three ways (see the limits above): a lock per (account, address), so a guesser
+    elsewhere cannot lock the owner out; a cap per address across accounts; and an
+    account-wide back-off of seconds, never a lock. The deliberately slow password check runs
+    with no transaction open and no connection held, so parallel guesses queue only for the
+    few milliseconds of their write; under that write the limits are re-checked with the
+    key locked, so concurrent guesses cannot overrun them. `ip` goes to the audit log;
+    `address` is its keyed digest, which the limits count.
+    """
+    username = username.strip().lower()[:64]
+    now = now_utc()
+    _refuse_if_throttled(session, username, address, now)
     account = session.scalar(select(StaffAccount).where(StaffAccount.username == username))
-    ok = hasher.verify(account.password_hash if account else None, password)
-    if account is None or not ok or not account.active:
-        session.add(SignInFailure(username=username[:64], ip_address=ip[:64]))
+    stored_hash = account.password_hash if account else None
+    session.rollback()  # release the connection while hashing
+    ok = hasher.verify(stored_hash, password) and account is not None and account.active
+    pair = f"{username}\x1f{address}"
+    with write_unit(session):
+        limits.lock(session, FAILURES_PER_ACCOUNT_AND_ADDRESS, pair)
+        _refuse_if_throttled(session, username, address, now)
+        if not ok:
+            limits.record(session, FAILURES_PER_ACCOUNT_AND_ADDRESS, pair, now)
+            limits.record(session, FAILURES_PER_ADDRESS, address, now)
+            limits.record(session, ACCOUNT_BACKOFF, username, now)
+    if not ok or account is None:
+        raise NotAuthenticated("Wrong user name or password.", "用户名或密码错误。")
+    return _open_session(session, account.id, pair, ip)
+
+
+@unit_of_work
+def _open_session(
+    session: Session, account_id: int, pair: str, ip: str
+) -> tuple[StaffSession, str]:
+    account = session.get(StaffAccount, account_id)
+    if account is None or not account.active:  # removed or disabled while the hash ran
         raise NotAuthenticated("Wrong user name or password.", "用户名或密码错误。")
     cookie = new_token()
     staff_session = StaffSession(
@@ -294,7 +326,12 @@ def sign_in(
         expires_at=now_utc() + SESSION_LIFETIME,
     )
     session.add(staff_session)
-    session.execute(delete(SignInFailure).where(SignInFailure.username == username))
+    # this address proved it knows the password: its failures no longer count against it
+    session.execute(
+        delete(ThrottleHit).where(
+            ThrottleHit.scope == FAILURES_PER_ACCOUNT_AND_ADDRESS.scope, ThrottleHit.subject == pair
+        )
+    )
     session.flush()
     audit.record(
         session, principal_for(account, "session", ip), "staff.sign_in", "staff_account", account.id

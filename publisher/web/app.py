@@ -20,6 +20,7 @@ from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.render import STATIC_DIR, add_template_dir
+from publisher.web.security import install_transport_security
 from publisher.wiring import FEATURES, open_data_tables
 
 
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return settings.max_request_bytes
 
     app.add_middleware(ControlCharacterGuard)
-    app.add_middleware(BodySizeLimit, limit_for=limit_for)  # added last: runs first
+    app.add_middleware(BodySizeLimit, limit_for=limit_for)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # downloads, feeds, pages
+    install_transport_security(app, settings)  # added last: runs first
     return app

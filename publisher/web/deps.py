@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from publisher.rules.workcalendar import WorkCalendar, get_calendar
 from publisher.settings import Settings
+from publisher.throttle.limits import address_digest
 from publisher.timeutil import now_utc
 
 
@@ -34,8 +35,16 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def client_key(request: Request) -> str:
+    """The sender's address as rate limits count it: a keyed digest, so the limits' table
+    holds no address anyone can read back."""
+    settings: Settings = request.app.state.settings
+    return address_digest(settings.secret_key, client_ip(request))
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbSession = Annotated[Session, Depends(get_db)]
+ClientKey = Annotated[str, Depends(client_key)]
 
 #: An object id in a path: validated at the edge so that an absurd number is a 422, never a
 #: database overflow (ids are 32-bit on PostgreSQL).

@@ -8,7 +8,7 @@ exception is logged and answered with a plain 500 that says so.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -79,6 +79,17 @@ def error_response(request: Request, status: int, body: dict[str, Any]) -> Respo
     )
 
 
+ResponseT = TypeVar("ResponseT", bound=Response)
+
+
+def with_retry_after(response: ResponseT, exc: errors.PublisherError) -> ResponseT:
+    """A 429 says when to come back (RFC 9110 §10.2.3), in seconds, as the limit computed."""
+    wait = exc.details.get("retry_after_seconds")
+    if isinstance(exc, errors.TooManyRequests) and isinstance(wait, int):
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def _describe_validation(exc: RequestValidationError) -> tuple[str, str, list[dict[str, Any]]]:
     problems = []
     en_parts, zh_parts = [], []
@@ -94,7 +105,7 @@ def _describe_validation(exc: RequestValidationError) -> tuple[str, str, list[di
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.PublisherError)
     async def _domain(request: Request, exc: errors.PublisherError) -> Response:
-        return error_response(request, status_for(exc), exc.to_dict())
+        return with_retry_after(error_response(request, status_for(exc), exc.to_dict()), exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

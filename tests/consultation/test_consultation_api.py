@@ -188,7 +188,7 @@ def test_concurrent_retries_with_one_key_store_one_row(
                     draft_id,
                     comments.CommentInput(text="同一条意见", anonymous=True),
                     local(2026, 11, 24, 10),
-                    ip=f"10.0.0.{i}",
+                    requester=f"10.0.0.{i}",
                     channel=Channel.API,
                     idempotency_key="race-key",
                 )
@@ -209,7 +209,7 @@ def test_concurrent_retries_with_one_key_store_one_row(
 def test_rate_limit_per_address(client: TestClient, staff: StaffFixture, clock: Clock) -> None:
     draft_id = open_consultation(client, staff.headers("editor"))
     url = f"/api/v1/consultations/{draft_id}/comments"
-    for i in range(comments.RATE_LIMIT):
+    for i in range(comments.COMMENTS_PER_ADDRESS.max_hits):
         clock.set(2026, 11, 24, 10, i)
         ok = client.post(
             url, json=comment_body(text=f"第{i}条意见"), headers={"Idempotency-Key": f"k{i}"}
@@ -223,6 +223,7 @@ def test_rate_limit_per_address(client: TestClient, staff: StaffFixture, clock: 
     assert refused.status_code == 429
     error = refused.json()["error"]
     assert "2026年11月24日 10:10" in error["message_zh"] and "请于" in error["message_zh"]
+    assert refused.headers["Retry-After"] == "61"  # 10:09 → 10:10, and one more second
     clock.set(2026, 11, 24, 10, 10, 1)
     assert client.post(url, json=comment_body(text="第十一条")).status_code == 201
 

@@ -11,12 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.errors import Conflict
+from publisher.mail import Mailer
 from publisher.meetings import applications
 from publisher.meetings.models import MeetingApplication
 from publisher.meetings.vocabulary import RepresentativeCategory
+from publisher.settings import Settings
 from tests.support.bodies import notice_body
 from tests.support.clock import MEETINGS_NOW, Clock, local
 from tests.support.staff import sign_in
+
+NO_MAIL = Mailer(Settings(environment="test", smtp_host=""))
 
 
 def application(phone: str = "13800138000", **overrides: Any) -> dict[str, Any]:
@@ -66,7 +70,11 @@ def test_deadline_capacity_duplicates_and_formats(
         json={"approve": False, "note": "名额有限"},
         headers=staff.headers("reviewer"),
     )
-    assert client.post(path, json=application("13700137000")).status_code == 201
+    # (from another address: this one has made the two applications a meeting takes from one)
+    other_address = {"X-Forwarded-For": "198.51.100.7"}
+    assert (
+        client.post(path, json=application("13700137000"), headers=other_address).status_code == 201
+    )
     # after the deadline (12-04 17:00) nobody can apply
     clock.now = local(2026, 12, 4, 17, 0, 1)
     late = client.post(path, json=application("13600136000"))
@@ -85,7 +93,9 @@ def test_concurrent_intake_never_exceeds_capacity(
                 f"申请人{i}", f"1380000{i:04d}", RepresentativeCategory.EXPERT
             )
             try:
-                applications.apply_to_attend(session, mid, data, MEETINGS_NOW)
+                applications.apply_to_attend(
+                    session, mid, data, MEETINGS_NOW, requester=f"10.0.0.{i}", mailer=NO_MAIL
+                )
                 outcomes.append("ok")
             except Conflict:
                 outcomes.append("full")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Header, Response
+
+from publisher.mail import Mailer
 from publisher.meetings import applications, notices, opinions
 from publisher.meetings.vocabulary import ApplicationStatus
 from publisher.meetings.web.schemas import (
@@ -13,7 +16,7 @@ from publisher.meetings.web.schemas import (
     OpinionIn,
     ReceiptOut,
 )
-from publisher.web.deps import DbSession, IdPath, Now
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["meetings"])
 
@@ -29,8 +32,30 @@ def get_meeting(meeting_id: IdPath, db: DbSession, now: Now) -> NoticeOut:
 
 
 @router.post("/meetings/{meeting_id}/applications", status_code=201)
-def apply_to_attend(meeting_id: IdPath, body: ApplicationIn, db: DbSession, now: Now) -> ReceiptOut:
-    application = applications.apply_to_attend(db, meeting_id, body.to_input(), now)
+def apply_to_attend(
+    meeting_id: IdPath,
+    body: ApplicationIn,
+    response: Response,
+    db: DbSession,
+    now: Now,
+    settings: SettingsDep,
+    requester: ClientKey,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> ReceiptOut:
+    """201 with a receipt code once the application is committed; a retry with the same
+    `Idempotency-Key` returns 200 and the same receipt. The same phone applying again gets
+    409 `already_applied`, and the first receipt is re-sent to the e-mail on file."""
+    application, created = applications.apply_to_attend(
+        db,
+        meeting_id,
+        body.to_input(),
+        now,
+        requester=requester,
+        mailer=Mailer(settings),
+        idempotency_key=idempotency_key,
+    )
+    if not created:
+        response.status_code = 200
     return ReceiptOut(
         receipt_code=application.receipt_code,
         status=ApplicationStatus(application.status),
@@ -39,15 +64,22 @@ def apply_to_attend(meeting_id: IdPath, body: ApplicationIn, db: DbSession, now:
 
 
 @router.get("/applications/{receipt_code}", response_model=ApplicationStatusOut)
-def application_status(receipt_code: str, db: DbSession) -> ApplicationStatusOut:
-    return ApplicationStatusOut.of(applications.find_application(db, receipt_code))
+def application_status(
+    receipt_code: str, db: DbSession, now: Now, requester: ClientKey
+) -> ApplicationStatusOut:
+    application = applications.application_by_receipt(
+        db, receipt_code, requester=requester, now=now
+    )
+    return ApplicationStatusOut.of(application)
 
 
 @router.post(
     "/applications/{receipt_code}/opinions", response_model=ApplicationStatusOut, status_code=201
 )
 def record_opinion_by_receipt(
-    receipt_code: str, body: OpinionIn, db: DbSession, now: Now
+    receipt_code: str, body: OpinionIn, db: DbSession, now: Now, requester: ClientKey
 ) -> ApplicationStatusOut:
-    opinion = opinions.record_opinion_by_receipt(db, receipt_code, body.body, now)
+    opinion = opinions.record_opinion_by_receipt(
+        db, receipt_code, body.body, now, requester=requester
+    )
     return ApplicationStatusOut.of(opinion.application)

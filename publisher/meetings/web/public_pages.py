@@ -7,17 +7,19 @@ access logs, browser history or Referer headers): the status page is a form.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from publisher.errors import NotFound, PublisherError
+from publisher.errors import NotFound, PublisherError, TooManyRequests
+from publisher.mail import Mailer
 from publisher.meetings import applications, notices, opinions
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeOut
-from publisher.web.deps import DbSession, IdPath, Now
-from publisher.web.errors import status_for
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
+from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import page
 
 router = APIRouter(tags=["meeting pages"], include_in_schema=False)
@@ -53,6 +55,7 @@ def _detail(
         notice=notice,
         categories=list(RepresentativeCategory),
         labels=FIELD_LABELS_ZH,
+        form_token=secrets.token_urlsafe(16),  # a double submission is one application
         **extra,
     )
 
@@ -68,11 +71,14 @@ def application_form(
     request: Request,
     db: DbSession,
     now: Now,
+    settings: SettingsDep,
+    requester: ClientKey,
     applicant_name: Annotated[str, Form(max_length=100)],
     phone: Annotated[str, Form(max_length=32)],
     category: Annotated[RepresentativeCategory, Form()],
     statement: Annotated[str, Form(max_length=5000)] = "",
     email: Annotated[str, Form(max_length=254)] = "",
+    form_token: Annotated[str, Form(max_length=100)] = "",
 ) -> HTMLResponse:
     """On refusal the page comes back with everything the person typed, never emptied."""
     form = {
@@ -84,13 +90,22 @@ def application_form(
     }
     data = applications.ApplicationInput(applicant_name, phone, category, statement, email)
     try:
-        application = applications.apply_to_attend(db, meeting_id, data, now)
+        application, _ = applications.apply_to_attend(
+            db,
+            meeting_id,
+            data,
+            now,
+            requester=requester,
+            mailer=Mailer(settings),
+            idempotency_key=form_token or None,
+        )
     except NotFound:
         raise
     except PublisherError as exc:
-        return _detail(
+        refused = _detail(
             request, db, meeting_id, now, status=status_for(exc), error=exc.message_zh, form=form
         )
+        return with_retry_after(refused, exc)
     return _page(
         request,
         "meetings/receipt.html",
@@ -106,19 +121,38 @@ def application_status_form(request: Request) -> HTMLResponse:
     return _page(request, "meetings/status.html")
 
 
-def _status(request: Request, db: DbSession, receipt_code: str, **extra: Any) -> HTMLResponse:
+def _refused(request: Request, exc: PublisherError) -> HTMLResponse:
+    response = _page(request, "meetings/status.html", status=status_for(exc), error=exc.message_zh)
+    return with_retry_after(response, exc)
+
+
+def _status(
+    request: Request,
+    db: DbSession,
+    receipt_code: str,
+    requester: str,
+    now: dt.datetime,
+    **extra: Any,
+) -> HTMLResponse:
     try:
-        found = ApplicationStatusOut.of(applications.find_application(db, receipt_code))
+        application = applications.application_by_receipt(
+            db, receipt_code, requester=requester, now=now
+        )
     except PublisherError as exc:
-        return _page(request, "meetings/status.html", status=status_for(exc), error=exc.message_zh)
+        return _refused(request, exc)
+    found = ApplicationStatusOut.of(application)
     return _page(request, "meetings/status.html", result=found, **extra)
 
 
 @router.post("/applications/status", response_class=HTMLResponse)
 def application_status_page(
-    request: Request, db: DbSession, receipt_code: Annotated[str, Form(max_length=40)]
+    request: Request,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    receipt_code: Annotated[str, Form(max_length=40)],
 ) -> HTMLResponse:
-    return _status(request, db, receipt_code)
+    return _status(request, db, receipt_code, requester, now)
 
 
 @router.post("/applications/opinions", response_class=HTMLResponse)
@@ -126,11 +160,14 @@ def opinion_form(
     request: Request,
     db: DbSession,
     now: Now,
+    requester: ClientKey,
     receipt_code: Annotated[str, Form(max_length=40)],
     body: Annotated[str, Form(max_length=5000)],
 ) -> HTMLResponse:
     try:
-        opinions.record_opinion_by_receipt(db, receipt_code, body, now)
+        opinions.record_opinion_by_receipt(db, receipt_code, body, now, requester=requester)
+    except (NotFound, TooManyRequests) as exc:
+        return _refused(request, exc)  # the code was not found or is limited: no second look-up
     except PublisherError as exc:
-        return _status(request, db, receipt_code, error=exc.message_zh)
-    return _status(request, db, receipt_code, saved=True)
+        return _status(request, db, receipt_code, requester, now, error=exc.message_zh)
+    return _status(request, db, receipt_code, requester, now, saved=True)

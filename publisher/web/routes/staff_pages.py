@@ -13,11 +13,10 @@ from publisher.errors import NotAuthenticated, PublisherError, TooManyRequests
 from publisher.staff import audit, service
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
-from publisher.storage.db import begin_write
 from publisher.timeutil import LOCAL_TZ
 from publisher.web.auth import SESSION_COOKIE, Admin, Editor, authenticate
-from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep, client_ip
-from publisher.web.errors import status_for
+from publisher.web.deps import ClientKey, DbSession, IdPath, IdQuery, SettingsDep, client_ip
+from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import LOGIN_CSRF_COOKIE, login_page, render, safe_next
 
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
@@ -35,6 +34,7 @@ def login(
     request: Request,
     db: DbSession,
     settings: SettingsDep,
+    address: ClientKey,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
     login_csrf: Annotated[str, Form(max_length=100)],
@@ -43,15 +43,18 @@ def login(
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie_token or not secrets.compare_digest(cookie_token, login_csrf):
         return login_page(request, next, "登录表单已过期，请重新输入。", status=403)
-    begin_write(db)  # sign-in reads the failure count, then writes: take SQLite's lock first
     try:
         _, cookie = service.sign_in(
-            db, username, password, client_ip(request), hasher=settings.password_hasher
+            db,
+            username,
+            password,
+            ip=client_ip(request),
+            address=address,
+            hasher=settings.password_hasher,
         )
     except (NotAuthenticated, TooManyRequests) as exc:
-        db.commit()  # the failure is counted even though sign-in was refused
-        return login_page(request, next, exc.message_zh, status=status_for(exc))
-    db.commit()
+        page = login_page(request, next, exc.message_zh, status=status_for(exc))
+        return with_retry_after(page, exc)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -106,6 +109,7 @@ def create_account(
     principal: Admin,
     db: DbSession,
     settings: SettingsDep,
+    address: ClientKey,
     username: Annotated[str, Form(max_length=64)],
     role: Annotated[Role, Form()],
     display_name: Annotated[str, Form(max_length=100)] = "",

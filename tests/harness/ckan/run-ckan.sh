@@ -157,10 +157,10 @@ ensure_config() {
 ckan_cli() { "$VENV/bin/ckan" -c "$INI" "$@" 2>>"$RUN/cli.err"; }
 
 ensure_admin() {
-  local marker=$CKAN_HOME/.db-initialised
-  if [ ! -f "$marker" ]; then
+  # Ask the database itself: a marker file outlives a cluster that was wiped under it
+  # (the cluster lives in /var/tmp when CKAN_HOME is on a filesystem postgres cannot use).
+  if ! psql_pg -d "$CKAN_DB" -c "SELECT to_regclass('public.\"user\"') IS NOT NULL" | grep -q t; then
     ckan_cli db init >/dev/null || { tail -20 "$RUN/cli.err" >&2; exit 1; }
-    touch "$marker"
   fi
   if ! psql_pg -d "$CKAN_DB" -c "SELECT 1 FROM \"user\" WHERE name='$CKAN_ADMIN'" | grep -q 1; then
     ckan_cli user add "$CKAN_ADMIN" email="$CKAN_ADMIN@example.org" password="Smx-admin-pass-1" >/dev/null

@@ -1,0 +1,103 @@
+"""Transport-level protections every response gets: which Host names and proxies are
+believed, and the browser security headers (OWASP Secure Headers).
+
+- Unknown Host headers are refused (400), so nothing the service builds from the request's
+  host, such as a redirect, can point at somebody else's site.
+- `X-Forwarded-For`/`-Proto` are believed only from the configured reverse proxies
+  (`PUBLISHER_TRUSTED_PROXIES`; none by default), so a client cannot choose the address the
+  rate limits count.
+- Pages may load only this site's scripts, styles and images; nobody may frame them; staff
+  pages, staff API answers and staff downloads are never stored by a cache or the browser.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from publisher.settings import Settings
+
+#: the pages' policy: everything from this origin, nothing inline, no plug-ins, no framing,
+#: forms post only here
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+#: Swagger UI loads its script and styles from a CDN and starts with an inline script
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "style-src 'self' https://cdn.jsdelivr.net; "
+    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'"
+)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+PRIVATE_PREFIXES = ("/staff", "/api/v1/staff")
+DOCS_PREFIX = "/api/docs"
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """The Host names answered: the public URL's, the configured extras, and the loopback
+    names (a health check on the machine itself; a link built from them points nowhere but
+    at the reader's own machine)."""
+    hosts = [urlsplit(settings.base_url).hostname or "localhost"]
+    hosts += [h.strip() for h in settings.allowed_hosts.split(",") if h.strip()]
+    return list(dict.fromkeys([*hosts, *LOOPBACK_HOSTS]))
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response (pure ASGI: streams pass through)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        private = path == "/staff" or path.startswith(tuple(p + "/" for p in PRIVATE_PREFIXES))
+        policy = (
+            DOCS_CONTENT_SECURITY_POLICY
+            if path.startswith(DOCS_PREFIX)
+            else CONTENT_SECURITY_POLICY
+        )
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if not (private and k.lower() == b"cache-control")
+                ]
+                headers += [
+                    (b"content-security-policy", policy.encode()),
+                    (b"x-frame-options", b"DENY"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                ]
+                if private:
+                    headers.append((b"cache-control", b"no-store"))
+                if self.hsts:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def install_transport_security(app: FastAPI, settings: Settings) -> None:
+    """Add the middlewares; call last, so that the proxy headers are read before anything."""
+    app.add_middleware(
+        SecurityHeaders,
+        hsts=settings.environment == "production" and settings.base_url.startswith("https://"),
+    )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
