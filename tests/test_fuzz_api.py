@@ -1,26 +1,35 @@
 """Property-based fuzzing of the whole JSON API from its own OpenAPI: no input gives a 5xx.
 
-One test per operation, a bounded number of derandomised examples each (a failure reproduces).
-Each runs against a fresh SQLite database, with an admin token so that staff operations are
-exercised past authentication. (schemathesis' lazy `from_fixture` does not work with pytest 9,
-so the operation's Hypothesis strategy is driven directly.)
+One test per operation and database, 50 derandomised examples each (a failure reproduces),
+with an admin token so that staff operations are exercised past authentication. Each runs on
+a fresh database holding one of everything (a published notice with an application and an
+opinion, an open consultation with a comment), so small generated ids reach real rows, not only
+404s. The clock is fixed so the seeded notice and consultation stay in their open windows.
+(schemathesis' lazy `from_fixture` does not work with pytest 9, so the operation's Hypothesis
+strategy is driven directly.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from publisher.settings import Settings
+from publisher.timeutil import LOCAL_TZ
 from publisher.web.app import create_app
+from tests.support.bodies import comment_body, draft_body, notice_body
 from tests.support.staff import StaffFixture
 
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 50
+SEEDED_AT = dt.datetime(2026, 11, 23, 9, 0, tzinfo=LOCAL_TZ)
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -29,15 +38,62 @@ def _operations() -> list[tuple[str, str]]:
     return sorted((method.upper(), path) for path, item in paths.items() for method in item)
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+def _created(response: Any) -> dict[str, Any]:
+    assert response.status_code in (200, 201), response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def _seed(client: TestClient, headers: dict[str, str]) -> None:
+    """One row of every kind the API addresses by id."""
+    meeting = _created(client.post("/api/v1/staff/meetings", json=notice_body(), headers=headers))
+    _created(
+        client.post(
+            f"/api/v1/staff/meetings/{meeting['id']}/publish",
+            json={"publication_at": SEEDED_AT.isoformat()},
+            headers=headers,
+        )
+    )
+    receipt = _created(
+        client.post(
+            f"/api/v1/meetings/{meeting['id']}/applications",
+            json={
+                "applicant_name": "李四",
+                "phone": "13700001111",
+                "email": "",
+                "category": "citizen",
+                "statement": "希望列席",
+            },
+        )
+    )
+    application = _created(
+        client.get(f"/api/v1/staff/meetings/{meeting['id']}/applications", headers=headers)
+    )[0]
+    _created(
+        client.post(
+            f"/api/v1/staff/meetings/{meeting['id']}/applications/{application['id']}/decision",
+            json={"approve": True, "note": "同意列席"},
+            headers=headers,
+        )
+    )
+    _created(
+        client.post(
+            f"/api/v1/applications/{receipt['receipt_code']}/opinions",
+            json={"body": "建议增加公交线路"},
+        )
+    )
+    draft = _created(client.post("/api/v1/staff/consultations", json=draft_body(), headers=headers))
+    _created(client.post(f"/api/v1/consultations/{draft['id']}/comments", json=comment_body()))
 
 
 @pytest.fixture
 def fuzz_app(settings: Settings, staff: StaffFixture) -> Iterator[FastAPI]:
     app = create_app(settings)
-    app.state.fuzz_headers = staff.headers("admin")
+    app.state.clock = lambda: SEEDED_AT
+    headers = staff.headers("admin")
+    with TestClient(app, base_url="http://testserver") as client:
+        _seed(client, headers)
+    app.state.fuzz_headers = headers
     yield app
     app.state.engine.dispose()
 

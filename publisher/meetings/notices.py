@@ -294,6 +294,16 @@ def update_notice(
             f"fields cannot be edited: {', '.join(sorted(unknown))}",
             f"以下字段不能修改：{'、'.join(sorted(unknown))}",
         )
+    emptied = sorted(
+        name
+        for name, value in changes.items()
+        if value is None and not MeetingNotice.__table__.c[name].nullable
+    )
+    if emptied:
+        raise ValidationFailed(
+            f"fields cannot be set to null: {', '.join(emptied)} (leave them out to keep them)",
+            f"以下字段不能置空：{'、'.join(emptied)}（不修改请不要提交该字段）",
+        )
     if notice.status == NoticeStatus.CANCELLED.value:
         raise Conflict("A cancelled meeting cannot be changed.", "已取消的会议不能再修改。")
     if "kind" in changes:

@@ -217,3 +217,22 @@ def test_withheld_is_never_public(
         f"/api/v1/staff/meetings/{notice['id']}", headers=staff.headers("editor")
     )
     assert staff_view.json()["withheld"] is True and staff_view.json()["public_now"] is False
+
+
+def test_nulling_a_required_field_is_refused_and_changes_nothing(
+    client: TestClient, staff: Any, make_notice: Any
+) -> None:
+    """Found by the fuzzer: `"kind": null` (or agenda, title…) was a 500."""
+    notice = make_notice()
+    path = f"/api/v1/staff/meetings/{notice['id']}"
+    for body in ({"kind": None}, {"agenda": None, "place": "别处"}, {"capacity": None}):
+        refused = client.patch(path, json=body, headers=staff.headers("editor"))
+        assert refused.status_code == 422, refused.text
+        assert "不能置空" in refused.json()["error"]["message_zh"]
+    after = client.get(path, headers=staff.headers("editor")).json()
+    assert (after["kind"], after["agenda"], after["place"], after["capacity"]) == (
+        notice["kind"],
+        notice["agenda"],
+        notice["place"],
+        notice["capacity"],
+    )
