@@ -66,9 +66,9 @@ def _seed(client: TestClient, headers: dict[str, str]) -> None:
             },
         )
     )
-    application = _created(
-        client.get(f"/api/v1/staff/meetings/{meeting['id']}/applications", headers=headers)
-    )[0]
+    listed = client.get(f"/api/v1/staff/meetings/{meeting['id']}/applications", headers=headers)
+    assert listed.status_code == 200, listed.text
+    application = listed.json()[0]
     _created(
         client.post(
             f"/api/v1/staff/meetings/{meeting['id']}/applications/{application['id']}/decision",
