@@ -32,6 +32,7 @@ COMMENT_COLUMNS = [
     "disposition",
     "answer",
     "answered_at_local",
+    "contact_erased_at_local",
 ]
 
 
@@ -58,6 +59,7 @@ def comments_csv(comments: Iterable[Comment]) -> bytes:
                 c.disposition or "",
                 c.answer_text or "",
                 to_local(c.answered_at).isoformat() if c.answered_at else "",
+                to_local(c.contact_erased_at).isoformat() if c.contact_erased_at else "",
             ]
             for c in comments
         ),

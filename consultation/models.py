@@ -2,7 +2,8 @@
 public's comments.
 
 Comments are never deleted: moderation hides them with a logged reason. Personal data (name,
-phone, e-mail, IP address) lives only here and in staff views; public models never carry it.
+phone, e-mail) lives only here and in staff views; public models never carry it, and
+`consultation.retention` erases it once its purpose is served. No network address is kept.
 """
 
 from __future__ import annotations
@@ -94,7 +95,6 @@ class Comment(Base):
     __tablename__ = "consultation_comment"
     __table_args__ = (
         UniqueConstraint("draft_id", "idempotency_key", name="uq_consultation_comment_idem"),
-        Index("ix_consultation_comment_ip_time", "ip_address", "submitted_at"),
         Index("ix_consultation_comment_draft_hash", "draft_id", "text_hash"),
     )
 
@@ -110,7 +110,6 @@ class Comment(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
-    ip_address: Mapped[str | None] = mapped_column(String(64))
     text_hash: Mapped[str] = mapped_column(String(64))
     flagged_spam: Mapped[bool] = mapped_column(Boolean, default=False)
     duplicate_of_id: Mapped[int | None] = mapped_column(Integer)
@@ -124,6 +123,8 @@ class Comment(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     answered_by: Mapped[str | None] = mapped_column(String(64))
     notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: when the retention rule erased the name and contact details (they read None after)
+    contact_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     draft: Mapped[ConsultationDraft] = relationship()
 

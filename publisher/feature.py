@@ -15,6 +15,7 @@ from fastapi import APIRouter
 
 from feeds.source import FeedSource
 from publisher.opendata.tables import LiveTable
+from publisher.retention import RetentionRule
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,5 @@ class Feature:
     feeds: tuple[FeedSource, ...] = ()
     #: tables it publishes as open data, read from the database (pages, DCAT, feeds, CKAN)
     open_data: tuple[LiveTable, ...] = ()
+    #: how long the personal data it keeps is kept (`publisher retention run`)
+    retention: tuple[RetentionRule, ...] = ()

@@ -12,6 +12,9 @@ from consultation.feature import FEATURE as CONSULTATION
 from publisher.feature import Feature
 from publisher.meetings.feature import FEATURE as MEETINGS
 from publisher.opendata.tables import LiveTable
+from publisher.retention import RetentionRule
+from publisher.staff.service import EXPIRED_SESSIONS
+from publisher.throttle.limits import THROTTLE_HITS
 from publisher.web.routes import (
     health,
     home,
@@ -32,6 +35,7 @@ PLATFORM = Feature(
         staff_pages.router,
         subscriptions.router,
     ),
+    retention=(THROTTLE_HITS, EXPIRED_SESSIONS),
 )
 OPEN_DATA = Feature(
     name="opendata",
@@ -46,3 +50,8 @@ FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, MEETINGS, CONSULTATION)
 def open_data_tables(features: tuple[Feature, ...] = FEATURES) -> tuple[LiveTable, ...]:
     """Every live table of the open-data catalogue, in the order it lists them."""
     return tuple(table for feature in features for table in feature.open_data)
+
+
+def retention_rules(features: tuple[Feature, ...] = FEATURES) -> tuple[RetentionRule, ...]:
+    """Every rule `publisher retention run` applies, feature by feature."""
+    return tuple(rule for feature in features for rule in feature.retention)

@@ -10,7 +10,6 @@ known to be looking at data that exists.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -22,32 +21,15 @@ from fastapi.testclient import TestClient
 from consultation.open_data import ADOPTION_SUMMARIES
 from publisher.privacy import PERSONAL_FIELD_NAMES, PersonalDataLeak, PublicModel
 from publisher.settings import Settings
-from publisher.timeutil import LOCAL_TZ
 from publisher.web.app import create_app, iter_api_routes
-from tests.support.bodies import comment_body, draft_body, notice_body
 from tests.support.staff import StaffFixture
-
-MARKER_IP = "203.0.113.77"
-MARKERS = {
-    "applicant name": "标记申请人甲",
-    "applicant phone": "13700001111",
-    "applicant e-mail": "marker.applicant@example.org",
-    "commenter name": "标记评论人乙",
-    "commenter phone": "13800002222",
-    "commenter e-mail": "marker.commenter@example.org",
-    "phone typed in a comment": "13900003333",
-    "ID number typed in a comment": "411202199001011234",
-    "address": MARKER_IP,
-}
-START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=LOCAL_TZ)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+from tests.support.world import (
+    MARKER_IP,
+    MARKERS,
+    Clock,
+    ok,
+    plant_one_of_everything,
+)
 
 
 @pytest.fixture
@@ -58,99 +40,6 @@ def world(settings: Settings, staff: StaffFixture) -> Iterator[tuple[TestClient,
     with TestClient(app, base_url="http://testserver", client=(MARKER_IP, 4321)) as client:
         yield client, clock
     app.state.engine.dispose()
-
-
-def _ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-def _plant(client: TestClient, clock: Clock, staff: StaffFixture) -> dict[str, int]:
-    editor, reviewer = staff.headers("editor"), staff.headers("reviewer")
-    meeting = _ok(client.post("/api/v1/staff/meetings", json=notice_body(), headers=editor), 201)
-    _ok(
-        client.post(
-            f"/api/v1/staff/meetings/{meeting['id']}/publish",
-            json={"publication_at": START.isoformat()},
-            headers=editor,
-        )
-    )
-    receipt = _ok(
-        client.post(
-            f"/api/v1/meetings/{meeting['id']}/applications",
-            json={
-                "applicant_name": MARKERS["applicant name"],
-                "phone": MARKERS["applicant phone"],
-                "email": MARKERS["applicant e-mail"],
-                "category": "citizen",
-                "statement": "希望就民生实事发言",
-            },
-        ),
-        201,
-    )
-    applications = _ok(
-        client.get(f"/api/v1/staff/meetings/{meeting['id']}/applications", headers=reviewer)
-    )
-    _ok(
-        client.post(
-            f"/api/v1/staff/meetings/{meeting['id']}/applications/{applications[0]['id']}/decision",
-            json={"approve": True, "note": "同意列席"},
-            headers=reviewer,
-        )
-    )
-    _ok(
-        client.post(
-            f"/api/v1/applications/{receipt['receipt_code']}/opinions",
-            json={"body": "建议增加公交线路"},
-        ),
-        201,
-    )
-
-    draft_id = _ok(
-        client.post("/api/v1/staff/consultations", json=draft_body(), headers=editor), 201
-    )["id"]
-    typed = (
-        f"我的电话{MARKERS['phone typed in a comment']}，"
-        f"身份证{MARKERS['ID number typed in a comment']}"
-    )
-    comment = _ok(
-        client.post(
-            f"/api/v1/consultations/{draft_id}/comments",
-            json=comment_body(
-                text=f"建议增设停车位。{typed}",
-                name=MARKERS["commenter name"],
-                phone=MARKERS["commenter phone"],
-                email=MARKERS["commenter e-mail"],
-                consent_publish=True,
-            ),
-        ),
-        201,
-    )
-    queue = _ok(client.get(f"/api/v1/staff/consultations/{draft_id}/comments", headers=editor))
-    _ok(
-        client.post(
-            f"/api/v1/staff/consultations/{draft_id}/answers",
-            json={
-                "comment_ids": [c["id"] for c in queue],
-                "disposition": "adopted",
-                "reason": "已采纳，将在第二条中增加相关内容。",
-            },
-            headers=editor,
-        )
-    )
-    clock.now = dt.datetime(2026, 12, 8, 9, 0, tzinfo=LOCAL_TZ)  # window closed
-    _ok(
-        client.post(
-            f"/api/v1/staff/consultations/{draft_id}/summary",
-            json={"outcome_text": "办法已修改后印发。"},
-            headers=reviewer,
-        )
-    )
-    return {
-        "meeting": meeting["id"],
-        "draft": draft_id,
-        "receipts": [receipt["receipt_code"], comment["receipt_code"]],
-    }
 
 
 def _leaks(text: str) -> list[str]:
@@ -173,7 +62,7 @@ def _crawl(client: TestClient, starts: list[str]) -> dict[str, str]:
 
 def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFixture) -> None:
     client, clock = world
-    planted = _plant(client, clock, staff)
+    planted = plant_one_of_everything(client, clock, staff)
     meeting, draft = planted["meeting"], planted["draft"]
 
     pages = _crawl(
@@ -201,7 +90,7 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     ]
     bodies = {path: client.get(path).text for path in public_gets}
     for template in (f"/api/v1/meetings/{meeting}", f"/api/v1/consultations/{draft}"):
-        bodies[template] = _ok(client.get(template)) and client.get(template).text
+        bodies[template] = ok(client.get(template)) and client.get(template).text
     # the adoption summaries as open data: the live table's downloads and metadata
     live = f"/datasets/{ADOPTION_SUMMARIES}"
     for path in (f"{live}.csv", f"{live}.csv?bom=1", f"{live}.json", f"/api/v1{live}", live):

@@ -370,6 +370,8 @@ class StaffCommentOut(BaseModel):
     answer: str | None
     answered_at: LocalInstant | None
     notified_at: LocalInstant | None
+    #: set when the retention rule erased name and contact details
+    contact_erased_at: LocalInstant | None
 
     @classmethod
     def of(cls, c: Comment) -> StaffCommentOut:
@@ -393,6 +395,7 @@ class StaffCommentOut(BaseModel):
             answer=c.answer_text,
             answered_at=c.answered_at,
             notified_at=c.notified_at,
+            contact_erased_at=c.contact_erased_at,
         )
 
 

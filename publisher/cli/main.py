@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
 from publisher.cli.ingest import ingest_app
+from publisher.cli.retention import retention_app
 from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
 from publisher.settings import get_settings, settings_markdown
@@ -27,6 +28,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(ckan_app, name="ckan")
+app.add_typer(retention_app, name="retention")
 
 
 @db_app.command("upgrade")

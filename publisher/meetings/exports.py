@@ -27,6 +27,7 @@ APPLICATION_COLUMNS = [
     "created_at_local",
     "reviewed_at_local",
     "reviewed_by",
+    "contact_erased_at_local",
 ]
 
 
@@ -38,7 +39,7 @@ def applications_csv(applications: Iterable[MeetingApplication]) -> bytes:
             [
                 a.receipt_code,
                 a.applicant_name,
-                a.phone,
+                a.phone or "",
                 a.email or "",
                 RepresentativeCategory(a.category).label_zh,
                 a.statement,
@@ -47,6 +48,7 @@ def applications_csv(applications: Iterable[MeetingApplication]) -> bytes:
                 to_local(a.created_at).isoformat(),
                 to_local(a.reviewed_at).isoformat() if a.reviewed_at else "",
                 a.reviewed_by or "",
+                to_local(a.contact_erased_at).isoformat() if a.contact_erased_at else "",
             ]
             for a in applications
         ),

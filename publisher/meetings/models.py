@@ -76,7 +76,8 @@ class MeetingApplication(Base):
     receipt_code: Mapped[str] = mapped_column(String(20), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     applicant_name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str] = mapped_column(String(20))
+    #: None once the retention rule has erased it (`contact_erased_at`)
+    phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     category: Mapped[str] = mapped_column(String(32))
     statement: Mapped[str] = mapped_column(Text, default="")
@@ -85,6 +86,7 @@ class MeetingApplication(Base):
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    contact_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     notice: Mapped[MeetingNotice] = relationship()
     opinions: Mapped[list[RepresentativeOpinion]] = relationship(

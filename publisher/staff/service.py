@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from publisher.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from publisher.retention import RetentionRule
 from publisher.staff import audit
 from publisher.staff.models import ApiToken, StaffAccount, StaffSession
 from publisher.staff.principal import StaffPrincipal
@@ -346,6 +347,19 @@ def resolve_session(session: Session, cookie: str, ip: str) -> StaffPrincipal | 
     if record is None or record.expires_at <= now_utc() or not record.account.active:
         return None
     return principal_for(record.account, "session", ip, record.csrf_token)
+
+
+def prune_expired_sessions(session: Session, now: dt.datetime) -> int:
+    """Delete sign-ins past their expiry (they admit no one); returns how many."""
+    result = session.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+EXPIRED_SESSIONS = RetentionRule(
+    name="staff-sessions",
+    description="staff sign-in sessions once expired",
+    erase=prune_expired_sessions,
+)
 
 
 def sign_out(session: Session, cookie: str, actor: StaffPrincipal) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from publisher.errors import TooManyRequests
+from publisher.retention import RetentionRule
 from publisher.throttle.models import ThrottleHit
 from publisher.timeutil import format_local, to_local
 
@@ -151,3 +152,10 @@ def prune(session: Session, now: dt.datetime) -> int:
         delete(ThrottleHit).where(ThrottleHit.occurred_at <= now - LONGEST_WINDOW)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+THROTTLE_HITS = RetentionRule(
+    name="throttle-hits",
+    description="rate-limit counters (keyed digests of addresses, never addresses) after 1 day",
+    erase=prune,
+)

@@ -13,7 +13,7 @@ from publisher.ckan.mapping import ckan_name
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.ckan.conftest import CkanHarness
-from tests.test_personal_data_boundary import MARKERS, Clock, _plant
+from tests.support.world import MARKERS, Clock, plant_one_of_everything
 
 
 def _wait_for(check: Any, seconds: float) -> Any:
@@ -48,7 +48,8 @@ def test_background_push_publishes_the_catalogue_and_adoption_summaries(
         heritage = api.action.package_show(id=ckan_name("intangible-heritage-items"))
         assert heritage["state"] == "active" and len(heritage["resources"]) == 2
 
-        _plant(client, clock, staff)  # a consultation answered and its summary published
+        # a consultation answered and its summary published
+        plant_one_of_everything(client, clock, staff)
 
         def summaries_in_ckan() -> dict[str, Any] | None:
             try:

@@ -301,7 +301,8 @@ class StaffApplicationOut(BaseModel):
     id: int
     receipt_code: str
     applicant_name: str
-    phone: str
+    #: None once erased by the retention rule (`contact_erased_at`)
+    phone: str | None
     email: str | None
     category: RepresentativeCategory
     statement: str
@@ -310,6 +311,7 @@ class StaffApplicationOut(BaseModel):
     created_at: LocalInstant
     reviewed_at: LocalInstant | None
     reviewed_by: str | None
+    contact_erased_at: LocalInstant | None
 
     @classmethod
     def of(cls, a: MeetingApplication) -> StaffApplicationOut:
@@ -326,6 +328,7 @@ class StaffApplicationOut(BaseModel):
             created_at=a.created_at,
             reviewed_at=a.reviewed_at,
             reviewed_by=a.reviewed_by,
+            contact_erased_at=a.contact_erased_at,
         )
 
 

@@ -1,0 +1,134 @@
+"""One of everything, planted through the real public forms and APIs and acted on by staff.
+
+An applicant and a commenter with distinctive names, phones, e-mails, typed-in ID and phone
+numbers, from a distinctive address; staff approve, answer and publish the adoption summary.
+Tests that must find (or must not find) personal data look for the markers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from publisher.timeutil import LOCAL_TZ
+from tests.support.bodies import comment_body, draft_body, notice_body
+from tests.support.staff import StaffFixture
+
+MARKER_IP = "203.0.113.77"
+MARKERS = {
+    "applicant name": "标记申请人甲",
+    "applicant phone": "13700001111",
+    "applicant e-mail": "marker.applicant@example.org",
+    "commenter name": "标记评论人乙",
+    "commenter phone": "13800002222",
+    "commenter e-mail": "marker.commenter@example.org",
+    "phone typed in a comment": "13900003333",
+    "ID number typed in a comment": "411202199001011234",
+    "address": MARKER_IP,
+}
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=LOCAL_TZ)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def plant_one_of_everything(
+    client: TestClient, clock: Clock, staff: StaffFixture
+) -> dict[str, int]:
+    editor, reviewer = staff.headers("editor"), staff.headers("reviewer")
+    meeting = ok(client.post("/api/v1/staff/meetings", json=notice_body(), headers=editor), 201)
+    ok(
+        client.post(
+            f"/api/v1/staff/meetings/{meeting['id']}/publish",
+            json={"publication_at": START.isoformat()},
+            headers=editor,
+        )
+    )
+    receipt = ok(
+        client.post(
+            f"/api/v1/meetings/{meeting['id']}/applications",
+            json={
+                "applicant_name": MARKERS["applicant name"],
+                "phone": MARKERS["applicant phone"],
+                "email": MARKERS["applicant e-mail"],
+                "category": "citizen",
+                "statement": "希望就民生实事发言",
+            },
+        ),
+        201,
+    )
+    applications = ok(
+        client.get(f"/api/v1/staff/meetings/{meeting['id']}/applications", headers=reviewer)
+    )
+    ok(
+        client.post(
+            f"/api/v1/staff/meetings/{meeting['id']}/applications/{applications[0]['id']}/decision",
+            json={"approve": True, "note": "同意列席"},
+            headers=reviewer,
+        )
+    )
+    ok(
+        client.post(
+            f"/api/v1/applications/{receipt['receipt_code']}/opinions",
+            json={"body": "建议增加公交线路"},
+        ),
+        201,
+    )
+
+    draft_id = ok(
+        client.post("/api/v1/staff/consultations", json=draft_body(), headers=editor), 201
+    )["id"]
+    typed = (
+        f"我的电话{MARKERS['phone typed in a comment']}，"
+        f"身份证{MARKERS['ID number typed in a comment']}"
+    )
+    comment = ok(
+        client.post(
+            f"/api/v1/consultations/{draft_id}/comments",
+            json=comment_body(
+                text=f"建议增设停车位。{typed}",
+                name=MARKERS["commenter name"],
+                phone=MARKERS["commenter phone"],
+                email=MARKERS["commenter e-mail"],
+                consent_publish=True,
+            ),
+        ),
+        201,
+    )
+    queue = ok(client.get(f"/api/v1/staff/consultations/{draft_id}/comments", headers=editor))
+    ok(
+        client.post(
+            f"/api/v1/staff/consultations/{draft_id}/answers",
+            json={
+                "comment_ids": [c["id"] for c in queue],
+                "disposition": "adopted",
+                "reason": "已采纳，将在第二条中增加相关内容。",
+            },
+            headers=editor,
+        )
+    )
+    clock.now = dt.datetime(2026, 12, 8, 9, 0, tzinfo=LOCAL_TZ)  # window closed
+    ok(
+        client.post(
+            f"/api/v1/staff/consultations/{draft_id}/summary",
+            json={"outcome_text": "办法已修改后印发。"},
+            headers=reviewer,
+        )
+    )
+    return {
+        "meeting": meeting["id"],
+        "draft": draft_id,
+        "receipts": [receipt["receipt_code"], comment["receipt_code"]],
+    }
