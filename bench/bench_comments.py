@@ -10,7 +10,7 @@ Each server is uvicorn in its own subprocess on 127.0.0.1 on a fresh SQLite file
 * ``service``: the real ``POST /api/v1/consultations/{id}/comments``: validation, idempotency
   lookup, per-address rate limit, near-duplicate lookup, insert, commit.
 
-Every request carries its own ``X-Forwarded-For`` address (uvicorn trusts it from loopback), so
+Every request carries its own ``X-Forwarded-For`` address (the bench is the trusted proxy), so
 the per-address rate limit is exercised but never reached. Client and server share the machine:
 the figures compare the two within one run; they are not a capacity estimate.
 """
@@ -19,15 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -41,111 +36,11 @@ from fastapi import FastAPI  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert  # noqa: E402
 
+from bench._servers import prepare_database as prepare_database  # noqa: E402
+from bench._servers import run_server as run_server  # noqa: E402
+from bench._servers import server_env as server_env  # noqa: E402
 from publisher.receipts import new_receipt_code  # noqa: E402
 from publisher.storage.db import begin_write, make_engine, make_session_factory  # noqa: E402
-
-LOCAL = dt.timezone(dt.timedelta(hours=8))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
-    """Migrate a fresh SQLite file and open one consultation now (real clock); its id."""
-    from consultation import drafts
-    from publisher.rules.workcalendar import get_calendar
-    from publisher.staff.principal import StaffPrincipal
-    from publisher.staff.roles import Role
-    from publisher.storage.migrate import upgrade
-    from publisher.timeutil import now_utc
-
-    engine = make_engine(f"sqlite:///{db_path}")
-    upgrade(engine)
-    now = now_utc()
-    actor = StaffPrincipal(None, "bench", "bench", Role.EDITOR, "cli")
-    calendar = get_calendar(calendar_dir or ROOT / "datasets" / "calendar")
-    with make_session_factory(engine)() as session:
-        draft = drafts.create_draft(
-            session,
-            actor,
-            drafts.DraftInput(
-                title="压力测试草案",
-                draft_text="草案",
-                basis_text="依据",
-                opens_at=now - dt.timedelta(hours=1),
-                closes_at=dt.datetime(2026, 12, 31, tzinfo=LOCAL),
-                publish_at=now - dt.timedelta(hours=2),
-            ),
-            calendar,
-            now,
-        )
-        session.commit()
-        draft_id = draft.id
-    engine.dispose()
-    return draft_id
-
-
-def server_env(db_path: Path, data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        PUBLISHER_ENVIRONMENT="test",
-        PUBLISHER_SECRET_KEY="bench-secret",
-        PUBLISHER_DATABASE_URL=f"sqlite:///{db_path}",
-        PUBLISHER_DATA_DIR=str(data_dir),
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-@contextmanager
-def run_server(app_spec: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """uvicorn --factory APP in a subprocess; yields (base URL, process). Killed on exit."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            app_spec,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"{app_spec} did not start")
-        time.sleep(0.05)
-    try:
-        yield base, proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
 
 # ------------------------------------------------------------------ the minimal comparison app
 

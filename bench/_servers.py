@@ -1,0 +1,142 @@
+"""Helpers shared by the benches that run the real service: a fresh SQLite database with an open
+consultation, the environment of a server subprocess, and uvicorn in a subprocess.
+
+Imported as ``bench._servers``: the importing bench puts the repository root on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+
+from publisher.storage.db import make_engine, make_session_factory
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = dt.timezone(dt.timedelta(hours=8))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
+    """Migrate a fresh SQLite file and open one consultation now (real clock); its id."""
+    from consultation import drafts
+    from publisher.rules.workcalendar import get_calendar
+    from publisher.staff.principal import StaffPrincipal
+    from publisher.staff.roles import Role
+    from publisher.storage.migrate import upgrade
+    from publisher.timeutil import now_utc
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    upgrade(engine)
+    now = now_utc()
+    actor = StaffPrincipal(None, "bench", "bench", Role.EDITOR, "cli")
+    calendar = get_calendar(calendar_dir or ROOT / "datasets" / "calendar")
+    with make_session_factory(engine)() as session:
+        draft = drafts.create_draft(
+            session,
+            actor,
+            drafts.DraftInput(
+                title="压力测试草案",
+                draft_text="草案",
+                basis_text="依据",
+                opens_at=now - dt.timedelta(hours=1),
+                closes_at=dt.datetime(2026, 12, 31, tzinfo=LOCAL),
+                publish_at=now - dt.timedelta(hours=2),
+            ),
+            calendar,
+            now,
+        )
+        session.commit()
+        draft_id = draft.id
+    engine.dispose()
+    return draft_id
+
+
+def server_env(db_path: Path, data_dir: Path, environment: str = "test") -> dict[str, str]:
+    """The service's settings; the load generator on loopback is its trusted proxy, so each
+    request's ``X-Forwarded-For`` is its client address (as behind a real reverse proxy)."""
+    env = dict(os.environ)
+    env.update(
+        PUBLISHER_ENVIRONMENT=environment,
+        PUBLISHER_TRUSTED_PROXIES="127.0.0.1",
+        PUBLISHER_SECRET_KEY="bench-secret",
+        PUBLISHER_DATABASE_URL=f"sqlite:///{db_path}",
+        PUBLISHER_DATA_DIR=str(data_dir),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@contextmanager
+def run_server(
+    app_spec: str,
+    env: dict[str, str],
+    extra_args: Sequence[str] = (),
+    log_path: Path | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """uvicorn --factory APP in a subprocess; yields (base URL, process). Killed on exit.
+
+    ``extra_args`` go to uvicorn (e.g. ``--forwarded-allow-ips``); with ``log_path`` the
+    server's output (warnings and errors: the access log is off) goes to that file."""
+    port = free_port()
+    with ExitStack() as stack:
+        log = stack.enter_context(log_path.open("ab")) if log_path is not None else None
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                app_spec,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                # as `publisher serve`: the app's own middleware reads the proxy headers
+                "--no-proxy-headers",
+                *extra_args,
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"{app_spec} did not start")
+            time.sleep(0.05)
+        try:
+            yield base, proc
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
