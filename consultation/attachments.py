@@ -5,6 +5,13 @@ The bytes are stored content-addressed under `<data_dir>/attachments/<sha256>`, 
 file, fsync, `os.replace`), before the row is written, so a row never points at a missing
 file. A text version is extracted once at upload for reading on a phone; a scanned PDF yields
 an empty text, and the pages say so instead of showing nothing.
+
+Uploads are hostile input (issue #19: a 712 KB DOCX unpacked to 190 MB of XML). A DOCX is
+checked from its central directory before anything is parsed: member count, total unpacked
+size, and each large member's compression ratio; then every member's CRC is checked, reading
+no more than the declared sizes (Python's zipfile never inflates past a member's declared
+size, so declared sizes are a real bound). The extracted text stops at a character, page and
+time budget; a truncated text says so on its public page, which is shown in pages.
 """
 
 from __future__ import annotations
@@ -16,9 +23,12 @@ import logging
 import os
 import re
 import tempfile
+import time
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -39,8 +49,21 @@ EXTENSIONS = {PDF: ".pdf", DOCX: ".docx"}
 TYPE_LABELS_ZH = {PDF: "PDF", DOCX: "Word（DOCX）"}
 MAX_TITLE_CHARS = 200
 MAX_FILENAME_CHARS = 120
-#: a DOCX whose parts unpack to more than this is refused (a zip bomb, not a document)
-MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+#: a DOCX whose parts unpack to more than this is refused (a zip bomb, not a document); a long
+#: Word document with photographs stays well under it
+MAX_DOCX_UNPACKED = 32 * 1024 * 1024
+MAX_DOCX_MEMBERS = 1000
+#: a member larger than RATIO_CHECKED_FROM may unpack to at most this many times its packed
+#: size: Word's XML packs 5–30×, photographs about 1×; a bomb packs over 1000×
+MAX_MEMBER_RATIO = 200
+RATIO_CHECKED_FROM = 2 * 1024 * 1024
+#: the text version stops here (about 250 printed pages of Chinese); the original is complete
+MAX_TEXT_CHARS = 500_000
+MAX_PDF_PAGES = 2000
+#: extraction stops after this long, checked between pages and paragraphs
+MAX_EXTRACTION_SECONDS = 20.0
+#: the public text version is shown in pages of about this many characters
+TEXT_PAGE_CHARS = 20_000
 NO_TEXT_ZH = "该文件无法提取文字，请下载原件阅读"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -79,43 +102,102 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def extract_text(data: bytes, media_type: str) -> str:
+@dataclass(frozen=True)
+class ExtractedText:
+    text: str
+    #: the text stops before the end of the original (a character, page or time budget)
+    truncated: bool = False
+
+
+def extract_text(data: bytes, media_type: str) -> ExtractedText:
     """Best effort: a file that cannot be read as text is still kept and offered for download."""
     try:
-        if media_type == PDF:
-            return clean_text(_pdf_text(data))
-        return clean_text(_docx_text(data))
+        pieces = _pdf_pieces(data) if media_type == PDF else _docx_pieces(data)
+        return _within_budget(pieces, MAX_TEXT_CHARS, time.monotonic() + MAX_EXTRACTION_SECONDS)
     except Exception:
         log.warning("text extraction failed for a %s attachment", media_type, exc_info=True)
-        return ""
+        return ExtractedText("")
 
 
-def _pdf_text(data: bytes) -> str:
+def _within_budget(pieces: Iterable[str | None], max_chars: int, deadline: float) -> ExtractedText:
+    """Clean pieces (pages, paragraphs) until the characters or the time run out; a None
+    piece means the reader stopped before the end."""
+    kept: list[str] = []
+    used = 0
+    for piece in pieces:
+        if piece is None:
+            return ExtractedText("\n".join(kept), truncated=True)
+        cleaned = clean_text(piece)
+        if cleaned:
+            if used + len(cleaned) > max_chars:
+                kept.append(cleaned[: max(max_chars - used, 0)].rstrip())
+                return ExtractedText("\n".join(part for part in kept if part), truncated=True)
+            kept.append(cleaned)
+            used += len(cleaned) + 1
+        if time.monotonic() > deadline:
+            return ExtractedText("\n".join(kept), truncated=True)
+    return ExtractedText("\n".join(kept))
+
+
+def _pdf_pieces(data: bytes) -> Iterable[str | None]:
     from pypdf import PdfReader  # noqa: PLC0415  (lazy: heavy, only for uploads)
 
+    # pypdf bounds each stream's decompression itself (pypdf.filters.ZLIB_MAX_OUTPUT_LENGTH)
     reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    for number, page in enumerate(reader.pages):
+        if number == MAX_PDF_PAGES:
+            yield None
+            return
+        yield page.extract_text() or ""
 
 
-def _docx_text(data: bytes) -> str:
+def _docx_pieces(data: bytes) -> Iterable[str | None]:
     import docx  # noqa: PLC0415  (lazy: heavy, only for uploads)
 
     document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
+    for paragraph in document.paragraphs:
+        yield paragraph.text
     for table in document.tables:
         for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
+            yield " ".join(cell.text for cell in row.cells)
 
 
-def _check_docx_size(data: bytes) -> None:
+def check_docx_archive(data: bytes) -> None:
+    """Refuse a DOCX that is a decompression bomb or corrupt, before any XML is parsed."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_DOCX_UNPACKED:
+        members = archive.infolist()
+        if len(members) > MAX_DOCX_MEMBERS:
+            raise _bomb(f"it has {len(members)} parts (at most {MAX_DOCX_MEMBERS})")
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > MAX_DOCX_UNPACKED:
+            raise _bomb(f"it unpacks to {unpacked} bytes (at most {MAX_DOCX_UNPACKED})")
+        for member in members:
+            if member.file_size > RATIO_CHECKED_FROM and (
+                member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1)
+            ):
+                raise _bomb(f"part {member.filename!r} is packed over {MAX_MEMBER_RATIO}×")
+        try:
+            broken = archive.testzip()  # reads at most the declared sizes checked above
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+            broken = str(exc) or type(exc).__name__
+    if broken is not None:
         raise ValidationFailed(
-            "The DOCX file unpacks to an unreasonable size.",
-            "该 DOCX 文件解压后过大，无法作为附件上传。",
+            "The DOCX file is damaged (a part does not match its checksum); "
+            "please save it again from Word and re-upload.",
+            "该 DOCX 文件已损坏（部分内容校验不符），请用 Word 重新保存后再上传。",
+            field="file",
         )
+
+
+def _bomb(why: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"The DOCX file cannot be accepted: {why}. An ordinary document is far smaller "
+        f"unpacked ({MAX_DOCX_UNPACKED // (1024 * 1024)} MB at most).",
+        f"该 DOCX 文件解压后过大或压缩比异常，不像普通的 Word 文档，无法作为附件上传"
+        f"（解压后最多 {MAX_DOCX_UNPACKED // (1024 * 1024)} MB）。"
+        "如确需公开，请另存为 PDF 后上传。",
+        field="file",
+    )
 
 
 def blob_path(data_dir: Path, sha256: str) -> Path:
@@ -190,10 +272,10 @@ def add_attachment(
             field="file",
         )
     if media_type == DOCX:
-        _check_docx_size(data)
+        check_docx_archive(data)
     # Parse and write the file before taking SQLite's write lock: a large PDF must not make
     # citizens' comments queue behind it.
-    text = extract_text(data, media_type)
+    extracted = extract_text(data, media_type)
     digest = store_blob(data_dir, data)
     with write_unit(session):
         draft = get_draft(session, draft_id)
@@ -204,7 +286,8 @@ def add_attachment(
             media_type=media_type,
             size=len(data),
             sha256=digest,
-            text=text,
+            text=extracted.text,
+            text_truncated=extracted.truncated,
             uploaded_at=now,
             uploaded_by=principal.username,
         )
@@ -224,6 +307,7 @@ def add_attachment(
             media_type=media_type,
             size=len(data),
             sha256=digest,
+            text_truncated=extracted.truncated,
         )
     return attachment
 
@@ -282,3 +366,22 @@ def type_label(media_type: str) -> str:
 
 def paragraphs(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
+
+
+def text_pages(text: str, page_chars: int = TEXT_PAGE_CHARS) -> list[list[str]]:
+    """The text's paragraphs in pages of about `page_chars` characters, never splitting one
+    paragraph across pages unless it alone is longer than a page."""
+    pages: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for paragraph in paragraphs(text):
+        for start in range(0, len(paragraph), page_chars):
+            chunk = paragraph[start : start + page_chars]
+            if current and size + len(chunk) > page_chars:
+                pages.append(current)
+                current, size = [], 0
+            current.append(chunk)
+            size += len(chunk)
+    if current:
+        pages.append(current)
+    return pages

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.storage.base import Base
@@ -85,6 +94,8 @@ class ConsultationAttachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, deferred=True)
+    #: the text version stops before the original's end (see consultation.attachments)
+    text_truncated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     uploaded_by: Mapped[str] = mapped_column(String(64))
 

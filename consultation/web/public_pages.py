@@ -7,7 +7,7 @@ import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from consultation import attachments, comments, drafts
@@ -86,18 +86,32 @@ def download_attachment(
     "/consultations/{draft_id}/attachments/{attachment_id}/text", response_class=HTMLResponse
 )
 def attachment_text_page(
-    request: Request, draft_id: IdPath, attachment_id: IdPath, db: DbSession, now: Now
+    request: Request,
+    draft_id: IdPath,
+    attachment_id: IdPath,
+    db: DbSession,
+    now: Now,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    """The extracted text for reading on a phone; says so when there is none (a scan)."""
+    """The extracted text for reading on a phone, in pages; says so when there is none (a
+    scan) and when it stops before the original's end."""
     attachment = attachments.get_public_attachment(db, draft_id, attachment_id, now)
     draft = drafts.get_public_draft(db, draft_id, now)
-    paragraphs = attachments.paragraphs(attachment.text)
+    pages = attachments.text_pages(attachment.text)
+    if page_number > max(len(pages), 1):
+        raise NotFound(
+            f"The text has {len(pages)} pages.",
+            f"该文字版共{len(pages)}页，没有第{page_number}页。",
+        )
     return page(
         request,
         "consultations/attachment_text.html",
         draft=draft,
-        attachment=AttachmentOut.of(attachment, bool(paragraphs)),
-        paragraphs=paragraphs,
+        attachment=AttachmentOut.of(attachment, bool(pages)),
+        paragraphs=pages[page_number - 1] if pages else [],
+        page_number=page_number,
+        page_count=len(pages),
+        max_text_chars=attachments.MAX_TEXT_CHARS,
         no_text=attachments.NO_TEXT_ZH,
     )
 

@@ -92,6 +92,9 @@ class AttachmentOut(PublicModel):
     size_zh: str
     sha256: str
     has_text: bool
+    text_truncated: bool = Field(
+        description="the text version stops before the original's end; the download is complete"
+    )
     uploaded_at: LocalInstant
     download_url: str
     text_url: str
@@ -109,6 +112,7 @@ class AttachmentOut(PublicModel):
             size_zh=attachments.human_size(attachment.size),
             sha256=attachment.sha256,
             has_text=has_text,
+            text_truncated=attachment.text_truncated,
             uploaded_at=attachment.uploaded_at,
             download_url=url,
             text_url=f"{url}/text",
@@ -449,6 +453,9 @@ class StaffAttachmentOut(BaseModel):
     size: int
     sha256: str
     text_chars: int
+    text_truncated: bool = Field(
+        description="the text version stops before the original's end (too long to extract)"
+    )
     uploaded_at: LocalInstant
     uploaded_by: str
     download_url: str
@@ -466,6 +473,7 @@ class StaffAttachmentOut(BaseModel):
             size=a.size,
             sha256=a.sha256,
             text_chars=len(a.text),
+            text_truncated=a.text_truncated,
             uploaded_at=a.uploaded_at,
             uploaded_by=a.uploaded_by,
             download_url=url,
