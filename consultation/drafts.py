@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -23,6 +23,7 @@ from publisher.rules.predisclosure import (
     check_consultation_window,
     earliest_consultation_close,
 )
+from publisher.rules.public_record import real_moment
 from publisher.rules.workcalendar import WorkCalendar
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
@@ -77,6 +78,15 @@ def create_draft(
     draft_text = required_text(data.draft_text, "draft_text", "决策草案")
     basis_text = required_text(data.basis_text, "basis_text", "决策依据")
     reason = (data.shorter_reason or "").strip() or None
+    # The window the public gets starts no earlier than now: neither the opening nor the
+    # publication may be backdated, and the lawful check counts from the real moments.
+    opens_at = real_moment(data.opens_at, now, "opens_at", "opening time", "征求意见开始时间")
+    publish_at = (
+        None
+        if data.publish_at is None
+        else real_moment(data.publish_at, now, "publish_at", "publication time", "发布时间")
+    )
+    data = replace(data, opens_at=opens_at, publish_at=publish_at)
     check_consultation_window(data.opens_at, data.closes_at, data.profile, calendar, reason)
     if data.publish_at is not None and data.publish_at > data.opens_at:
         raise ValidationFailed(
@@ -148,7 +158,7 @@ def publish_draft(
             "A matter secret by law is never published (art. 4).",
             "依法需要保密的事项不予公开（《三门峡市政府重大行政决策预公开制度》第四条）。",
         )
-    when = publish_at or now
+    when = real_moment(publish_at, now, "publish_at", "publication time", "发布时间")
     if when > draft.opens_at:
         raise ValidationFailed(
             "the draft must be published no later than the window opens",

@@ -39,3 +39,8 @@ def format_local(instant: dt.datetime) -> str:
     """'2026年10月9日 09:30' style, for pages and messages."""
     local = to_local(instant)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def format_local_en(instant: dt.datetime) -> str:
+    """'2026-10-09 09:30 Beijing time', for English messages (never Chinese-formatted dates)."""
+    return f"{to_local(instant):%Y-%m-%d %H:%M} Beijing time"

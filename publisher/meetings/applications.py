@@ -230,8 +230,8 @@ def _take_application(
 def _check_open(notice: MeetingNotice, now: dt.datetime) -> None:
     if notice.status != NoticeStatus.SCHEDULED.value:
         raise RuleViolation(
-            "The meeting is cancelled; applications are closed.",
-            "该会议已取消，不再接受参会申请。",
+            "The meeting is cancelled or its notice withdrawn; applications are closed.",
+            f"该会议{NoticeStatus(notice.status).label_zh}，不再接受参会申请。",
         )
     closes = application_closes_at(notice)
     if notice.capacity <= 0 or closes is None:

@@ -48,6 +48,12 @@ def _last_modified(notices: Iterable[MeetingNotice], _: FeedContext) -> dt.datet
 
 def _meeting_facts(notice: MeetingNotice) -> str:
     kind = MeetingKind(notice.kind).label_zh
+    if notice.status == NoticeStatus.WITHDRAWN.value and notice.withdrawn_at is not None:
+        # the content was taken down with the notice: the feeds keep only the record
+        return (
+            f"本预告已于{format_local(notice.withdrawn_at)}（北京时间）撤回。"
+            f"撤回理由：{notice.withdrawal_reason or '未说明'}\n会议类型：{kind}"
+        )
     lines = [f"会议类型：{kind}"]
     if notice.starts_at:
         lines.append(f"会议时间：{format_local(notice.starts_at)}（北京时间）")
@@ -61,7 +67,9 @@ def _meeting_facts(notice: MeetingNotice) -> str:
     return "\n".join(lines)
 
 
-def _revision_summary(revision: NoticeRevision) -> str:
+def _revision_summary(notice: MeetingNotice, revision: NoticeRevision) -> str:
+    if notice.status == NoticeStatus.WITHDRAWN.value:
+        return ""  # what changed before the withdrawal was taken down with the notice
     changes = revision_changes(revision)
     names = "、".join(FIELD_LABELS_ZH.get(name, name) for name in changes)
     return f"变更内容：{names}。{('原因：' + revision.reason) if revision.reason else ''}"
@@ -88,8 +96,12 @@ def _entries(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[FeedEnt
         after_publication = [r for r in notice.revisions if r.changed_at >= notice.published_at]
         # revisions are append-only, so a revision's position is a stable GUID component
         for position, revision in enumerate(after_publication, start=2):
-            cancelled = "status" in revision_changes(revision)
-            prefix = "【已取消】" if cancelled and notice.status == "cancelled" else "【变更】"
+            ended = "status" in revision_changes(revision)
+            prefix = (
+                f"【{NoticeStatus(notice.status).label_zh}】"
+                if ended and notice.status != NoticeStatus.SCHEDULED.value
+                else "【变更】"
+            )
             entries.append(
                 FeedEntry(
                     guid=entry_guid("meeting", notice.id, position),
@@ -97,7 +109,11 @@ def _entries(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[FeedEnt
                     link=link,
                     published=revision.changed_at,
                     updated=revision.changed_at,
-                    summary=_revision_summary(revision) + "\n" + _meeting_facts(notice),
+                    summary="\n".join(
+                        part
+                        for part in (_revision_summary(notice, revision), _meeting_facts(notice))
+                        if part
+                    ),
                     categories=(kind,),
                 )
             )
@@ -109,7 +125,8 @@ def _events(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[Calendar
     for notice in notices:
         if notice.starts_at is None:
             continue
-        cancelled = notice.status == NoticeStatus.CANCELLED.value
+        cancelled = notice.status != NoticeStatus.SCHEDULED.value
+        withdrawn = notice.status == NoticeStatus.WITHDRAWN.value
         description = _meeting_facts(notice)
         events.append(
             CalendarEvent(
@@ -124,7 +141,7 @@ def _events(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[Calendar
                 last_modified=max(notice.updated_at, notice.published_at or notice.created_at),
                 status=EventStatus.CANCELLED if cancelled else EventStatus.CONFIRMED,
                 description=description,
-                location=notice.place,
+                location="" if withdrawn else notice.place,
                 url=f"{ctx.base_url}/meetings/{notice.id}",
                 categories=(MeetingKind(notice.kind).label_zh,),
             )

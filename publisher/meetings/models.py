@@ -33,6 +33,9 @@ class MeetingNotice(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.SCHEDULED.value)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: a published notice taken down: when, and the reason shown in its place
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -1,4 +1,4 @@
-"""Advance notices of major meetings (公开预告): prepare, publish, edit or move, cancel.
+"""Advance notices of major meetings (公开预告): prepare, publish, edit or move, cancel, withdraw.
 
 第三条 of the meeting pre-disclosure rules: a notice states time, place, main content and how
 the public can take part, and goes out the required number of working days ahead. Each use
@@ -19,17 +19,19 @@ from sqlalchemy.orm import Session
 
 from publisher.errors import Conflict, NotFound, ValidationFailed
 from publisher.meetings.models import MeetingNotice, NoticeRevision
-from publisher.meetings.vocabulary import NoticeStatus
+from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
 from publisher.rules.predisclosure import (
     Deadline,
     MeetingKind,
     check_notice_publication,
     latest_notice_publication,
 )
+from publisher.rules.public_record import real_moment
 from publisher.rules.workcalendar import WorkCalendar
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
+from publisher.timeutil import format_local, to_local
 
 #: Public fields whose changes after publication go into the visible history.
 PUBLIC_FIELDS = (
@@ -45,10 +47,13 @@ PUBLIC_FIELDS = (
     "media_allowed",
     "status",
     "cancel_reason",
+    "withdrawal_reason",
 )
 #: Changes that matter to an attendee: each bumps ``sequence`` (iCalendar SEQUENCE).
 ATTENDEE_FIELDS = frozenset({"starts_at", "ends_at", "place", "status"})
-EDITABLE_FIELDS = frozenset(PUBLIC_FIELDS) - {"status", "cancel_reason"} | {"withheld"}
+EDITABLE_FIELDS = frozenset(PUBLIC_FIELDS) - {"status", "cancel_reason", "withdrawal_reason"} | {
+    "withheld"
+}
 
 _REQUIRED_ZH = {
     "starts_at": ("time", "会议时间"),
@@ -190,12 +195,16 @@ def create_notice(
 
 
 def _schedule(
-    notice: MeetingNotice, publication_at: dt.datetime, now: dt.datetime, calendar: WorkCalendar
+    notice: MeetingNotice,
+    publication_at: dt.datetime | None,
+    now: dt.datetime,
+    calendar: WorkCalendar,
 ) -> None:
-    _aware(publication_at, "publication_at", "发布时间")
+    """Schedule at the real moment (never backdated), checking 第三条 against that moment."""
+    moment = real_moment(publication_at, now, "publication_at", "publication time", "发布时间")
     _require_publishable(notice)
-    _check_rule(notice, publication_at, calendar)
-    notice.published_at = publication_at
+    _check_rule(notice, moment, calendar)
+    notice.published_at = moment
 
 
 def get_notice(session: Session, notice_id: int) -> MeetingNotice:
@@ -210,19 +219,19 @@ def publish_notice(
     session: Session,
     principal: StaffPrincipal,
     notice_id: int,
-    publication_at: dt.datetime,
+    publication_at: dt.datetime | None,
     now: dt.datetime,
     calendar: WorkCalendar,
 ) -> MeetingNotice:
-    """Set (or reset, while not yet public) the publication time, checking 第三条's lead."""
+    """Set (or reset, while not yet public) the publication time, checking 第三条's lead
+    against the real moment; None publishes now."""
     notice = get_notice(session, notice_id)
     if notice.is_public(now) or (notice.published_at is not None and notice.published_at <= now):
         raise Conflict(
             "The notice is already published; its publication time cannot change.",
             "该预告已发布，发布时间不能再改。",
         )
-    if notice.status == NoticeStatus.CANCELLED.value:
-        raise Conflict("The meeting is cancelled.", "该会议已取消。")
+    _refuse_if_ended(notice)
     _schedule(notice, publication_at, now, calendar)
     notice.updated_at = now
     audit.record(
@@ -231,9 +240,22 @@ def publish_notice(
         "meeting.publish",
         "meeting_notice",
         notice.id,
-        publication_at=publication_at,
+        publication_at=notice.published_at,
+        requested_publication_at=publication_at,
     )
     return notice
+
+
+def _was_public(notice: MeetingNotice, now: dt.datetime) -> bool:
+    """Published at or before now (withheld or not): the public may have seen it."""
+    return notice.published_at is not None and notice.published_at <= now
+
+
+def _refuse_if_ended(notice: MeetingNotice) -> None:
+    if notice.status == NoticeStatus.CANCELLED.value:
+        raise Conflict("The meeting is cancelled; it cannot change.", "该会议已取消，不能再修改。")
+    if notice.status == NoticeStatus.WITHDRAWN.value:
+        raise Conflict("The notice was withdrawn; it cannot change.", "该预告已撤回，不能再修改。")
 
 
 def _public_value(value: object) -> object:
@@ -257,8 +279,7 @@ def _apply_changes(
             if name in PUBLIC_FIELDS:
                 diff[name] = [_public_value(old), _public_value(new)]
             setattr(notice, name, new)
-    was_public = notice.published_at is not None and notice.published_at <= now
-    if diff and was_public:
+    if diff and _was_public(notice, now):
         if ATTENDEE_FIELDS & set(diff):
             notice.sequence += 1
         session.add(
@@ -304,8 +325,15 @@ def update_notice(
             f"fields cannot be set to null: {', '.join(emptied)} (leave them out to keep them)",
             f"以下字段不能置空：{'、'.join(emptied)}（不修改请不要提交该字段）",
         )
-    if notice.status == NoticeStatus.CANCELLED.value:
-        raise Conflict("A cancelled meeting cannot be changed.", "已取消的会议不能再修改。")
+    _refuse_if_ended(notice)
+    if changes.get("withheld") and notice.is_public(now):
+        raise Conflict(
+            "A published notice cannot be made non-public: it would vanish without trace. "
+            "Withdraw it instead, with a reason; the withdrawal stays public.",
+            "已公开的预告不能改为不公开（那样会无痕消失）。如需撤下，请使用“撤回”并说明理由，"
+            "撤回记录将公开。",
+            field="withheld",
+        )
     if "kind" in changes:
         changes["kind"] = MeetingKind(changes["kind"]).value
     for text in ("title", "place", "agenda", "participation"):
@@ -348,8 +376,7 @@ def cancel_notice(
 ) -> MeetingNotice:
     """Cancel; a published notice stays public, marked 已取消 with the reason."""
     notice = get_notice(session, notice_id)
-    if notice.status == NoticeStatus.CANCELLED.value:
-        raise Conflict("The meeting is already cancelled.", "该会议已取消。")
+    _refuse_if_ended(notice)
     if not reason.strip():
         raise ValidationFailed(
             "A cancellation needs a reason.", "取消会议须说明理由。", field="reason"
@@ -362,6 +389,44 @@ def cancel_notice(
         reason.strip(),
     )
     audit.record(session, principal, "meeting.cancel", "meeting_notice", notice.id, reason=reason)
+    return notice
+
+
+@unit_of_work
+def withdraw_notice(
+    session: Session,
+    principal: StaffPrincipal,
+    notice_id: int,
+    reason: str,
+    now: dt.datetime,
+) -> MeetingNotice:
+    """Take a published notice down. Its title, the moment and the reason stay public (the
+    reason may say only that the matter is secret by law); calendars get a cancellation. A
+    notice not yet public needs no withdrawal: unschedule or withhold it instead."""
+    notice = get_notice(session, notice_id)
+    _refuse_if_ended(notice)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            "A withdrawal needs a reason; it is shown publicly (it may say only that the "
+            "matter is secret by law).",
+            "撤回预告须说明理由，理由将公开（可仅说明“依法需要保密”）。",
+            field="reason",
+        )
+    if not notice.is_public(now):
+        raise Conflict(
+            "The notice is not public yet: change its publication time or withhold it instead.",
+            "该预告尚未公开，无需撤回：可修改发布时间或设为依法不公开。",
+        )
+    _apply_changes(
+        session,
+        notice,
+        {"status": NoticeStatus.WITHDRAWN.value, "withdrawal_reason": reason},
+        now,
+        reason,
+    )
+    notice.withdrawn_at = now
+    audit.record(session, principal, "meeting.withdraw", "meeting_notice", notice.id, reason=reason)
     return notice
 
 
@@ -390,6 +455,43 @@ def all_notices(session: Session) -> Sequence[MeetingNotice]:
     return session.scalars(select(MeetingNotice).order_by(MeetingNotice.id.desc())).all()
 
 
+_DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "application_deadline"})
+
+
 def revision_changes(revision: NoticeRevision) -> dict[str, list[Any]]:
+    """What changed, old and new; instants in Beijing time with their offset (stored in UTC)."""
     changes: dict[str, list[Any]] = json.loads(revision.changes)
+    for name in _DATETIME_FIELDS & set(changes):
+        changes[name] = [
+            to_local(dt.datetime.fromisoformat(v)).isoformat() if v else v for v in changes[name]
+        ]
     return changes
+
+
+def _value_zh(name: str, value: object) -> str:
+    if value is None or value == "":
+        return "（无）"
+    if name in _DATETIME_FIELDS:
+        return format_local(dt.datetime.fromisoformat(str(value)))
+    if name == "status":
+        return NoticeStatus(str(value)).label_zh
+    if name == "kind":
+        return MeetingKind(str(value)).label_zh
+    if name == "media_allowed":
+        return "欢迎采访" if value else "不安排采访"
+    if name == "capacity":
+        return f"{value} 名"
+    return str(value)
+
+
+def change_lines_zh(changes: dict[str, list[Any]]) -> list[str]:
+    """A revision in plain Chinese, as the public reads it: '开始时间：2026年12月8日 09:00 →
+    2026年12月9日 09:00', '状态：按期召开 → 已取消', '取消原因：场地调整'."""
+    lines = []
+    for name, (old, new) in changes.items():
+        label = FIELD_LABELS_ZH.get(name, name)
+        if name in ("cancel_reason", "withdrawal_reason") and old in (None, ""):
+            lines.append(f"{label}：{_value_zh(name, new)}")
+        else:
+            lines.append(f"{label}：{_value_zh(name, old)} → {_value_zh(name, new)}")
+    return lines

@@ -5,10 +5,15 @@ from __future__ import annotations
 from publisher.vocabulary import LabelledEnum, labelled
 
 
-@labelled({"scheduled": "按期召开", "cancelled": "已取消"})
+@labelled({"scheduled": "按期召开", "cancelled": "已取消", "withdrawn": "已撤回"})
 class NoticeStatus(LabelledEnum):
+    """Cancelled: the meeting will not take place, and the notice stays as it was. Withdrawn:
+    the notice itself is taken down (e.g. the matter turned out to be secret by law); only its
+    title, the moment and the reason stay public."""
+
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"
 
 
 @labelled(
@@ -51,4 +56,5 @@ FIELD_LABELS_ZH = {
     "media_allowed": "媒体采访",
     "status": "状态",
     "cancel_reason": "取消原因",
+    "withdrawal_reason": "撤回原因",
 }

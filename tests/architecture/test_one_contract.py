@@ -57,7 +57,7 @@ def test_every_api_instant_is_beijing_time_with_its_offset(
     meeting_id = created.json()["id"]
     published = client.post(
         f"/api/v1/staff/meetings/{meeting_id}/publish",
-        json={"publication_at": "2026-11-23T00:30:00Z"},
+        json={"publication_at": "2026-11-23T01:00:00Z"},
         headers=editor,
     )
     draft = client.post("/api/v1/staff/consultations", json=draft_body(), headers=editor)
@@ -85,7 +85,7 @@ def test_every_api_instant_is_beijing_time_with_its_offset(
             seen += 1
             assert LOCAL_OFFSET.match(value), f"{response.request.url} {key}={value}"
     assert seen > 30
-    assert published.json()["published_at"] == "2026-11-23T08:30:00+08:00"
+    assert published.json()["published_at"] == "2026-11-23T09:00:00+08:00"
 
 
 @pytest.mark.parametrize("phone", ["123456", "+1 555 0100", "0398", "12345678901"])
@@ -95,7 +95,7 @@ def test_both_intakes_refuse_the_same_invalid_phone(
     editor = staff.headers("editor")
     meeting = client.post(
         "/api/v1/staff/meetings",
-        json=notice_body(publication_at="2026-11-22T08:00:00+08:00"),
+        json=notice_body(publication_at="2026-11-23T09:00:00+08:00"),
         headers=editor,
     ).json()
     draft_id = client.post("/api/v1/staff/consultations", json=draft_body(), headers=editor).json()[

@@ -16,11 +16,13 @@ from tests.support.bodies import draft_body
 from tests.support.clock import Clock, local
 from tests.support.staff import StaffFixture
 
+OPENING = local(2026, 11, 24, 10, 0).isoformat()
+
 
 @pytest.fixture
 def consultation_server(settings: Settings) -> Iterator[str]:
     app = create_app(settings)
-    app.state.clock = Clock(local(2026, 11, 24, 10, 0))
+    app.state.clock = Clock(local(2026, 11, 24, 10, 0))  # = OPENING
     with serve_in_thread(app) as base:
         yield base
     app.state.engine.dispose()
@@ -32,7 +34,11 @@ def test_comment_receipt_answer_in_a_browser(
     base = consultation_server
     editor = staff.headers("editor")
     with httpx.Client(base_url=base, timeout=30) as api:
-        created = api.post("/api/v1/staff/consultations", json=draft_body(), headers=editor)
+        created = api.post(
+            "/api/v1/staff/consultations",
+            json=draft_body(opens_at=OPENING, publish_at=OPENING),
+            headers=editor,
+        )
         assert created.status_code == 201, created.text
         draft_id = created.json()["id"]
 

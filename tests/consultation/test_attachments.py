@@ -195,6 +195,7 @@ def test_secret_or_unpublished_drafts_attachments_are_404(
     client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     editor = staff.headers("editor")
+    clock.set(2026, 11, 23, 8, 0)
     unpublished = open_consultation(client, editor, publish_at=None)
     secret = open_consultation(client, editor, publish_at=None, secret_by_law=True)
     future = open_consultation(client, editor, publish_at=local(2026, 11, 23, 8, 30).isoformat())

@@ -102,7 +102,9 @@ def test_window_opens_and_closes_by_the_clock(
     client: TestClient, staff: StaffFixture, clock: Clock
 ) -> None:
     clock.set(2026, 11, 23, 8, 30)
-    draft_id = open_consultation(client, staff.headers("editor"))
+    draft_id = open_consultation(
+        client, staff.headers("editor"), publish_at=local(2026, 11, 23, 8, 30).isoformat()
+    )
     url = f"/api/v1/consultations/{draft_id}/comments"
     early = client.post(url, json=comment_body())
     assert early.status_code == 422

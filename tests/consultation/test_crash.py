@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from bench.bench_comments import prepare_database, run_server, server_env
+from bench._servers import prepare_database, run_server, server_env
 from consultation.models import Comment
 from publisher.storage.db import make_engine, make_session_factory
 from tests.harness.aio import run_async

@@ -35,7 +35,7 @@ def application(phone: str = "13800138000", **overrides: Any) -> dict[str, Any]:
 
 
 def open_notice(client: TestClient, staff: Any, **overrides: Any) -> int:
-    body = notice_body(publication_at=local(2026, 11, 22, 8, 0).isoformat(), **overrides)
+    body = notice_body(publication_at=local(2026, 11, 22, 9, 0).isoformat(), **overrides)
     response = client.post("/api/v1/staff/meetings", json=body, headers=staff.headers("editor"))
     assert response.status_code == 201, response.text
     meeting_id: int = response.json()["id"]
@@ -256,7 +256,7 @@ def test_staff_pages_show_the_rule_and_refuse_in_chinese(client: TestClient, sta
     assert late.status_code == 422 and "最迟应于12月1日" in late.text
     ok = client.post(
         f"{detail_url}/publish",
-        data={"csrf_token": csrf, "publication_at": "2026-11-22T08:00"},
+        data={"csrf_token": csrf, "publication_at": "2026-11-22T09:00"},
         follow_redirects=False,
     )
     assert ok.status_code == 303

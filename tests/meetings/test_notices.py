@@ -173,16 +173,24 @@ def test_move_place_cancel_history_and_sequence(
     assert dt.datetime.fromisoformat(public["updated_at"]) == local(2026, 11, 27, 9, 0)
     history = public["history"]
     assert [h["sequence"] for h in history] == [1, 2, 2, 3]
+    # instants in the history are Beijing time with their offset, like every API instant
     assert history[0]["changes"]["starts_at"] == [
-        local(2026, 12, 7, 9, 30).astimezone(dt.UTC).isoformat(),
-        local(2026, 12, 4, 9, 30).astimezone(dt.UTC).isoformat(),
+        "2026-12-07T09:30:00+08:00",
+        "2026-12-04T09:30:00+08:00",
     ]
+    assert "开始时间：2026年12月7日 09:30 → 2026年12月4日 09:30" in history[0]["changes_zh"]
     assert history[0]["reason"] == "因工作安排提前"
     assert history[1]["changes"] == {"place": ["市政府第一会议室", "市民之家报告厅"]}
     assert history[3]["changes"]["status"] == ["scheduled", "cancelled"]
+    assert history[3]["changes_zh"] == ["取消原因：议题调整，另行通知", "状态：按期召开 → 已取消"]
     page = client.get(f"/meetings/{mid}").text
     assert "已取消" in page and "议题调整，另行通知" in page and "变更记录" in page
     assert "市民之家报告厅" in page
+    # the public history reads as people write: local times, Chinese words, no stored values
+    assert "开始时间：2026年12月7日 09:30 → 2026年12月4日 09:30" in page
+    assert "状态：按期召开 → 已取消" in page
+    for stored in ("+00:00", "T01:30", "scheduled", "cancelled", "（无）"):
+        assert stored not in page
     assert "申请列席会议" not in page
     listing = client.get("/meetings").text
     assert "已取消" in listing
@@ -203,7 +211,7 @@ def test_changes_before_publication_leave_no_history(
 def test_withheld_is_never_public(
     client: TestClient, staff: Any, make_notice: Any, clock: Clock
 ) -> None:
-    notice = make_notice(withheld=True, publication_at=local(2026, 11, 22, 8, 0).isoformat())
+    notice = make_notice(withheld=True, publication_at=local(2026, 11, 22, 9, 0).isoformat())
     assert client.get("/api/v1/meetings").json() == []
     assert client.get(f"/api/v1/meetings/{notice['id']}").status_code == 404
     assert client.get(f"/meetings/{notice['id']}").status_code == 404

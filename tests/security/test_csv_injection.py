@@ -84,7 +84,7 @@ def test_staff_exports_and_the_audit_log_are_inert(client: TestClient, staff: St
 
     meeting = client.post(
         "/api/v1/staff/meetings",
-        json=notice_body(publication_at="2026-11-22T08:00:00+08:00"),
+        json=notice_body(publication_at="2026-11-23T09:00:00+08:00"),
         headers=editor,
     ).json()
     applied = client.post(

@@ -37,7 +37,7 @@ def draft_body(**overrides: Any) -> dict[str, Any]:
         "profile": "city",
         "opens_at": local(2026, 11, 23, 9, 0).isoformat(),
         "closes_at": local(2026, 12, 7, 0, 0).isoformat(),
-        "publish_at": local(2026, 11, 23, 8, 0).isoformat(),
+        "publish_at": local(2026, 11, 23, 9, 0).isoformat(),
     }
     body.update(overrides)
     return body

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.mail import Mailer
 from publisher.meetings import applications, notices, opinions
-from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
+from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeOut
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
 from publisher.web.errors import status_for, with_retry_after
@@ -54,7 +54,6 @@ def _detail(
         status=status,
         notice=notice,
         categories=list(RepresentativeCategory),
-        labels=FIELD_LABELS_ZH,
         form_token=secrets.token_urlsafe(16),  # a double submission is one application
         **extra,
     )

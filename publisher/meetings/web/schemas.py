@@ -13,6 +13,7 @@ from fastapi import Form
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from publisher.errors import CalendarNotCovered
 from publisher.meetings import applications, notices
 from publisher.meetings.models import (
     MeetingApplication,
@@ -38,12 +39,17 @@ from publisher.web.schemas import LocalInstant
 class RevisionOut(PublicModel):
     changed_at: LocalInstant
     sequence: int
-    changes: dict[str, list[Any]]
+    changes: dict[str, list[Any]] = Field(
+        description="field: [old, new]; instants in Beijing time with their offset"
+    )
+    changes_zh: list[str] = Field(description="the same changes in plain Chinese")
     reason: str
 
 
 class NoticeOut(PublicModel):
-    """A notice as the public sees it (withheld notices never reach this model)."""
+    """A notice as the public sees it (withheld notices never reach this model). A withdrawn
+    notice keeps its title, kind, meeting time, publication and withdrawal: its content and
+    history are taken down with it (the matter may be secret by law)."""
 
     id: int
     kind: MeetingKind
@@ -62,6 +68,8 @@ class NoticeOut(PublicModel):
     status: NoticeStatus
     status_label: str
     cancel_reason: str | None
+    withdrawn_at: LocalInstant | None
+    withdrawal_reason: str | None
     published_at: LocalInstant | None
     updated_at: LocalInstant
     sequence: int
@@ -69,6 +77,8 @@ class NoticeOut(PublicModel):
 
     @classmethod
     def of(cls, session: Session, notice: MeetingNotice, now: dt.datetime) -> NoticeOut:
+        if notice.status == NoticeStatus.WITHDRAWN.value:
+            return cls._withdrawn(notice)
         return cls(
             id=notice.id,
             kind=MeetingKind(notice.kind),
@@ -87,6 +97,8 @@ class NoticeOut(PublicModel):
             status=NoticeStatus(notice.status),
             status_label=NoticeStatus(notice.status).label_zh,
             cancel_reason=notice.cancel_reason,
+            withdrawn_at=None,
+            withdrawal_reason=None,
             published_at=notice.published_at,
             updated_at=notice.updated_at,
             sequence=notice.sequence,
@@ -94,11 +106,41 @@ class NoticeOut(PublicModel):
                 RevisionOut(
                     changed_at=r.changed_at,
                     sequence=r.sequence,
-                    changes=notices.revision_changes(r),
+                    changes=(changes := notices.revision_changes(r)),
+                    changes_zh=notices.change_lines_zh(changes),
                     reason=r.reason,
                 )
                 for r in notice.revisions
             ],
+        )
+
+    @classmethod
+    def _withdrawn(cls, notice: MeetingNotice) -> NoticeOut:
+        kind = MeetingKind(notice.kind)
+        return cls(
+            id=notice.id,
+            kind=kind,
+            kind_label=kind.label_zh,
+            title=notice.title,
+            starts_at=notice.starts_at,
+            ends_at=notice.ends_at,
+            place="",
+            agenda="",
+            participation="",
+            application_deadline=None,
+            capacity=0,
+            places_left=0,
+            applications_open=False,
+            media_allowed=False,
+            status=NoticeStatus.WITHDRAWN,
+            status_label=NoticeStatus.WITHDRAWN.label_zh,
+            cancel_reason=None,
+            withdrawn_at=notice.withdrawn_at,
+            withdrawal_reason=notice.withdrawal_reason,
+            published_at=notice.published_at,
+            updated_at=notice.updated_at,
+            sequence=notice.sequence,
+            history=[],
         )
 
 
@@ -214,11 +256,23 @@ class NoticePatch(BaseModel):
 
 
 class PublishIn(BaseModel):
-    publication_at: dt.datetime
+    publication_at: dt.datetime | None = Field(
+        None,
+        description="when the notice becomes public; empty: now. Never in the past: the "
+        "public record cannot be backdated (up to 5 minutes back counts as now).",
+    )
 
 
 class CancelIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class WithdrawIn(BaseModel):
+    reason: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="shown publicly; may say only that the matter is secret by law",
+    )
 
 
 class DecisionIn(BaseModel):
@@ -259,16 +313,28 @@ class StaffNoticeOut(BaseModel):
     public_now: bool
     status: NoticeStatus
     cancel_reason: str | None
+    withdrawn_at: LocalInstant | None
+    withdrawal_reason: str | None
     sequence: int
     updated_at: LocalInstant
     missing_for_publication: list[str]
     latest_publication: LocalInstant | None
     rule_explanation_zh: str | None
     rule_explanation_en: str | None
+    deadline_unknown_zh: str | None = Field(
+        description="why the latest publication time cannot be computed (e.g. year not loaded)"
+    )
+    deadline_unknown_en: str | None
 
     @classmethod
     def of(cls, notice: MeetingNotice, now: dt.datetime, calendar: WorkCalendar) -> StaffNoticeOut:
-        deadline = notices.publication_deadline(notice, calendar)
+        # A row whose deadline cannot be computed is still shown: one meeting in a year not
+        # yet loaded must not make the whole list (or the answer to its creation) fail.
+        unknown: CalendarNotCovered | None = None
+        try:
+            deadline = notices.publication_deadline(notice, calendar)
+        except CalendarNotCovered as exc:
+            deadline, unknown = None, exc
         return cls(
             id=notice.id,
             kind=MeetingKind(notice.kind),
@@ -286,12 +352,22 @@ class StaffNoticeOut(BaseModel):
             public_now=notice.is_public(now),
             status=NoticeStatus(notice.status),
             cancel_reason=notice.cancel_reason,
+            withdrawn_at=notice.withdrawn_at,
+            withdrawal_reason=notice.withdrawal_reason,
             sequence=notice.sequence,
             updated_at=notice.updated_at,
             missing_for_publication=notices.missing_for_publication(notice),
             latest_publication=deadline.instant if deadline else None,
             rule_explanation_zh=deadline.render_zh() if deadline else None,
             rule_explanation_en=deadline.render_en() if deadline else None,
+            deadline_unknown_zh=(
+                f"最迟发布时间暂无法计算：{unknown.message_zh}" if unknown else None
+            ),
+            deadline_unknown_en=(
+                f"The latest publication time cannot be computed: {unknown.message_en}"
+                if unknown
+                else None
+            ),
         )
 
 

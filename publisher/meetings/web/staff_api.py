@@ -20,6 +20,7 @@ from publisher.meetings.web.schemas import (
     StaffNoticeOut,
     StaffOpinionIn,
     StaffOpinionOut,
+    WithdrawIn,
 )
 from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import Calendar, DbSession, IdPath, Now, SettingsDep
@@ -89,6 +90,20 @@ def cancel_notice(
     calendar: Calendar,
 ) -> StaffNoticeOut:
     notice = notices.cancel_notice(db, principal, meeting_id, body.reason, now)
+    return StaffNoticeOut.of(notice, now, calendar)
+
+
+@router.post("/{meeting_id}/withdraw", response_model=StaffNoticeOut)
+def withdraw_notice(
+    meeting_id: IdPath,
+    body: WithdrawIn,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+) -> StaffNoticeOut:
+    """Take a published notice down; its title, the moment and the reason stay public."""
+    notice = notices.withdraw_notice(db, principal, meeting_id, body.reason, now)
     return StaffNoticeOut.of(notice, now, calendar)
 
 

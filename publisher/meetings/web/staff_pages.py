@@ -26,7 +26,7 @@ from publisher.staff.roles import Role
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import Calendar, DbSession, IdField, IdPath, Now, SettingsDep
-from publisher.web.forms import require_local_datetime
+from publisher.web.forms import parse_local_datetime
 from publisher.web.render import render
 from publisher.web.responses import csv_download
 
@@ -85,7 +85,9 @@ def _detail(
         reviewer=reviewer,
         opinions=opinions.list_opinions(db, notice.id),
         labels=FIELD_LABELS_ZH,
-        revisions=[(r, notices.revision_changes(r)) for r in notice.revisions],
+        revisions=[
+            (r, notices.change_lines_zh(notices.revision_changes(r))) for r in notice.revisions
+        ],
         **extra,
     )
 
@@ -166,10 +168,10 @@ def publish_notice_form(
     db: DbSession,
     now: Now,
     calendar: Calendar,
-    publication_at: Annotated[str, Form(max_length=40)],
+    publication_at: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     def action() -> object:
-        when = require_local_datetime(publication_at, "publication_at", "发布时间")
+        when = parse_local_datetime(publication_at, "publication_at", "发布时间")
         return notices.publish_notice(db, principal, meeting_id, when, now, calendar)
 
     return _act(request, principal, db, meeting_id, now, calendar, action, "published")
@@ -189,6 +191,22 @@ def cancel_notice_form(
         return notices.cancel_notice(db, principal, meeting_id, reason, now)
 
     return _act(request, principal, db, meeting_id, now, calendar, action, "cancelled")
+
+
+@router.post("/{meeting_id}/withdraw", response_class=HTMLResponse)
+def withdraw_notice_form(
+    meeting_id: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    now: Now,
+    calendar: Calendar,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    def action() -> object:
+        return notices.withdraw_notice(db, principal, meeting_id, reason, now)
+
+    return _act(request, principal, db, meeting_id, now, calendar, action, "withdrawn")
 
 
 @router.post("/{meeting_id}/applications/{application_id}/decision", response_class=HTMLResponse)
