@@ -36,7 +36,7 @@ from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work, write_unit
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
-from publisher.timeutil import format_local, to_local
+from publisher.timeutil import format_local, format_local_en, to_local
 
 MAX_COMMENT_CHARS = 5000
 MAX_SECTION_CHARS = 200
@@ -168,13 +168,13 @@ def _take_comment(
     state = window_state(draft, now)
     if state is WindowState.UPCOMING:
         raise RuleViolation(
-            f"The consultation opens at {format_local(draft.opens_at)} (Asia/Shanghai).",
+            f"The consultation opens at {format_local_en(draft.opens_at)}.",
             f"征求意见将于{format_local(draft.opens_at)}开始，届时欢迎提出意见。",
             opens_at=to_local(draft.opens_at).isoformat(),
         )
     if state is WindowState.CLOSED:
         raise RuleViolation(
-            f"The consultation closed at {format_local(draft.closes_at)} (Asia/Shanghai); "
+            f"The consultation closed at {format_local_en(draft.closes_at)}; "
             f"comments are no longer accepted.",
             f"征求意见已于{format_local(draft.closes_at)}截止，不再接收意见。",
             closes_at=to_local(draft.closes_at).isoformat(),

@@ -28,7 +28,7 @@ from publisher.rules.workcalendar import WorkCalendar
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
-from publisher.timeutil import format_local, to_local
+from publisher.timeutil import format_local, format_local_en, to_local
 
 
 def window_state(draft: ConsultationDraft, now: dt.datetime) -> WindowState:
@@ -188,13 +188,14 @@ def extend_window(
         raise ValidationFailed("closes_at must carry a time zone", "截止时间必须带时区")
     if window_state(draft, now) is WindowState.CLOSED:
         raise Conflict(
-            f"The consultation closed at {format_local(draft.closes_at)}; it cannot be extended.",
+            f"The consultation closed at {format_local_en(draft.closes_at)}; "
+            "it cannot be extended.",
             f"征求意见已于{format_local(draft.closes_at)}截止，不能再延长。",
         )
     if new_closes_at <= draft.closes_at:
         raise ValidationFailed(
             f"A window may only be extended: the new close must be after "
-            f"{format_local(draft.closes_at)}.",
+            f"{format_local_en(draft.closes_at)}.",
             f"征求意见期只能延长，不能缩短：新的截止时间须晚于{format_local(draft.closes_at)}。",
             closes_at=to_local(draft.closes_at).isoformat(),
         )

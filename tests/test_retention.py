@@ -69,7 +69,11 @@ def world(settings: Settings, staff: StaffFixture) -> Iterator[tuple[TestClient,
         unsummarised = ok(
             client.post(
                 "/api/v1/staff/consultations",
-                json=draft_body(title="另一个草案（不发布采纳情况）"),
+                json=draft_body(
+                    title="另一个草案（不发布采纳情况）",
+                    opens_at=clock.now.isoformat(),
+                    publish_at=clock.now.isoformat(),
+                ),
                 headers=editor,
             ),
             201,

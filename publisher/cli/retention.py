@@ -10,7 +10,7 @@ import typer
 from publisher.retention import apply_rules
 from publisher.settings import get_settings
 from publisher.storage.db import make_engine, make_session_factory
-from publisher.timeutil import format_local, now_utc
+from publisher.timeutil import format_local_en, now_utc
 
 retention_app = typer.Typer(
     no_args_is_help=True, help="Personal data past its retention period (docs/privacy.md)."
@@ -34,7 +34,7 @@ def run(
     finally:
         engine.dispose()
     verb = "would erase" if dry_run else "erased"
-    typer.echo(f"retention at {format_local(now)}{' (dry run)' if dry_run else ''}")
+    typer.echo(f"retention at {format_local_en(now)}{' (dry run)' if dry_run else ''}")
     for outcome in outcomes:
         typer.echo(f"  {outcome.rule.name}: {verb} {outcome.count} — {outcome.rule.description}")
 

@@ -13,7 +13,7 @@ from publisher.errors import PublisherError
 from publisher.settings import get_settings
 from publisher.staff import service
 from publisher.staff.roles import Role
-from publisher.timeutil import format_local, now_utc
+from publisher.timeutil import format_local_en, now_utc
 
 staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts and API tokens.")
 token_app = typer.Typer(no_args_is_help=True, help="API tokens (shown once, stored as a hash).")
@@ -115,7 +115,7 @@ def create_token(
     except PublisherError as exc:
         raise fail(exc) from None
     typer.echo(issued.token)
-    until = f", expires {format_local(expires_at)}" if expires_at else ""
+    until = f", expires {format_local_en(expires_at)}" if expires_at else ""
     typer.echo(f"token #{token_id} for {account!r}{until} (shown once)", err=True)
 
 

@@ -37,7 +37,7 @@ from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work, write_unit
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
-from publisher.timeutil import format_local
+from publisher.timeutil import format_local, format_local_en
 
 
 @dataclass
@@ -241,7 +241,7 @@ def _check_open(notice: MeetingNotice, now: dt.datetime) -> None:
         )
     if now > closes:
         raise RuleViolation(
-            f"Applications closed at {format_local(closes)} (Asia/Shanghai).",
+            f"Applications closed at {format_local_en(closes)}.",
             f"参会申请已于{format_local(closes)}截止。",
             closed_at=closes.isoformat(),
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from publisher.errors import TooManyRequests
 from publisher.retention import RetentionRule
 from publisher.throttle.models import ThrottleHit
-from publisher.timeutil import format_local, to_local
+from publisher.timeutil import format_local, format_local_en, to_local
 
 #: hits older than this are never counted by any limit; `prune` deletes them
 LONGEST_WINDOW = dt.timedelta(days=1)
@@ -44,7 +44,7 @@ class Limit:
         span_zh = f"{minutes}分钟" if minutes < 120 else f"{minutes // 60}小时"
         return TooManyRequests(
             f"Too many {self.what_en}: at most {self.max_hits} in {span_en}. Try again after "
-            f"{format_local(retry_at)} (Asia/Shanghai).",
+            f"{format_local_en(retry_at)}.",
             f"{self.what_zh}过于频繁（每{span_zh}最多{self.max_hits}次）。"
             f"请于{format_local(retry_at)}之后再试。{self.hint_zh}",
             retry_after_seconds=max(1, int((retry_at - now).total_seconds()) + 1),

@@ -41,6 +41,7 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/staff/meetings/{meeting_id}"): "editor",
     ("POST", "/api/v1/staff/meetings/{meeting_id}/publish"): "editor",
     ("POST", "/api/v1/staff/meetings/{meeting_id}/cancel"): "editor",
+    ("POST", "/api/v1/staff/meetings/{meeting_id}/withdraw"): "editor",
     ("GET", "/api/v1/staff/meetings/{meeting_id}/applications"): "reviewer",
     ("GET", "/api/v1/staff/meetings/{meeting_id}/applications.csv"): "reviewer",
     (
@@ -57,6 +58,7 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/staff/meetings/{meeting_id}"): "editor",
     ("POST", "/staff/meetings/{meeting_id}/publish"): "editor",
     ("POST", "/staff/meetings/{meeting_id}/cancel"): "editor",
+    ("POST", "/staff/meetings/{meeting_id}/withdraw"): "editor",
     ("POST", "/staff/meetings/{meeting_id}/applications/{application_id}/decision"): "reviewer",
     ("GET", "/staff/meetings/{meeting_id}/applications.csv"): "reviewer",
     ("POST", "/staff/meetings/{meeting_id}/opinions"): "editor",
