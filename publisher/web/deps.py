@@ -51,6 +51,9 @@ ClientKey = Annotated[str, Depends(client_key)]
 MAX_ID = 2_147_483_647
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+#: a page of a paged list (1-based), and how many rows an API page may ask for
+PageQuery = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
+PerPageQuery = Annotated[int, Query(ge=1, le=500, description="rows per page (at most 500)")]
 
 
 def current_time(request: Request) -> dt.datetime:

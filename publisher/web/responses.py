@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,3 +34,19 @@ def get_and_head(router: APIRouter, path: str, **options: Any) -> Callable[[F], 
         return endpoint
 
     return register
+
+
+def paginate(request: Request, response: Response, page: int, per_page: int, total: int) -> None:
+    """RFC 8288 `Link` (first, prev, next, last) and `X-Total-Count` on a paged API list."""
+    last = max(1, -(-total // per_page))
+    targets = {"first": 1, "last": last}
+    if page > 1:
+        targets["prev"] = min(page - 1, last)
+    if page < last:
+        targets["next"] = page + 1
+    links = [
+        f'<{request.url.include_query_params(page=number, per_page=per_page)}>; rel="{rel}"'
+        for rel, number in targets.items()
+    ]
+    response.headers["Link"] = ", ".join(links)
+    response.headers["X-Total-Count"] = str(total)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 
 from publisher.mail import Mailer
 from publisher.meetings import applications, notices, opinions
@@ -16,19 +16,40 @@ from publisher.meetings.web.schemas import (
     OpinionIn,
     ReceiptOut,
 )
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import (
+    ClientKey,
+    DbSession,
+    IdPath,
+    Now,
+    PageQuery,
+    PerPageQuery,
+    SettingsDep,
+)
+from publisher.web.responses import paginate
 
 router = APIRouter(prefix="/api/v1", tags=["meetings"])
 
 
 @router.get("/meetings", response_model=list[NoticeOut])
-def list_meetings(db: DbSession, now: Now) -> list[NoticeOut]:
-    return [NoticeOut.of(db, n, now) for n in notices.public_notices(db, now)]
+def list_meetings(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    now: Now,
+    page: PageQuery = 1,
+    per_page: PerPageQuery = 100,
+) -> list[NoticeOut]:
+    """Public notices, soonest meeting first, a page at a time (`Link` and `X-Total-Count`
+    headers give the others)."""
+    total, _ = notices.count_public_notices(db, now)
+    rows = notices.public_notices(db, now, offset=(page - 1) * per_page, limit=per_page)
+    paginate(request, response, page, per_page, total)
+    return NoticeOut.list_of(db, rows, now)
 
 
 @router.get("/meetings/{meeting_id}", response_model=NoticeOut)
 def get_meeting(meeting_id: IdPath, db: DbSession, now: Now) -> NoticeOut:
-    return NoticeOut.of(db, notices.get_public_notice(db, meeting_id, now), now)
+    return NoticeOut.one(db, notices.get_public_notice(db, meeting_id, now), now)
 
 
 @router.post("/meetings/{meeting_id}/applications", status_code=201)

@@ -10,14 +10,14 @@ import datetime as dt
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.mail import Mailer
 from publisher.meetings import applications, notices, opinions
 from publisher.meetings.vocabulary import RepresentativeCategory
-from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeOut
+from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import page
@@ -30,13 +30,33 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     return page(request, name, status=status, cache_control=cache, **context)
 
 
+#: rows per page of the public list
+LIST_PAGE_SIZE = 50
+
+
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings_page(request: Request, db: DbSession, now: Now) -> HTMLResponse:
-    listed = [NoticeOut.of(db, n, now) for n in notices.public_notices(db, now)]
-    upcoming = [n for n in listed if n.ends_at is None or n.ends_at >= now]
-    past = [n for n in listed if n not in upcoming]
-    past.reverse()
-    return _page(request, "meetings/list.html", upcoming=upcoming, past=past)
+def meetings_page(
+    request: Request,
+    db: DbSession,
+    now: Now,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    """Upcoming meetings soonest first, then past ones latest first, 50 a page."""
+    listing = notices.public_listing(db, now, page_number, LIST_PAGE_SIZE)
+    if page_number > listing.count:
+        raise NotFound(
+            f"The list has {listing.count} pages.",
+            f"会议列表共{listing.count}页，没有第{page_number}页。",
+        )
+    taken = applications.places_taken(db, [n.id for n in (*listing.upcoming, *listing.past)])
+    return _page(
+        request,
+        "meetings/list.html",
+        upcoming=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in listing.upcoming],
+        past=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in listing.past],
+        page_number=listing.number,
+        page_count=listing.count,
+    )
 
 
 def _detail(
@@ -47,7 +67,7 @@ def _detail(
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    notice = NoticeOut.of(db, notices.get_public_notice(db, meeting_id, now), now)
+    notice = NoticeOut.one(db, notices.get_public_notice(db, meeting_id, now), now)
     return _page(
         request,
         "meetings/detail.html",

@@ -7,6 +7,7 @@ Beijing time (`LocalInstant`). Mappers are `Model.of(...)` class methods beside 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Form
@@ -76,7 +77,20 @@ class NoticeOut(PublicModel):
     history: list[RevisionOut]
 
     @classmethod
-    def of(cls, session: Session, notice: MeetingNotice, now: dt.datetime) -> NoticeOut:
+    def one(cls, session: Session, notice: MeetingNotice, now: dt.datetime) -> NoticeOut:
+        taken = applications.places_taken(session, [notice.id]).get(notice.id, 0)
+        return cls.of(notice, now, taken)
+
+    @classmethod
+    def list_of(
+        cls, session: Session, notices: Sequence[MeetingNotice], now: dt.datetime
+    ) -> list[NoticeOut]:
+        """Many notices with one query for their places taken (never one per notice)."""
+        taken = applications.places_taken(session, [n.id for n in notices])
+        return [cls.of(n, now, taken.get(n.id, 0)) for n in notices]
+
+    @classmethod
+    def of(cls, notice: MeetingNotice, now: dt.datetime, taken: int) -> NoticeOut:
         if notice.status == NoticeStatus.WITHDRAWN.value:
             return cls._withdrawn(notice)
         return cls(
@@ -91,7 +105,7 @@ class NoticeOut(PublicModel):
             participation=notice.participation,
             application_deadline=applications.application_closes_at(notice),
             capacity=notice.capacity,
-            places_left=applications.places_left(session, notice),
+            places_left=max(0, notice.capacity - taken),
             applications_open=applications.applications_open(notice, now),
             media_allowed=notice.media_allowed,
             status=NoticeStatus(notice.status),
@@ -141,6 +155,34 @@ class NoticeOut(PublicModel):
             updated_at=notice.updated_at,
             sequence=notice.sequence,
             history=[],
+        )
+
+
+class NoticeListItem(PublicModel):
+    """A line of the public list: what the list shows, without content or history."""
+
+    id: int
+    title: str
+    kind_label: str
+    starts_at: LocalInstant | None
+    place: str
+    status: NoticeStatus
+    status_label: str
+    applications_open: bool
+
+    @classmethod
+    def of(cls, notice: MeetingNotice, now: dt.datetime, taken: int) -> NoticeListItem:
+        withdrawn = notice.status == NoticeStatus.WITHDRAWN.value
+        return cls(
+            id=notice.id,
+            title=notice.title,
+            kind_label=MeetingKind(notice.kind).label_zh,
+            starts_at=notice.starts_at,
+            place="" if withdrawn else notice.place,
+            status=NoticeStatus(notice.status),
+            status_label=NoticeStatus(notice.status).label_zh,
+            applications_open=applications.applications_open(notice, now)
+            and taken < notice.capacity,
         )
 
 

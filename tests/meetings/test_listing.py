@@ -1,0 +1,143 @@
+"""The public list of meetings: paged, and a constant handful of SQL statements whatever the
+number of notices (issue #15: 1,000 notices took 1,990 statements and 617 ms per view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.meetings.models import MeetingApplication, MeetingNotice, NoticeRevision
+from tests.support.clock import MEETINGS_NOW
+
+MAX_STATEMENTS = 5
+
+
+def _plant(factory: sessionmaker[Session], count: int) -> None:
+    """`count` published notices, half held already, each with an application and a change."""
+    with factory() as session:
+        for n in range(count):
+            starts = MEETINGS_NOW + dt.timedelta(days=(n % 2) * 20 - 10, hours=n)
+            notice = MeetingNotice(
+                kind="executive",
+                title=f"市政府第{n + 1}次常务会议",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+                place="市政府第一会议室",
+                agenda="研究有关事项",
+                participation="在本页面申请列席",
+                capacity=3,
+                published_at=MEETINGS_NOW - dt.timedelta(days=30),
+                created_by="editor",
+            )
+            session.add(notice)
+            session.flush()
+            session.add(
+                MeetingApplication(
+                    notice_id=notice.id,
+                    receipt_code=f"CH{notice.id:08d}",
+                    applicant_name="张三",
+                    phone="13800138000",
+                    category="citizen",
+                    statement="",
+                    status="pending",
+                    created_at=MEETINGS_NOW - dt.timedelta(days=1),
+                )
+            )
+            session.add(
+                NoticeRevision(
+                    notice_id=notice.id,
+                    changed_at=MEETINGS_NOW - dt.timedelta(days=2),
+                    sequence=1,
+                    changes=json.dumps({"place": ["旧址", "市政府第一会议室"]}),
+                    reason="场地调整",
+                )
+            )
+        session.commit()
+
+
+@contextmanager
+def _statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _count(client: TestClient, path: str, **params: Any) -> int:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with _statements(engine) as seen:
+        response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return len(seen)
+
+
+def test_the_list_costs_the_same_few_statements_for_ten_or_a_hundred_and_twenty(
+    client: TestClient,
+) -> None:
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    _plant(factory, 10)
+    small = {
+        "page": _count(client, "/meetings"),
+        "api": _count(client, "/api/v1/meetings"),
+        "detail": _count(client, "/api/v1/meetings/1"),
+    }
+    _plant(factory, 110)
+    large = {
+        "page": _count(client, "/meetings"),
+        "page 2": _count(client, "/meetings", page=2),
+        "api": _count(client, "/api/v1/meetings"),
+        "api 2": _count(client, "/api/v1/meetings", page=2, per_page=50),
+        "detail": _count(client, "/api/v1/meetings/1"),
+    }
+    # a page holding both upcoming and past meetings costs one more than a page of one kind
+    assert max(small.values()) <= MAX_STATEMENTS and max(large.values()) <= MAX_STATEMENTS
+    assert large["api"] == small["api"] and large["detail"] == small["detail"], (small, large)
+
+
+def test_the_list_is_paged_upcoming_first_then_past_latest_first(client: TestClient) -> None:
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    _plant(factory, 120)  # 60 upcoming, 60 held
+    first = client.get("/meetings").text
+    assert "第 1 / 3 页" in first and 'rel="next"' in first and "往期会议" not in first
+    upcoming = [int(n) for n in re.findall(r"市政府第(\d+)次常务会议", first)]
+    assert len(upcoming) == 50 and upcoming == sorted(upcoming)  # soonest first
+    second = client.get("/meetings", params={"page": 2}).text
+    assert "即将召开" in second and "往期会议" in second
+    third = client.get("/meetings", params={"page": 3}).text
+    past = [int(n) for n in re.findall(r"市政府第(\d+)次常务会议", third)]
+    assert len(past) == 20 and past == sorted(past, reverse=True)  # latest first
+    assert 'rel="next"' not in third
+    beyond = client.get("/meetings", params={"page": 4})
+    assert beyond.status_code == 404 and "共3页" in beyond.text
+    assert client.get("/meetings", params={"page": 0}).status_code == 422
+
+    api = client.get("/api/v1/meetings", params={"per_page": 50})
+    assert len(api.json()) == 50 and api.headers["X-Total-Count"] == "120"
+    assert 'rel="next"' in api.headers["Link"] and "page=2" in api.headers["Link"]
+    assert api.json()[0]["history"][0]["changes_zh"] == ["地点：旧址 → 市政府第一会议室"]
+    last = client.get("/api/v1/meetings", params={"per_page": 50, "page": 3})
+    assert len(last.json()) == 20 and 'rel="next"' not in last.headers["Link"]
+    assert api.json()[0]["places_left"] == 2
+
+
+def test_an_empty_list_is_one_page(client: TestClient) -> None:
+    page = client.get("/meetings")
+    assert page.status_code == 200 and "暂无即将召开的会议预告" in page.text
+    assert "暂无往期会议" in page.text
+    api = client.get("/api/v1/meetings")
+    assert api.json() == [] and api.headers["X-Total-Count"] == "0"
