@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from publisher.ckan.local import LocalDataset
-from publisher.ckan.plan import DatasetStep, Outcome, PushOptions
-from publisher.ckan.push import push
-from publisher.ckan.sources import collect_local_datasets
 from publisher.cli.common import fail
 from publisher.errors import NotFound
 from publisher.settings import get_settings
-from publisher.storage.db import make_engine, make_session_factory
-from publisher.storage.migrate import upgrade
-from publisher.wiring import open_data_tables
+
+if TYPE_CHECKING:
+    from publisher.ckan.local import LocalDataset
+    from publisher.ckan.plan import DatasetStep, Outcome
 
 ckan_app = typer.Typer(no_args_is_help=True, help="Publish the open datasets to CKAN.")
 
@@ -42,6 +39,14 @@ def push_command(
     workers: Annotated[int, typer.Option(help="Datasets pushed in parallel.")] = 2,
 ) -> None:
     """Create, update and delete CKAN datasets so they match the local open data."""
+    # lazy (see publisher.cli.main): CKAN, the database and every feature load only here
+    from publisher.ckan.plan import PushOptions  # noqa: PLC0415
+    from publisher.ckan.push import push  # noqa: PLC0415
+    from publisher.ckan.sources import collect_local_datasets  # noqa: PLC0415
+    from publisher.storage.db import make_engine, make_session_factory  # noqa: PLC0415
+    from publisher.storage.migrate import upgrade  # noqa: PLC0415
+    from publisher.wiring import open_data_tables  # noqa: PLC0415
+
     settings = get_settings()
     if not settings.ckan_url or (not settings.ckan_api_token and not dry_run):
         typer.echo("Set PUBLISHER_CKAN_URL and PUBLISHER_CKAN_API_TOKEN first.", err=True)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.orm import Session
 
 from publisher.errors import PublisherError
 from publisher.settings import get_settings
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
-from publisher.storage.db import make_engine, make_session_factory, transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def cli_principal() -> StaffPrincipal:
@@ -29,6 +31,9 @@ def cli_principal() -> StaffPrincipal:
 
 @contextmanager
 def cli_session() -> Iterator[Session]:
+    # lazy (see publisher.cli.main): the database stack loads only for commands that use it
+    from publisher.storage.db import make_engine, make_session_factory, transaction  # noqa: PLC0415
+
     engine = make_engine(get_settings().effective_database_url)
     try:
         with transaction(make_session_factory(engine)) as session:

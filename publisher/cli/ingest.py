@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import typer
 
-from publisher.documents.store import store_issue_in_database
 from publisher.errors import PublisherError, ValidationFailed
-from publisher.gazette import GazetteIssue, parse_gazette
-from publisher.opendata import WriteResult, bundle_source, write_datasets
 from publisher.settings import get_settings
+
+if TYPE_CHECKING:
+    from publisher.gazette import GazetteIssue
+    from publisher.opendata import WriteResult
 
 FETCH_TIMEOUT_SECONDS = 20.0
 
@@ -43,6 +44,8 @@ def _group() -> None:
 def read_source(file_or_url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> str:
     """The text of a local file or an http(s) URL, as UTF-8."""
     if file_or_url.startswith(("http://", "https://")):
+        import httpx  # noqa: PLC0415  (lazy: only for URLs)
+
         try:
             response = httpx.get(file_or_url, timeout=timeout, follow_redirects=True)
             response.raise_for_status()
@@ -76,6 +79,8 @@ def read_source(file_or_url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> str
 
 
 def publish_issue(issue: GazetteIssue, text: str, datasets_dir: Path) -> WriteResult:
+    from publisher.opendata import bundle_source, write_datasets  # noqa: PLC0415  (lazy)
+
     """Bundle the issue's text under ``sources/`` and rebuild the Data Package."""
     bundle_source(datasets_dir, text, issue)
     return write_datasets(datasets_dir)
@@ -90,6 +95,10 @@ def gazette(
     ),
 ) -> None:
     """Parse one gazette issue; with --json print it, otherwise publish its open data."""
+    # lazy (see publisher.cli.main): the parser and the database load only here
+    from publisher.documents.store import store_issue_in_database  # noqa: PLC0415
+    from publisher.gazette import parse_gazette  # noqa: PLC0415
+
     try:
         text = read_source(file_or_url)
         issue = parse_gazette(text)

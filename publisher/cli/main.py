@@ -1,11 +1,16 @@
-"""The `publisher` command: one Typer app, one sub-app per concept."""
+"""The `publisher` command: one Typer app, one sub-app per concept.
+
+Start-up stays under half a second (issue #15): the command modules import only typer and the
+settings at the top; the database, the web stack, CKAN and the gazette parser are imported
+inside the commands that use them. `tests/foundation/test_cli_startup.py` checks which modules
+`publisher --help` loads; `bench/bench_cli.py` times it.
+"""
 
 from __future__ import annotations
 
 import sys
 
 import typer
-from sqlalchemy.engine import make_url
 
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
@@ -14,8 +19,6 @@ from publisher.cli.retention import retention_app
 from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
 from publisher.settings import get_settings, settings_markdown
-from publisher.storage.db import make_engine
-from publisher.storage.migrate import upgrade
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -34,6 +37,9 @@ app.add_typer(retention_app, name="retention")
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Migrate the configured database to REVISION (default: the newest)."""
+    from publisher.storage.db import make_engine  # noqa: PLC0415  (lazy: module docstring)
+    from publisher.storage.migrate import upgrade  # noqa: PLC0415
+
     settings = get_settings()
     upgrade(make_engine(settings.effective_database_url), revision)
     typer.echo(f"database at {revision}: {_safe_url(settings.effective_database_url)}")
@@ -80,6 +86,8 @@ def serve(
 
 
 def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
     return make_url(url).render_as_string(hide_password=True)
 
 

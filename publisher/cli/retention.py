@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from publisher.retention import apply_rules
 from publisher.settings import get_settings
-from publisher.storage.db import make_engine, make_session_factory
 from publisher.timeutil import format_local_en, now_utc
 
 retention_app = typer.Typer(
@@ -24,6 +22,8 @@ def run(
     ),
 ) -> None:
     """Apply every feature's retention rule now; print what each erased."""
+    from publisher.retention import apply_rules  # noqa: PLC0415  (lazy: see publisher.cli.main)
+    from publisher.storage.db import make_engine, make_session_factory  # noqa: PLC0415
     from publisher.wiring import retention_rules  # noqa: PLC0415  (lazy: loads every feature)
 
     now = now_utc()

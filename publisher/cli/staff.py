@@ -11,7 +11,6 @@ import typer
 from publisher.cli.common import cli_principal, cli_session, fail
 from publisher.errors import PublisherError
 from publisher.settings import get_settings
-from publisher.staff import service
 from publisher.staff.roles import Role
 from publisher.timeutil import format_local_en, now_utc
 
@@ -42,6 +41,8 @@ def add(
 
     Without a terminal or --password-stdin, a password is generated and printed once.
     """
+    from publisher.staff import service  # noqa: PLC0415  (lazy: see publisher.cli.main)
+
     password, show = _read_password(password_stdin)
     try:
         with cli_session() as session:
@@ -64,6 +65,8 @@ def add(
 @staff_app.command("list")
 def list_accounts() -> None:
     """List staff accounts."""
+    from publisher.staff import service  # noqa: PLC0415  (lazy: see publisher.cli.main)
+
     with cli_session() as session:
         for a in service.list_accounts(session):
             typer.echo(
@@ -79,6 +82,8 @@ def password(
     ),
 ) -> None:
     """Set a new password (ends the account's open sessions)."""
+    from publisher.staff import service  # noqa: PLC0415  (lazy: see publisher.cli.main)
+
     new_password, show = _read_password(password_stdin)
     try:
         with cli_session() as session:
@@ -105,6 +110,8 @@ def create_token(
     ),
 ) -> None:
     """Create an API token; it is printed once and only its hash is kept."""
+    from publisher.staff import service  # noqa: PLC0415  (lazy: see publisher.cli.main)
+
     expires_at = now_utc() + dt.timedelta(days=expires_days) if expires_days else None
     try:
         with cli_session() as session:
@@ -122,6 +129,8 @@ def create_token(
 @token_app.command("revoke")
 def revoke_token(token_id: int) -> None:
     """Revoke an API token by its number."""
+    from publisher.staff import service  # noqa: PLC0415  (lazy: see publisher.cli.main)
+
     try:
         with cli_session() as session:
             service.revoke_token(session, cli_principal(), token_id)
@@ -133,6 +142,8 @@ def revoke_token(token_id: int) -> None:
 @token_app.command("list")
 def list_tokens() -> None:
     """List API tokens (never the tokens themselves)."""
+    from publisher.staff import service  # noqa: PLC0415  (lazy: see publisher.cli.main)
+
     with cli_session() as session:
         for t in service.list_tokens(session):
             state = "revoked" if t.revoked_at else "active"
