@@ -15,8 +15,9 @@ from consultation.comments import CommentInput
 from consultation.models import Comment, ConsultationAttachment, ConsultationDraft
 from consultation.summary import AdoptionSummary, adoption_summary
 from consultation.vocabulary import Channel, Disposition
+from publisher.errors import CalendarNotCovered
 from publisher.privacy import PublicModel, mask_personal_text
-from publisher.rules.predisclosure import CONSULTATION_RULES, ConsultationProfile
+from publisher.rules.predisclosure import CONSULTATION_RULES, ConsultationProfile, Deadline
 from publisher.rules.workcalendar import WorkCalendar
 from publisher.web.deps import IdField
 from publisher.web.schemas import LocalInstant
@@ -311,6 +312,13 @@ class StaffDraftOut(BaseModel):
     opens_at: LocalInstant
     closes_at: LocalInstant
     earliest_close: LocalInstant | None
+    earliest_close_provisional: bool = Field(
+        False,
+        description="the earliest close counts late-December days of the last loaded year; "
+        "it stands until the next year's holiday arrangement is published",
+    )
+    earliest_close_unknown_en: str | None = None
+    earliest_close_unknown_zh: str | None = None
     shorter_reason: str | None
     published_at: LocalInstant | None
     secret_by_law: bool
@@ -322,18 +330,25 @@ class StaffDraftOut(BaseModel):
     def of(
         cls, draft: ConsultationDraft, now: dt.datetime, calendar: WorkCalendar | None = None
     ) -> StaffDraftOut:
-        earliest = None
+        earliest: Deadline | None = None
+        unknown: CalendarNotCovered | None = None
         if calendar is not None:
             profile = ConsultationProfile(draft.profile)
-            earliest = drafts.earliest_close(draft.opens_at, profile, calendar).instant
+            try:  # one draft in a year not loaded must not make a list fail
+                earliest = drafts.earliest_close(draft.opens_at, profile, calendar)
+            except CalendarNotCovered as exc:
+                unknown = exc
         return cls(
+            earliest_close_provisional=bool(earliest and earliest.provisional),
+            earliest_close_unknown_en=unknown.message_en if unknown else None,
+            earliest_close_unknown_zh=unknown.message_zh if unknown else None,
             id=draft.id,
             title=draft.title,
             state=drafts.window_state(draft, now).value,
             profile=draft.profile,
             opens_at=draft.opens_at,
             closes_at=draft.closes_at,
-            earliest_close=earliest,
+            earliest_close=earliest.instant if earliest else None,
             shorter_reason=draft.shorter_reason,
             published_at=draft.published_at,
             secret_by_law=draft.secret_by_law,

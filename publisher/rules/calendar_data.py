@@ -67,6 +67,11 @@ class NoticeRef(BaseModel):
 
     title: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://\S+$")
+    days: list[dt.date] = Field(
+        default_factory=list,
+        description="The days of this year the notice set (empty: it concerns the whole year); "
+        "an explanation counting any of them cites the notice",
+    )
 
 
 class YearSourceInfo(BaseModel):
@@ -188,6 +193,14 @@ def check_year_file(model: YearFile, origin: str = "<year file>") -> None:
                     "it must be a Saturday or Sunday",
                     f"调休上班日{d.isoformat()}是星期{_WEEKDAY_ZH[wd]}；调休上班日必须是周六或周日",
                 )
+    for amendment in model.source.amendments:
+        stray = [d for d in amendment.days if d.year != year]
+        if stray:
+            raise _invalid(
+                origin,
+                f"amendment {amendment.title!r} lists {stray[0].isoformat()}, not in {year}",
+                f"修订通知《{amendment.title}》所列{stray[0].isoformat()}不在{year}年内",
+            )
     if not model.days_off:
         raise _invalid(
             origin,
@@ -275,16 +288,28 @@ NOTICE_URLS: dict[int, str] = {
 }
 
 NOTICE_AMENDMENTS: dict[int, tuple[NoticeRef, ...]] = {
+    # The next year's notice set the last days of 2018: Saturday 12-29 worked, 12-30 to 01-01
+    # off (Monday 12-31 a holiday). Earlier cases of the same kind (2007-12-29/31, 2011-12-31)
+    # are in the data but not yet cited to their notices.
+    2018: (
+        NoticeRef(
+            title="国务院办公厅关于2019年部分节假日安排的通知（国办发明电〔2018〕15号）",
+            url="https://www.gov.cn/zhengce/content/2018-12/06/content_5346276.htm",
+            days=[dt.date(2018, 12, 29), dt.date(2018, 12, 30), dt.date(2018, 12, 31)],
+        ),
+    ),
     2019: (
         NoticeRef(
             title="国务院办公厅关于调整2019年劳动节假期安排的通知",
             url="https://www.gov.cn/gongbao/content/2019/content_5380356.htm",
+            days=[dt.date(2019, 4, 28), *(dt.date(2019, 5, d) for d in range(2, 6))],
         ),
     ),
     2020: (
         NoticeRef(
             title="国务院办公厅关于延长2020年春节假期的通知",
             url="https://www.gov.cn/gongbao/content/2020/content_5477297.htm",
+            days=[dt.date(2020, 1, 31), dt.date(2020, 2, 1), dt.date(2020, 2, 2)],
         ),
     ),
 }

@@ -19,10 +19,11 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from publisher.errors import RuleViolation, ValidationFailed
-from publisher.rules.workcalendar import DeadlineExplanation, WorkCalendar
+from publisher.rules.workcalendar import DeadlineExplanation, SkippedDay, WorkCalendar
 from publisher.timeutil import (
     end_of_local_day,
     format_local,
+    format_local_en,
     local_date,
     start_of_local_day,
 )
@@ -183,26 +184,66 @@ CONSULTATION_RULES: Mapping[ConsultationProfile, ConsultationRule] = MappingProx
 )
 
 
+#: from this day of December, a deadline may still move when the next year is announced
+PROVISIONAL_FROM = (12, 20)
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """A limit instant (aware, Asia/Shanghai), the local day it closes, why, and the rule."""
+    """A limit instant (aware, Asia/Shanghai), the local day it closes, why, and the rule.
+
+    ``provisional_until_year``: the deadline counts days in late December of the last loaded
+    year, and the next year's State Council notice has changed such days before (2007-12-29/31,
+    2011-12-31, 2018-12-29/31); it stands "以该年节假日安排发布为准" until that year is loaded.
+    """
 
     instant: dt.datetime
     day: dt.date
     explanation: DeadlineExplanation
     citation: Citation
+    provisional_until_year: int | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.provisional_until_year is not None
+
+    def provisional_zh(self) -> str:
+        year = self.provisional_until_year
+        return f"暂定：以{year}年节假日安排发布为准。" if year else ""
 
     def render_zh(self) -> str:
+        note = f"\n{self.provisional_zh()}" if self.provisional else ""
         return (
-            f"时限：{format_local(self.instant)}\n依据：{self.citation.render_zh()}\n"
+            f"时限：{format_local(self.instant)}{note}\n依据：{self.citation.render_zh()}\n"
             + self.explanation.render_zh()
         )
 
     def render_en(self) -> str:
+        note = (
+            f"\nProvisional until the {self.provisional_until_year} holiday arrangement "
+            "is published (it may change the last days of December)."
+            if self.provisional
+            else ""
+        )
         return (
-            f"Limit: {self.instant.isoformat()}\nRule: {self.citation.summary_en}\n"
+            f"Limit: {self.instant.isoformat()}{note}\nRule: {self.citation.summary_en}\n"
             + self.explanation.render_en()
         )
+
+
+def _provisional_until(calendar: WorkCalendar, *days: dt.date) -> int | None:
+    """The next year whose notice could still change a late-December day of this count."""
+    for day in sorted(days, reverse=True):
+        if (day.month, day.day) >= PROVISIONAL_FROM and day.year + 1 not in calendar.covered_years:
+            return day.year + 1
+    return None
+
+
+def _span(explanation: DeadlineExplanation) -> tuple[dt.date, ...]:
+    days = [explanation.anchor, *explanation.counted, *(s.day for s in explanation.skipped)]
+    if explanation.result is not None:
+        days.append(explanation.result)
+    return tuple(days)
 
 
 def _aware(instant: dt.datetime, what: str) -> dt.datetime:
@@ -242,6 +283,7 @@ def latest_notice_publication(
         day=latest_day,
         explanation=explanation,
         citation=NOTICE_RULES[kind].citation,
+        provisional_until_year=_provisional_until(calendar, *_span(explanation)),
     )
 
 
@@ -265,10 +307,10 @@ def check_notice_publication(
     basis_zh = rule.citation.render_zh() if rule.fixed_by_rule else "本办公室对该类会议设定的提前量"
     basis_en = rule.citation.summary_en if rule.fixed_by_rule else "the office's lead for this kind"
     raise RuleViolation(
-        f"The advance notice of the {kind.value} meeting on {format_local(meeting_start)} must be "
-        f"published by {format_local(deadline.instant)} (Asia/Shanghai) so that {n} full working "
+        f"The advance notice of the {kind.value} meeting on {format_local_en(meeting_start)} "
+        f"must be published by {format_local_en(deadline.instant)} so that {n} full working "
         f"day(s) lie between publication and meeting; publishing at "
-        f"{format_local(publication_at)} leaves {counted}. Basis: {basis_en}",
+        f"{format_local_en(publication_at)} leaves {counted}. Basis: {basis_en}",
         f"{kind.label_zh}（{format_local(meeting_start)}召开）的公开预告最迟应于"
         f"{deadline.day.month}月{deadline.day.day}日当天结束前（{format_local(deadline.instant)}）"
         f"发布，使发布日与会议日之间有{n}个完整工作日；"
@@ -290,7 +332,9 @@ def earliest_consultation_close(
     """The earliest lawful closing instant: 00:00 local of the day after the last required day.
 
     city: the N-th working day after the opening day (N full working days after it).
-    order_713: the 30th calendar day after the opening day (the opening day not counted).
+    order_713: the 30th calendar day after the opening day (the opening day not counted); when
+    that day is a weekend or holiday, the period ends on the next working day (Civil Code
+    art. 203). Either way a day in a year not loaded refuses (CalendarNotCovered).
     """
     open_day = local_date(_aware(opens_at, "opens_at"))
     rule = CONSULTATION_RULES[ConsultationProfile(profile)]
@@ -299,31 +343,56 @@ def earliest_consultation_close(
         last = calendar.add_working_days(open_day, rule.minimum)
         explanation = calendar.explain_add_working_days(open_day, rule.minimum)
     else:
-        last = open_day + dt.timedelta(days=rule.minimum)
-        days = tuple(open_day + dt.timedelta(days=i) for i in range(1, rule.minimum + 1))
-        explanation = DeadlineExplanation(
-            operation="calendar_days",
-            anchor=open_day,
-            n=rule.minimum,
-            result=last,
-            counted=days,
-            skipped=(),
-            adjusted=(),
-            sources=(),
-            notes=(
-                (
-                    "按自然日计算，节假日不顺延。",
-                    "Counted in calendar days; holidays do not extend the period.",
-                ),
-            ),
-        )
+        last, explanation = _calendar_day_period(open_day, rule.minimum, calendar)
     close_day = last + dt.timedelta(days=1)
     return Deadline(
         instant=start_of_local_day(close_day),
         day=last,
         explanation=explanation,
         citation=rule.citation,
+        provisional_until_year=_provisional_until(calendar, *_span(explanation)),
     )
+
+
+def _calendar_day_period(
+    open_day: dt.date, n: int, calendar: WorkCalendar
+) -> tuple[dt.date, DeadlineExplanation]:
+    """The N-th calendar day after the opening day, moved past weekends and holidays to the
+    next working day (Civil Code art. 203, 法定休假日 read as courts do: rest days included)."""
+    nominal = open_day + dt.timedelta(days=n)
+    last = nominal
+    rolled: list[SkippedDay] = []
+    while not calendar.is_working_day(last):  # refuses a day in a year not loaded
+        rolled.append(SkippedDay(last, calendar.kind(last), calendar.holiday_name(last)))
+        last += dt.timedelta(days=1)
+    notes = [
+        (
+            "按自然日计算（开始之日不计）。",
+            "Counted in calendar days (the opening day not counted).",
+        )
+    ]
+    if rolled:
+        notes.append(
+            (
+                f"第{n}日（{nominal.month}月{nominal.day}日）为法定休假日，依《中华人民共和国民法典》"
+                f"第二百零三条，以休假日结束的次日（{last.month}月{last.day}日）为期间的最后一日。",
+                f"Day {n} ({nominal.isoformat()}) is a rest day or holiday: under Civil Code "
+                f"art. 203 the period ends on the next working day, {last.isoformat()}.",
+            )
+        )
+    years = sorted({open_day.year, last.year})
+    explanation = DeadlineExplanation(
+        operation="calendar_days",
+        anchor=open_day,
+        n=n,
+        result=last,
+        counted=tuple(open_day + dt.timedelta(days=i) for i in range(1, n + 1)),
+        skipped=tuple(rolled),
+        adjusted=(),
+        sources=tuple(calendar.source(y) for y in years),
+        notes=tuple(notes),
+    )
+    return last, explanation
 
 
 def check_consultation_window(
@@ -351,9 +420,9 @@ def check_consultation_window(
         if not reason:
             raise RuleViolation(
                 f"Under Order No. 713 the consultation must stay open until at least "
-                f"{format_local(national.instant)} (30 days after the opening day); a shorter "
+                f"{format_local_en(national.instant)} (30 days after the opening day); a shorter "
                 f"window needs a reason stated publicly, and even then may not close before "
-                f"{format_local(city.instant)} (the city's 5 working days).",
+                f"{format_local_en(city.instant)} (the city's 5 working days).",
                 f"按《重大行政决策程序暂行条例》（国务院令第713号）第十四条，征求意见期最早可于"
                 f"{format_local(national.instant)}截止（开始之日不计，满30日）；缩短期限须在征求意见时"
                 f"公开说明理由，且不得早于{format_local(city.instant)}（本市规定的5个工作日）。",
@@ -362,9 +431,9 @@ def check_consultation_window(
             )
     if closes_at < city.instant:
         raise RuleViolation(
-            f"The consultation may not close before {format_local(city.instant)}: the window must "
-            f"contain 5 full working days after the opening day ({city.day.isoformat()} is the "
-            f"5th). Basis: {city.citation.summary_en}",
+            f"The consultation may not close before {format_local_en(city.instant)}: the window "
+            f"must contain 5 full working days after the opening day ({city.day.isoformat()} is "
+            f"the 5th). Basis: {city.citation.summary_en}",
             f"征求意见最早可于{format_local(city.instant)}截止：开始之日不计，须满5个完整工作日"
             f"（第5个工作日为{city.day.month}月{city.day.day}日）。依据：{city.citation.render_zh()}",
             earliest_close=city.instant.isoformat(),

@@ -24,6 +24,7 @@ from publisher.errors import CalendarNotCovered
 from publisher.rules.calendar_data import DayKind, YearFile, load_year_files
 
 __all__ = [
+    "Amendment",
     "DayKind",
     "DeadlineExplanation",
     "SkippedDay",
@@ -48,6 +49,19 @@ _HOLIDAY_EN = {
 
 
 @dataclass(frozen=True)
+class Amendment:
+    """A later notice that set some of a year's days (e.g. the next year's notice setting the
+    last days of December)."""
+
+    title: str
+    url: str
+    days: tuple[dt.date, ...]  # empty: the whole year
+
+    def concerns(self, days: frozenset[dt.date]) -> bool:
+        return not self.days or not days.isdisjoint(self.days)
+
+
+@dataclass(frozen=True)
 class YearSource:
     """Which file and which notice a year's answers come from."""
 
@@ -56,6 +70,20 @@ class YearSource:
     notice_title: str | None
     notice_url: str | None
     built_from: str
+    amendments: tuple[Amendment, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "path": self.path,
+            "notice_title": self.notice_title,
+            "notice_url": self.notice_url,
+            "built_from": self.built_from,
+            "amendments": [
+                {"title": a.title, "url": a.url, "days": [d.isoformat() for d in a.days]}
+                for a in self.amendments
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -99,12 +127,26 @@ class DeadlineExplanation:
     sources: tuple[YearSource, ...]
     notes: tuple[tuple[str, str], ...] = field(default=())
 
+    def _days(self) -> frozenset[dt.date]:
+        days = {self.anchor, *self.counted, *self.adjusted, *(s.day for s in self.skipped)}
+        if self.result is not None:
+            days.add(self.result)
+        return frozenset(days)
+
+    def amendments_cited(self) -> list[tuple[YearSource, Amendment]]:
+        """The later notices that set a day this count touched."""
+        days = self._days()
+        return [(s, a) for s in self.sources for a in s.amendments if a.concerns(days)]
+
     def _sources_zh(self) -> list[str]:
         lines = []
         for s in self.sources:
             notice = s.notice_title or "（未记录通知标题）"
             url = f" {s.notice_url}" if s.notice_url else ""
             lines.append(f"  {s.year}年：{notice}{url}；文件 {s.path}；来源 {s.built_from}")
+        for s, a in self.amendments_cited():
+            days = "、".join(f"{d.month}月{d.day}日" for d in a.days) or "全年"
+            lines.append(f"  {s.year}年{days}的安排：{a.title} {a.url}")
         return lines
 
     def render_zh(self) -> str:
@@ -115,7 +157,10 @@ class DeadlineExplanation:
         elif self.operation == "before":
             head = f"{_d_zh(self.anchor)}（当日不计）之前第{self.n}{unit}为{_d_zh(self.result)}。"
         elif self.operation == "calendar_days":
-            head = f"自{_d_zh(self.anchor)}（当日不计）起算第{self.n}{unit}为{_d_zh(self.result)}。"
+            head = (
+                f"自{_d_zh(self.anchor)}（当日不计）起算满{self.n}{unit}，"
+                f"期间最后一日为{_d_zh(self.result)}。"
+            )
         else:
             head = f"{_d_zh(self.anchor)}与{_d_zh(self.result)}之间（两端不计）共有{self.n}{unit}。"
         lines = [head]
@@ -135,10 +180,15 @@ class DeadlineExplanation:
 
     def render_en(self) -> str:
         unit = "calendar day" if self.operation == "calendar_days" else "working day"
-        if self.operation in ("add", "calendar_days"):
+        if self.operation == "add":
             head = (
                 f"{self.n} {unit}(s) after {_d_en(self.anchor)} (that day not counted): "
                 f"{_d_en(self.result)}."
+            )
+        elif self.operation == "calendar_days":
+            head = (
+                f"{self.n} {unit}s after {_d_en(self.anchor)} (that day not counted); the "
+                f"period's last day is {_d_en(self.result)}."
             )
         elif self.operation == "before":
             head = (
@@ -170,6 +220,9 @@ class DeadlineExplanation:
             lines.append(
                 f"Source {s.year}: {notice} {s.notice_url or ''} [{s.built_from}] {s.path}"
             )
+        for s, a in self.amendments_cited():
+            days = ", ".join(d.isoformat() for d in a.days) or "the whole year"
+            lines.append(f"Days {days} of {s.year} set by: {a.title} {a.url}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,7 +237,7 @@ class DeadlineExplanation:
                 {"date": s.day.isoformat(), "kind": s.kind.value, "name": s.name}
                 for s in self.skipped
             ],
-            "sources": [s.__dict__ for s in self.sources],
+            "sources": [s.to_dict() for s in self.sources],
             "notes": [{"zh": zh, "en": en} for zh, en in self.notes],
         }
 
@@ -217,6 +270,9 @@ class WorkCalendar:
                 notice_title=m.source.notice_title,
                 notice_url=m.source.notice_url,
                 built_from=m.source.built_from,
+                amendments=tuple(
+                    Amendment(a.title, a.url, tuple(a.days)) for a in m.source.amendments
+                ),
             )
             for y, m in self._files.items()
         }

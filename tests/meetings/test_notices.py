@@ -30,7 +30,7 @@ def test_too_late_is_refused_with_the_latest_lawful_time(
     assert late.status_code == 422
     error = late.json()["error"]
     assert error["code"] == "rule_violation"
-    assert "2026年12月1日 23:59" in error["message"]
+    assert "2026-12-01 23:59 Beijing time" in error["message"]
     assert "12月1日" in error["message_zh"] and "第三条" in error["message_zh"]
     assert error["details"]["latest_publication"] == local(2026, 12, 1, 23, 59, 59).isoformat()
     ok = publish(client, staff, notice["id"], local(2026, 12, 1, 23, 0))

@@ -213,3 +213,22 @@ def test_withdrawal_from_the_staff_page(client: TestClient, staff: Any) -> None:
     assert done.status_code == 303, done.text
     after = client.get(f"/staff/meetings/{notice['id']}").text
     assert "撤回（依法需要保密）" in after
+
+
+def test_a_late_december_deadline_is_marked_provisional_in_the_api_and_the_page(
+    client: TestClient, staff: Any, clock: Clock
+) -> None:
+    clock.now = local(2026, 12, 3, 10, 0)
+    created = _create(
+        client,
+        staff,
+        starts_at=local(2026, 12, 28, 9).isoformat(),
+        ends_at=local(2026, 12, 28, 11).isoformat(),
+        application_deadline=None,
+    ).json()
+    assert created["deadline_provisional"] is True
+    assert "以2027年节假日安排发布为准" in created["rule_explanation_zh"]
+    page = client.get(f"/staff/meetings/{created['id']}", headers=staff.headers("editor"))
+    assert "以2027年节假日安排发布为准" in page.text
+    early = _create(client, staff).json()  # 12-07: nothing in late December
+    assert early["deadline_provisional"] is False

@@ -71,7 +71,7 @@ def test_check_notice_publication_around_the_limit(cal: WorkCalendar) -> None:
         )
     err = info.value
     assert "2026年9月28日 23:59" in err.message_zh
-    assert "2026年9月28日 23:59" in err.message_en
+    assert "2026-09-28 23:59 Beijing time" in err.message_en
     assert "只余2个" in err.message_zh and "leaves 2" in err.message_en
     assert "第三条" in err.message_zh
     assert err.details["latest_publication"] == "2026-09-28T23:59:59+08:00"
@@ -139,7 +139,7 @@ def test_city_window_across_national_day(cal: WorkCalendar) -> None:
             OPENS, local(2026, 10, 10, 18, 0), ConsultationProfile.CITY, cal, "urgent"
         )
     assert "2026年10月11日 00:00" in info.value.message_zh
-    assert "2026年10月11日 00:00" in info.value.message_en
+    assert "2026-10-11 00:00 Beijing time" in info.value.message_en
     assert "第八条" in info.value.message_zh
 
 
@@ -162,7 +162,7 @@ def test_order_713_shorter_window_needs_a_reason_and_respects_the_city_floor(
     with pytest.raises(RuleViolation):
         check_consultation_window(OPENS, short, ConsultationProfile.ORDER_713, cal, "   ")
     check_consultation_window(OPENS, short, ConsultationProfile.ORDER_713, cal, "情况紧急")
-    with pytest.raises(RuleViolation, match="2026年10月11日 00:00"):
+    with pytest.raises(RuleViolation, match="2026-10-11 00:00 Beijing time"):
         check_consultation_window(
             OPENS, local(2026, 10, 10, 12, 0), ConsultationProfile.ORDER_713, cal, "情况紧急"
         )

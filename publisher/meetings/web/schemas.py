@@ -367,6 +367,10 @@ class StaffNoticeOut(BaseModel):
         description="why the latest publication time cannot be computed (e.g. year not loaded)"
     )
     deadline_unknown_en: str | None
+    deadline_provisional: bool = Field(
+        description="the deadline counts late-December days of the last loaded year; it "
+        "stands until the next year's holiday arrangement is published"
+    )
 
     @classmethod
     def of(cls, notice: MeetingNotice, now: dt.datetime, calendar: WorkCalendar) -> StaffNoticeOut:
@@ -402,6 +406,7 @@ class StaffNoticeOut(BaseModel):
             latest_publication=deadline.instant if deadline else None,
             rule_explanation_zh=deadline.render_zh() if deadline else None,
             rule_explanation_en=deadline.render_en() if deadline else None,
+            deadline_provisional=bool(deadline and deadline.provisional),
             deadline_unknown_zh=(
                 f"最迟发布时间暂无法计算：{unknown.message_zh}" if unknown else None
             ),
