@@ -70,13 +70,18 @@ class CalendarNotCovered(PublisherError):
 
     code = "calendar_not_covered"
 
-    def __init__(self, year: int, how_to_load: str | None = None) -> None:
-        hint = how_to_load or f"publisher calendar load datasets/calendar/{year}.json"
+    def __init__(self, year: int, directory: str | None = None) -> None:
+        folder = directory or "PUBLISHER_CALENDAR_DIR"
         super().__init__(
             f"The working-day calendar does not cover {year}: the State Council's holiday "
-            f"arrangement for {year} has not been loaded. Load it with: {hint}",
-            f"工作日历未包含{year}年：尚未载入国务院办公厅关于{year}年部分节假日安排的通知。"
-            f"请用以下命令载入：{hint}",
+            f"arrangement for {year} has not been loaded, so no deadline touching {year} can be "
+            f"computed. An administrator writes {year}.json from the notice and installs it with "
+            f"`publisher calendar load {year}.json` (into {folder}); it takes effect at once, "
+            "without a restart.",
+            f"{year}年的节假日安排尚未录入，涉及{year}年的时限暂时无法计算。请系统管理员依据"
+            f"国务院办公厅关于{year}年部分节假日安排的通知编写{year}.json，"
+            f"用命令 publisher calendar load {year}.json 装入工作日历目录（{folder}），"
+            "装入后立即生效，无需重启服务。",
             year=year,
         )
         self.year = year

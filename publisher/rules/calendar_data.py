@@ -253,13 +253,18 @@ def load_year_files(directory: Path) -> dict[int, tuple[Path, YearFile]]:
 
 
 def write_year_file(model: YearFile, directory: Path) -> Path:
-    """Write atomically, so a reader never sees half a year."""
+    """Write atomically and durably, world-readable (0644), so a reader never sees half a
+    year and a service running as another user can read it."""
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{model.year}.json"
     fd, tmp = tempfile.mkstemp(prefix=f".{model.year}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(model.to_json())
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp creates 0600: a service running as another user could not read the year
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

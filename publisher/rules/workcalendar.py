@@ -13,6 +13,7 @@ without a file raises CalendarNotCovered, never a weekday guess.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
@@ -261,7 +262,14 @@ def _refuse_datetime(day: dt.date) -> None:
 class WorkCalendar:
     """Working-day arithmetic over the covered years only."""
 
-    def __init__(self, years: Mapping[int, YearFile], paths: Mapping[int, Path] | None = None):
+    def __init__(
+        self,
+        years: Mapping[int, YearFile],
+        paths: Mapping[int, Path] | None = None,
+        directory: Path | None = None,
+    ):
+        #: where a missing year would be installed, named in every refusal
+        self._directory = str(directory) if directory else None
         self._files = dict(years)
         self._sources = {
             y: YearSource(
@@ -334,7 +342,11 @@ class WorkCalendar:
     @classmethod
     def from_dir(cls, directory: Path) -> WorkCalendar:
         found = load_year_files(directory)
-        return cls({y: m for y, (_, m) in found.items()}, {y: p for y, (p, _) in found.items()})
+        return cls(
+            {y: m for y, (_, m) in found.items()},
+            {y: p for y, (p, _) in found.items()},
+            directory,
+        )
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -346,20 +358,20 @@ class WorkCalendar:
         try:
             return self._sources[year]
         except KeyError:
-            raise CalendarNotCovered(year) from None
+            raise CalendarNotCovered(year, self._directory) from None
 
     def kind(self, day: dt.date) -> DayKind:
         k = self._kind.get(day)
         if k is None:
             _refuse_datetime(day)
-            raise CalendarNotCovered(day.year)
+            raise CalendarNotCovered(day.year, self._directory)
         return k
 
     def is_working_day(self, day: dt.date) -> bool:
         w = self._working.get(day)
         if w is None:
             _refuse_datetime(day)
-            raise CalendarNotCovered(day.year)
+            raise CalendarNotCovered(day.year, self._directory)
         return w
 
     def holiday_name(self, day: dt.date) -> str | None:
@@ -369,13 +381,12 @@ class WorkCalendar:
 
     # -- arithmetic ----------------------------------------------------------------------
 
-    @staticmethod
-    def _refuse(day: dt.date, n: int) -> NoReturn:
+    def _refuse(self, day: dt.date, n: int) -> NoReturn:
         """The slow path of every computation: say precisely why there is no answer."""
         _refuse_datetime(day)
         if n < 1:
             raise ValueError(f"n must be >= 1, got {n}")
-        raise CalendarNotCovered(day.year)
+        raise CalendarNotCovered(day.year, self._directory)
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (start itself not counted), n >= 1."""
@@ -384,7 +395,7 @@ class WorkCalendar:
             self._refuse(start, n)
         j = entry[0] + n - 1
         if j > entry[3]:
-            raise CalendarNotCovered(self._run_years[start.year][1] + 1)
+            raise CalendarNotCovered(self._run_years[start.year][1] + 1, self._directory)
         return self._work_dates[j]
 
     def nth_working_day_before(self, day: dt.date, n: int) -> dt.date:
@@ -394,7 +405,7 @@ class WorkCalendar:
             self._refuse(day, n)
         j = entry[1] - n
         if j < entry[2]:
-            raise CalendarNotCovered(self._run_years[day.year][0] - 1)
+            raise CalendarNotCovered(self._run_years[day.year][0] - 1, self._directory)
         return self._work_dates[j]
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
@@ -408,7 +419,7 @@ class WorkCalendar:
         if b < a:
             raise ValueError(f"{b.isoformat()} is before {a.isoformat()}")
         if ea[2] != eb[2]:
-            raise CalendarNotCovered(self._run_years[a.year][1] + 1)
+            raise CalendarNotCovered(self._run_years[a.year][1] + 1, self._directory)
         count = eb[1] - ea[0]
         return count if count > 0 else 0
 
@@ -477,7 +488,7 @@ class WorkCalendar:
 # Process-wide cache, one calendar per folder
 # --------------------------------------------------------------------------------------------
 
-_cache: dict[Path, WorkCalendar] = {}
+_cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], WorkCalendar]] = {}
 _lock = threading.Lock()
 
 
@@ -485,23 +496,41 @@ def _resolve(calendar_dir: Path) -> Path:
     return Path(calendar_dir).resolve()
 
 
+def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, modification times and sizes of the year files: a few stat calls, so that every
+    lookup can tell whether `calendar load` (from any process) changed the folder."""
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return ()
+    stamps = []
+    for entry in entries:
+        if entry.name.endswith(".json") and not entry.name.startswith("."):
+            stat = entry.stat()
+            stamps.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(stamps))
+
+
 def get_calendar(calendar_dir: Path) -> WorkCalendar:
-    """The calendar of the folder (callers pass ``settings.calendar_dir``), loaded once."""
+    """The calendar of the folder (callers pass ``settings.calendar_dir``). Loaded once and
+    reloaded when a year file appears or changes, so a running service picks up a newly
+    installed year without a restart."""
     key = _resolve(calendar_dir)
-    cal = _cache.get(key)
-    if cal is None:
+    stamp = _fingerprint(key)
+    cached = _cache.get(key)
+    if cached is None or cached[0] != stamp:
         with _lock:
-            cal = _cache.get(key)
-            if cal is None:
-                cal = WorkCalendar.from_dir(key)
-                _cache[key] = cal
-    return cal
+            cached = _cache.get(key)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, WorkCalendar.from_dir(key))
+                _cache[key] = cached
+    return cached[1]
 
 
 def reload_calendar(calendar_dir: Path) -> WorkCalendar:
-    """Drop the cached calendar of the folder and load it again (after ``calendar load``)."""
+    """Load the folder again now (after ``calendar load``, which also changes the stamp)."""
     key = _resolve(calendar_dir)
     with _lock:
         cal = WorkCalendar.from_dir(key)
-        _cache[key] = cal
+        _cache[key] = (_fingerprint(key), cal)
     return cal

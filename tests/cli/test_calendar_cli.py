@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,9 @@ def test_load_2027_then_it_works(run: Any, cal_dir: Path, tmp_path: Path) -> Non
     loaded = run("load", str(source))
     assert loaded.exit_code == 0, loaded.output
     assert (cal_dir / "2027.json").exists()
+    # world-readable: a service running as another user must be able to read it (was 0600)
+    assert stat.S_IMODE((cal_dir / "2027.json").stat().st_mode) == 0o644
+    assert not [p for p in cal_dir.iterdir() if p.name.startswith(".")]  # no temp file left
     assert "covered: 2004–2027" in loaded.stdout
     result = run("is-workday", "2027-02-20", "--json")
     assert json.loads(result.stdout)["kind"] == "adjusted_workday"

@@ -232,3 +232,41 @@ def test_a_late_december_deadline_is_marked_provisional_in_the_api_and_the_page(
     assert "以2027年节假日安排发布为准" in page.text
     early = _create(client, staff).json()  # 12-07: nothing in late December
     assert early["deadline_provisional"] is False
+
+
+def test_a_year_installed_while_the_service_runs_is_used_at_once(
+    client: TestClient, staff: Any, clock: Clock
+) -> None:
+    """After `calendar load` the running service used to keep the calendar it started with."""
+    from publisher.rules.calendar_data import parse_year_file, write_year_file
+
+    clock.now = local(2026, 12, 3, 10, 0)
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    notice = _create(
+        client,
+        staff,
+        starts_at=local(2027, 1, 8, 9).isoformat(),
+        ends_at=local(2027, 1, 8, 11).isoformat(),
+        application_deadline=None,
+    ).json()
+    path = f"{STAFF}/{notice['id']}/publish"
+    refused = client.post(path, json={}, headers=staff.headers("editor"))
+    assert refused.status_code == 422
+    message = refused.json()["error"]["message_zh"]
+    assert "请系统管理员" in message and str(settings.calendar_dir) in message
+    year_2027 = {
+        "year": 2027,
+        "days_off": [{"date": "2027-01-01", "name": "元旦"}],
+        "adjusted_workdays": [],
+        "source": {
+            "notice_title": "国务院办公厅关于2027年部分节假日安排的通知",
+            "notice_url": "https://www.gov.cn/test-fixture/2027.html",
+            "built_from": "operator: test fixture",
+        },
+    }
+    import json
+
+    write_year_file(parse_year_file(json.dumps(year_2027), "2027.json"), settings.calendar_dir)
+    published = client.post(path, json={}, headers=staff.headers("editor"))
+    assert published.status_code == 200, published.text
+    assert published.json()["latest_publication"].startswith("2027-01-04")

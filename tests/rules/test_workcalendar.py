@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from publisher.errors import CalendarNotCovered
 from publisher.rules.workcalendar import DayKind, WorkCalendar, get_calendar, reload_calendar
 from publisher.settings import Settings
+from tests.rules.conftest import COMMITTED_DIR
 
 D = dt.date
 WriteJson = Callable[[Path, dict[str, Any]], Path]
@@ -70,6 +71,10 @@ def test_year_boundary_into_uncovered_2027_is_refused(cal: WorkCalendar) -> None
     assert info.value.year == 2027
     assert "2027" in info.value.message_en and "2027" in info.value.message_zh
     assert "publisher calendar load" in info.value.message_en
+    # it says who must do what, in Chinese, and where the year goes
+    assert "请系统管理员" in info.value.message_zh and "无需重启" in info.value.message_zh
+    assert str(COMMITTED_DIR) in info.value.message_zh
+    assert "datasets/calendar/2027.json" not in info.value.message_en
     with pytest.raises(CalendarNotCovered, match="2027"):
         cal.working_days_between(D(2026, 12, 1), D(2027, 1, 5))
     with pytest.raises(CalendarNotCovered, match="2027"):
@@ -171,13 +176,15 @@ def test_get_calendar_caches_per_folder_and_reloads(
     calendar_dir: Path, year_2027: dict[str, Any], write_json: WriteJson
 ) -> None:
     first = get_calendar(calendar_dir)
-    assert get_calendar(calendar_dir) is first
+    assert get_calendar(calendar_dir) is first  # loaded once while the folder is unchanged
     write_json(calendar_dir / "2027.json", year_2027)
-    assert 2027 not in get_calendar(calendar_dir).covered_years  # cached until reload
+    # a new year file is picked up at the next lookup: no restart, no reload call (issue #12)
+    picked_up = get_calendar(calendar_dir)
+    assert 2027 in picked_up.covered_years
+    assert picked_up.kind(D(2027, 2, 20)) is DayKind.ADJUSTED_WORKDAY
+    assert get_calendar(calendar_dir) is picked_up
     reloaded = reload_calendar(calendar_dir)
-    assert 2027 in reloaded.covered_years
     assert get_calendar(calendar_dir) is reloaded
-    assert reloaded.kind(D(2027, 2, 20)) is DayKind.ADJUSTED_WORKDAY
 
 
 def test_get_calendar_honours_the_setting(
