@@ -16,6 +16,7 @@ from publisher.retention import RetentionRule
 from publisher.staff.service import EXPIRED_SESSIONS
 from publisher.throttle.limits import THROTTLE_HITS
 from publisher.web.routes import (
+    calendar_pages,
     health,
     home,
     opendata_api,
@@ -33,6 +34,7 @@ PLATFORM = Feature(
         home.router,
         staff_api.router,
         staff_pages.router,
+        calendar_pages.router,
         subscriptions.router,
     ),
     retention=(THROTTLE_HITS, EXPIRED_SESSIONS),

@@ -60,3 +60,36 @@ def test_admin_creates_an_account_and_a_token_shown_once(
     assert_accessible(page)
     page.goto(live_server + "/staff/accounts")
     assert token not in page.content()
+
+
+def test_admin_enters_next_year_previews_it_and_installs_it(
+    page: Page, live_server: str, staff: StaffFixture
+) -> None:
+    """The calendar page at desktop and phone widths: form, twelve-month preview, install."""
+    page.goto(live_server + "/staff/login")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(StaffFixture.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(live_server + "/staff/calendar")
+    expect(page.locator("h1")).to_have_text("工作日历")
+    assert_accessible(page)
+    page.get_by_label("年份").fill("2027")
+    page.get_by_label("通知标题").fill("国务院办公厅关于2027年部分节假日安排的通知")
+    page.get_by_label("发文字号").fill("国办发明电〔2026〕9号")
+    page.get_by_label("通知网址").fill("https://www.gov.cn/test-fixture/2027.html")
+    page.get_by_label("放假安排（每行一段：名称 起始日期 结束日期）").fill(
+        "元旦 2027-01-01 2027-01-03\n春节 2027-02-05 2027-02-11"
+    )
+    page.get_by_label("调休上班日（每行一天：名称 日期）").fill("春节 2027-02-20")
+    page.get_by_role("button", name="预览").click()
+    expect(page.get_by_role("table", name="2027年2月")).to_be_visible()
+    assert_accessible(page)
+    for width, height in ((1280, 900), (375, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        assert not overflow, f"sideways scrolling at {width}px"
+    page.get_by_role("button", name="装入2027年安排").click()
+    expect(page.get_by_role("status")).to_contain_text("2027年的节假日安排已装入")
+    expect(page.get_by_role("cell", name="2027", exact=True)).to_be_visible()
