@@ -34,6 +34,7 @@ def free_port() -> int:
 def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
     """Migrate a fresh SQLite file and open one consultation now (real clock); its id."""
     from consultation import drafts
+    from publisher.rules.rulebook import RuleBook
     from publisher.rules.workcalendar import get_calendar
     from publisher.staff.principal import StaffPrincipal
     from publisher.staff.roles import Role
@@ -44,7 +45,7 @@ def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
     upgrade(engine)
     now = now_utc()
     actor = StaffPrincipal(None, "bench", "bench", Role.EDITOR, "cli")
-    calendar = get_calendar(calendar_dir or ROOT / "datasets" / "calendar")
+    rules = RuleBook(get_calendar(calendar_dir or ROOT / "datasets" / "calendar"))
     with make_session_factory(engine)() as session:
         draft = drafts.create_draft(
             session,
@@ -57,7 +58,7 @@ def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
                 closes_at=now + dt.timedelta(days=10),
                 publish_at=now,
             ),
-            calendar,
+            rules,
             now,
         )
         session.commit()

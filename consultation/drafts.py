@@ -17,14 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 from consultation.models import ConsultationDraft, WindowExtension
 from consultation.vocabulary import WindowState
 from publisher.errors import Conflict, NotFound, RuleViolation, ValidationFailed, required_text
-from publisher.rules.predisclosure import (
-    ConsultationProfile,
-    Deadline,
-    check_consultation_window,
-    earliest_consultation_close,
-)
+from publisher.rules.predisclosure import ConsultationProfile, Deadline
 from publisher.rules.public_record import real_moment
-from publisher.rules.workcalendar import WorkCalendar
+from publisher.rules.rulebook import RuleBook
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
@@ -60,9 +55,9 @@ class DraftInput:
 
 
 def earliest_close(
-    opens_at: dt.datetime, profile: ConsultationProfile, calendar: WorkCalendar
+    opens_at: dt.datetime, profile: ConsultationProfile, rules: RuleBook
 ) -> Deadline:
-    return earliest_consultation_close(opens_at, profile, calendar)
+    return rules.earliest_consultation_close(opens_at, profile)
 
 
 @unit_of_work
@@ -70,7 +65,7 @@ def create_draft(
     session: Session,
     principal: StaffPrincipal,
     data: DraftInput,
-    calendar: WorkCalendar,
+    rules: RuleBook,
     now: dt.datetime,
 ) -> ConsultationDraft:
     """Refuse a window shorter than the profile allows (RuleViolation says the earliest close)."""
@@ -87,7 +82,7 @@ def create_draft(
         else real_moment(data.publish_at, now, "publish_at", "publication time", "发布时间")
     )
     data = replace(data, opens_at=opens_at, publish_at=publish_at)
-    check_consultation_window(data.opens_at, data.closes_at, data.profile, calendar, reason)
+    rules.check_consultation_window(data.opens_at, data.closes_at, data.profile, reason)
     if data.publish_at is not None and data.publish_at > data.opens_at:
         raise ValidationFailed(
             "the draft must be published no later than the window opens",
@@ -105,7 +100,7 @@ def create_draft(
         basis_text=basis_text,
         explanation_text=data.explanation_text.strip(),
         profile=ConsultationProfile(data.profile).value,
-        shorter_reason=reason if _needs_reason(data, calendar) else None,
+        shorter_reason=reason if _needs_reason(data, rules) else None,
         opens_at=data.opens_at,
         closes_at=data.closes_at,
         published_at=data.publish_at,
@@ -131,11 +126,11 @@ def create_draft(
     return draft
 
 
-def _needs_reason(data: DraftInput, calendar: WorkCalendar) -> bool:
+def _needs_reason(data: DraftInput, rules: RuleBook) -> bool:
     """A stated reason is kept (and shown) only when the window is shorter than Order 713's."""
     if ConsultationProfile(data.profile) is not ConsultationProfile.ORDER_713:
         return bool((data.shorter_reason or "").strip())
-    national = earliest_consultation_close(data.opens_at, data.profile, calendar)
+    national = rules.earliest_consultation_close(data.opens_at, data.profile)
     return data.closes_at < national.instant
 
 

@@ -8,6 +8,7 @@ Every setting is read from an environment variable with the prefix ``PUBLISHER_`
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,29 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "datasets" / "calendar",
         description="Folder of per-year working-day arrangement files (`YYYY.json`); "
         "`publisher calendar load FILE` validates a file and installs it here.",
+    )
+    notice_counting: Literal["civil-code", "inclusive"] = Field(
+        "civil-code",
+        description="How meeting-notice leads are counted: `civil-code` (Civil Code art. 201: "
+        "the publication day and the meeting day not counted) or `inclusive` (the office's "
+        "convention: the publication day counts when published before the working day starts). "
+        "See docs/working-days.md.",
+    )
+    consultation_counting: Literal["civil-code", "inclusive"] = Field(
+        "civil-code",
+        description="How consultation windows are counted: `civil-code` (the opening day not "
+        "counted) or `inclusive` (both ends counted; the opening day counts when the window "
+        "opens before the working day starts).",
+    )
+    workday_starts_at: dt.time = Field(
+        dt.time(9, 0),
+        description="When the working day starts (HH:MM), for the `inclusive` counting.",
+    )
+    notice_lead_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="Working days of notice per meeting kind, as JSON, e.g. "
+        '`{"executive": 2, "other": 2}`; kinds not listed keep their default (plenary 3, '
+        "fixed as a minimum by art. 3; executive 1; economic_work_conference 3; other 1).",
     )
     secret_key: str = Field(
         "",
@@ -128,6 +152,20 @@ class Settings(BaseSettings):
         "9106 low-memory) or `cheapest-for-tests` (argon2's cheapest parameters, so the test "
         "suite does not spend minutes hashing; refused in production).",
     )
+
+    @model_validator(mode="after")
+    def _notice_leads_within_the_rule(self) -> Settings:
+        """Refused at start-up, not at the first deadline: an unknown kind, a lead under 1, or
+        a plenary lead under the rule's 3 working days."""
+        from publisher.rules.predisclosure import notice_leads  # noqa: PLC0415  (no cycle)
+
+        try:
+            notice_leads(self.notice_lead_days)  # type: ignore[arg-type]
+        except ValueError as exc:  # an unknown kind (ValidationFailed is not a ValueError)
+            raise ValueError(f"PUBLISHER_NOTICE_LEAD_DAYS: {exc}") from None
+        except Exception as exc:
+            raise ValueError(f"PUBLISHER_NOTICE_LEAD_DAYS: {exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:

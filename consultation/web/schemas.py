@@ -17,8 +17,12 @@ from consultation.summary import AdoptionSummary, adoption_summary
 from consultation.vocabulary import Channel, Disposition
 from publisher.errors import CalendarNotCovered
 from publisher.privacy import PublicModel, mask_personal_text
-from publisher.rules.predisclosure import CONSULTATION_RULES, ConsultationProfile, Deadline
-from publisher.rules.workcalendar import WorkCalendar
+from publisher.rules.predisclosure import (
+    CONSULTATION_RULES,
+    ConsultationProfile,
+    Deadline,
+)
+from publisher.rules.rulebook import RuleBook
 from publisher.web.deps import IdField
 from publisher.web.schemas import LocalInstant
 
@@ -328,14 +332,14 @@ class StaffDraftOut(BaseModel):
 
     @classmethod
     def of(
-        cls, draft: ConsultationDraft, now: dt.datetime, calendar: WorkCalendar | None = None
+        cls, draft: ConsultationDraft, now: dt.datetime, rules: RuleBook | None = None
     ) -> StaffDraftOut:
         earliest: Deadline | None = None
         unknown: CalendarNotCovered | None = None
-        if calendar is not None:
+        if rules is not None:
             profile = ConsultationProfile(draft.profile)
             try:  # one draft in a year not loaded must not make a list fail
-                earliest = drafts.earliest_close(draft.opens_at, profile, calendar)
+                earliest = drafts.earliest_close(draft.opens_at, profile, rules)
             except CalendarNotCovered as exc:
                 unknown = exc
         return cls(

@@ -25,7 +25,7 @@ from consultation.web.schemas import (
 )
 from publisher.mail import Mailer
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import Calendar, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import DbSession, IdPath, Now, Rules, SettingsDep
 from publisher.web.forms import read_upload
 from publisher.web.responses import csv_download
 
@@ -39,17 +39,17 @@ def staff_list_consultations(_: Editor, db: DbSession, now: Now) -> list[StaffDr
 
 @router.post("", response_model=StaffDraftOut, status_code=201)
 def create_draft(
-    body: DraftIn, principal: Editor, db: DbSession, now: Now, calendar: Calendar
+    body: DraftIn, principal: Editor, db: DbSession, now: Now, rules: Rules
 ) -> StaffDraftOut:
-    draft = drafts.create_draft(db, principal, body.to_input(), calendar, now)
-    return StaffDraftOut.of(draft, now, calendar)
+    draft = drafts.create_draft(db, principal, body.to_input(), rules, now)
+    return StaffDraftOut.of(draft, now, rules)
 
 
 @router.get("/{draft_id}", response_model=StaffDraftOut)
 def staff_get_consultation(
-    draft_id: IdPath, _: Editor, db: DbSession, now: Now, calendar: Calendar
+    draft_id: IdPath, _: Editor, db: DbSession, now: Now, rules: Rules
 ) -> StaffDraftOut:
-    return StaffDraftOut.of(drafts.get_draft(db, draft_id), now, calendar)
+    return StaffDraftOut.of(drafts.get_draft(db, draft_id), now, rules)
 
 
 @router.post("/{draft_id}/publish", response_model=StaffDraftOut)

@@ -19,11 +19,11 @@ from consultation.vocabulary import Channel, Disposition, QueueFilter
 from publisher.errors import PublisherError, ValidationFailed
 from publisher.mail import Mailer
 from publisher.rules.predisclosure import ConsultationProfile
-from publisher.rules.workcalendar import WorkCalendar
+from publisher.rules.rulebook import RuleBook
 from publisher.staff.principal import StaffPrincipal
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import MAX_ID, Calendar, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import MAX_ID, DbSession, IdPath, Now, Rules, SettingsDep
 from publisher.web.forms import checked, read_upload, require_local_datetime
 from publisher.web.render import render
 from publisher.web.responses import csv_download
@@ -36,7 +36,7 @@ def _list_page(
     principal: StaffPrincipal,
     db: DbSession,
     now: dt.datetime,
-    calendar: WorkCalendar,
+    rules: RuleBook,
     status: int = 200,
     error: str | None = None,
     form: dict[str, str] | None = None,
@@ -47,7 +47,7 @@ def _list_page(
         try:
             opens = require_local_datetime(form["opens_at"], "opens_at", "征求意见开始时间")
             for p in ConsultationProfile:
-                earliest[p.value] = drafts.earliest_close(opens, p, calendar).render_zh()
+                earliest[p.value] = drafts.earliest_close(opens, p, rules).render_zh()
         except PublisherError as exc:
             earliest["error"] = exc.message_zh
     return render(
@@ -70,11 +70,11 @@ def consultations_staff_page(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     opens_at: str = "",
 ) -> HTMLResponse:
     """`?opens_at=` shows the earliest lawful close for each profile before filling the form."""
-    return _list_page(request, principal, db, now, calendar, form={"opens_at": opens_at})
+    return _list_page(request, principal, db, now, rules, form={"opens_at": opens_at})
 
 
 @router.post("", response_class=HTMLResponse)
@@ -83,7 +83,7 @@ def create_draft_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     title: Annotated[str, Form(max_length=300)] = "",
     department: Annotated[str, Form(max_length=200)] = "",
     draft_text: Annotated[str, Form(max_length=200_000)] = "",
@@ -121,10 +121,10 @@ def create_draft_form(
             shorter_reason=shorter_reason or None,
             publish_at=min(now, opens) if checked(publish_now) else None,
         )
-        return drafts.create_draft(db, principal, data, calendar, now)
+        return drafts.create_draft(db, principal, data, rules, now)
 
     def refused(status: int, message_zh: str) -> Response:
-        return _list_page(request, principal, db, now, calendar, status, message_zh, form)
+        return _list_page(request, principal, db, now, rules, status, message_zh, form)
 
     return run_staff_action(action, lambda draft: f"/staff/consultations/{draft.id}", refused)
 

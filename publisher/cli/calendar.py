@@ -14,7 +14,8 @@ from typing import Annotated, NoReturn
 import typer
 
 from publisher.errors import PublisherError
-from publisher.rules.calendar_data import build_years, read_year_file, write_year_file
+from publisher.rules.calendar_build import build_years
+from publisher.rules.calendar_data import read_year_file, write_year_file
 from publisher.rules.workcalendar import WorkCalendar, get_calendar, reload_calendar
 from publisher.settings import Settings
 

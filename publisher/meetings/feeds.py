@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 
 from feeds.model import CalendarEvent, EventStatus, FeedEntry, entry_guid, event_uid
 from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource
+from publisher.meetings.history import revision_changes
+from publisher.meetings.listing import public_notices
 from publisher.meetings.models import MeetingNotice, NoticeRevision
-from publisher.meetings.notices import public_notices, revision_changes
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
 from publisher.rules.predisclosure import MeetingKind
 from publisher.timeutil import format_local

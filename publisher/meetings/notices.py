@@ -14,24 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from publisher.errors import Conflict, NotFound, ValidationFailed
 from publisher.meetings.models import MeetingNotice, NoticeRevision
-from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
+from publisher.meetings.vocabulary import NoticeStatus
 from publisher.rules.predisclosure import (
     Deadline,
     MeetingKind,
-    check_notice_publication,
-    latest_notice_publication,
 )
 from publisher.rules.public_record import real_moment
-from publisher.rules.workcalendar import WorkCalendar
+from publisher.rules.rulebook import RuleBook
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
-from publisher.timeutil import format_local, to_local
 
 #: Public fields whose changes after publication go into the visible history.
 PUBLIC_FIELDS = (
@@ -138,16 +135,16 @@ def _require_publishable(notice: MeetingNotice) -> None:
         )
 
 
-def publication_deadline(notice: MeetingNotice, calendar: WorkCalendar) -> Deadline | None:
+def publication_deadline(notice: MeetingNotice, rules: RuleBook) -> Deadline | None:
     """The latest lawful publication instant, with its explanation (None without a time)."""
     if notice.starts_at is None:
         return None
-    return latest_notice_publication(notice.starts_at, MeetingKind(notice.kind), calendar)
+    return rules.latest_notice_publication(notice.starts_at, MeetingKind(notice.kind))
 
 
-def _check_rule(notice: MeetingNotice, publication_at: dt.datetime, calendar: WorkCalendar) -> None:
+def _check_rule(notice: MeetingNotice, publication_at: dt.datetime, rules: RuleBook) -> None:
     assert notice.starts_at is not None
-    check_notice_publication(publication_at, notice.starts_at, MeetingKind(notice.kind), calendar)
+    rules.check_notice_publication(publication_at, notice.starts_at, MeetingKind(notice.kind))
 
 
 @unit_of_work
@@ -156,7 +153,7 @@ def create_notice(
     principal: StaffPrincipal,
     draft: NoticeDraft,
     now: dt.datetime,
-    calendar: WorkCalendar,
+    rules: RuleBook,
 ) -> MeetingNotice:
     """Prepare a notice; with ``publication_at`` it is scheduled at once (and checked)."""
     notice = MeetingNotice(
@@ -179,7 +176,7 @@ def create_notice(
     )
     _check_shape(notice)
     if draft.publication_at is not None:
-        _schedule(notice, draft.publication_at, now, calendar)
+        _schedule(notice, draft.publication_at, now, rules)
     session.add(notice)
     session.flush()
     audit.record(
@@ -198,12 +195,12 @@ def _schedule(
     notice: MeetingNotice,
     publication_at: dt.datetime | None,
     now: dt.datetime,
-    calendar: WorkCalendar,
+    rules: RuleBook,
 ) -> None:
     """Schedule at the real moment (never backdated), checking 第三条 against that moment."""
     moment = real_moment(publication_at, now, "publication_at", "publication time", "发布时间")
     _require_publishable(notice)
-    _check_rule(notice, moment, calendar)
+    _check_rule(notice, moment, rules)
     notice.published_at = moment
 
 
@@ -221,7 +218,7 @@ def publish_notice(
     notice_id: int,
     publication_at: dt.datetime | None,
     now: dt.datetime,
-    calendar: WorkCalendar,
+    rules: RuleBook,
 ) -> MeetingNotice:
     """Set (or reset, while not yet public) the publication time, checking 第三条's lead
     against the real moment; None publishes now."""
@@ -232,7 +229,7 @@ def publish_notice(
             "该预告已发布，发布时间不能再改。",
         )
     _refuse_if_ended(notice)
-    _schedule(notice, publication_at, now, calendar)
+    _schedule(notice, publication_at, now, rules)
     notice.updated_at = now
     audit.record(
         session,
@@ -303,7 +300,7 @@ def update_notice(
     notice_id: int,
     changes: dict[str, Any],
     now: dt.datetime,
-    calendar: WorkCalendar,
+    rules: RuleBook,
     reason: str = "",
 ) -> MeetingNotice:
     """Edit or move a notice. A scheduled/published notice is re-checked: a move stands only if
@@ -346,7 +343,7 @@ def update_notice(
         _check_shape(notice)
         if notice.published_at is not None:
             _require_publishable(notice)
-            _check_rule(notice, notice.published_at, calendar)
+            _check_rule(notice, notice.published_at, rules)
     except Exception:
         for name, value in before.items():
             setattr(notice, name, value)
@@ -430,82 +427,6 @@ def withdraw_notice(
     return notice
 
 
-def _is_public(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
-    return (
-        MeetingNotice.withheld.is_(False),
-        MeetingNotice.published_at.is_not(None),
-        MeetingNotice.published_at <= now,
-    )
-
-
-def _is_upcoming(now: dt.datetime) -> ColumnElement[bool]:
-    return or_(MeetingNotice.ends_at.is_(None), MeetingNotice.ends_at >= now)
-
-
-def public_notices(
-    session: Session, now: dt.datetime, *, offset: int = 0, limit: int | None = None
-) -> Sequence[MeetingNotice]:
-    """Notices the public may see at ``now``, soonest meeting first, with their history
-    loaded in one more query (never one per notice)."""
-    query = (
-        select(MeetingNotice)
-        .where(*_is_public(now))
-        .options(selectinload(MeetingNotice.revisions))
-        .order_by(MeetingNotice.starts_at, MeetingNotice.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    return session.scalars(query).all()
-
-
-def count_public_notices(session: Session, now: dt.datetime) -> tuple[int, int]:
-    """(all public notices, of which upcoming) in one query."""
-    upcoming = func.coalesce(func.sum(case((_is_upcoming(now), 1), else_=0)), 0)
-    total, ahead = session.execute(
-        select(func.count(), upcoming).select_from(MeetingNotice).where(*_is_public(now))
-    ).one()
-    return int(total), int(ahead)
-
-
-@dataclass(frozen=True)
-class ListingPage:
-    """One page of the public list: upcoming meetings soonest first, then past ones latest
-    first, `size` rows per page."""
-
-    upcoming: Sequence[MeetingNotice]
-    past: Sequence[MeetingNotice]
-    number: int
-    count: int
-
-
-def public_listing(session: Session, now: dt.datetime, number: int, size: int) -> ListingPage:
-    """At most four queries whatever the number of notices: the counts, the upcoming slice,
-    the past slice (places taken are the caller's one more)."""
-    total, ahead = count_public_notices(session, now)
-    count = max(1, -(-total // size))
-    start = (number - 1) * size
-    upcoming: Sequence[MeetingNotice] = []
-    past: Sequence[MeetingNotice] = []
-    if start < ahead:
-        upcoming = session.scalars(
-            select(MeetingNotice)
-            .where(*_is_public(now), _is_upcoming(now))
-            .order_by(MeetingNotice.starts_at, MeetingNotice.id)
-            .offset(start)
-            .limit(size)
-        ).all()
-    room = size - len(upcoming)
-    if room > 0 and total > ahead:
-        past = session.scalars(
-            select(MeetingNotice)
-            .where(*_is_public(now), ~_is_upcoming(now))
-            .order_by(MeetingNotice.starts_at.desc(), MeetingNotice.id.desc())
-            .offset(max(0, start - ahead))
-            .limit(room)
-        ).all()
-    return ListingPage(upcoming=upcoming, past=past, number=number, count=count)
-
-
 def get_public_notice(session: Session, notice_id: int, now: dt.datetime) -> MeetingNotice:
     notice = session.get(MeetingNotice, notice_id, options=[selectinload(MeetingNotice.revisions)])
     if notice is None or not notice.is_public(now):
@@ -515,45 +436,3 @@ def get_public_notice(session: Session, notice_id: int, now: dt.datetime) -> Mee
 
 def all_notices(session: Session) -> Sequence[MeetingNotice]:
     return session.scalars(select(MeetingNotice).order_by(MeetingNotice.id.desc())).all()
-
-
-_DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "application_deadline"})
-
-
-def revision_changes(revision: NoticeRevision) -> dict[str, list[Any]]:
-    """What changed, old and new; instants in Beijing time with their offset (stored in UTC)."""
-    changes: dict[str, list[Any]] = json.loads(revision.changes)
-    for name in _DATETIME_FIELDS & set(changes):
-        changes[name] = [
-            to_local(dt.datetime.fromisoformat(v)).isoformat() if v else v for v in changes[name]
-        ]
-    return changes
-
-
-def _value_zh(name: str, value: object) -> str:
-    if value is None or value == "":
-        return "（无）"
-    if name in _DATETIME_FIELDS:
-        return format_local(dt.datetime.fromisoformat(str(value)))
-    if name == "status":
-        return NoticeStatus(str(value)).label_zh
-    if name == "kind":
-        return MeetingKind(str(value)).label_zh
-    if name == "media_allowed":
-        return "欢迎采访" if value else "不安排采访"
-    if name == "capacity":
-        return f"{value} 名"
-    return str(value)
-
-
-def change_lines_zh(changes: dict[str, list[Any]]) -> list[str]:
-    """A revision in plain Chinese, as the public reads it: '开始时间：2026年12月8日 09:00 →
-    2026年12月9日 09:00', '状态：按期召开 → 已取消', '取消原因：场地调整'."""
-    lines = []
-    for name, (old, new) in changes.items():
-        label = FIELD_LABELS_ZH.get(name, name)
-        if name in ("cancel_reason", "withdrawal_reason") and old in (None, ""):
-            lines.append(f"{label}：{_value_zh(name, new)}")
-        else:
-            lines.append(f"{label}：{_value_zh(name, old)} → {_value_zh(name, new)}")
-    return lines

@@ -14,19 +14,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
 
 from publisher.errors import RuleViolation, ValidationFailed
+from publisher.rules.deadline import (
+    Citation,
+    Counting,
+    Deadline,
+    _provisional_until,
+    _span,
+)
 from publisher.rules.workcalendar import DeadlineExplanation, SkippedDay, WorkCalendar
 from publisher.timeutil import (
+    LOCAL_TZ,
     end_of_local_day,
     format_local,
     format_local_en,
     local_date,
     start_of_local_day,
+    to_local,
 )
+
+#: when the working day starts, for the inclusive convention (configurable in settings)
+WORKDAY_STARTS = dt.time(9, 0)
 
 __all__ = [
     "CONSULTATION_RULES",
@@ -35,6 +47,7 @@ __all__ = [
     "Citation",
     "ConsultationProfile",
     "ConsultationRule",
+    "Counting",
     "Deadline",
     "MeetingKind",
     "NoticeRule",
@@ -44,19 +57,6 @@ __all__ = [
     "latest_notice_publication",
     "notice_leads",
 ]
-
-
-@dataclass(frozen=True)
-class Citation:
-    """Where a rule comes from, quoted so that staff and the public can check it."""
-
-    document_zh: str
-    article_zh: str
-    quote_zh: str
-    summary_en: str
-
-    def render_zh(self) -> str:
-        return f"{self.document_zh}{self.article_zh}：“{self.quote_zh}”"
 
 
 MEETING_RULES_DOC = "《三门峡市政府重大会议预公开制度》（三政办〔2018〕45号）"
@@ -184,68 +184,6 @@ CONSULTATION_RULES: Mapping[ConsultationProfile, ConsultationRule] = MappingProx
 )
 
 
-#: from this day of December, a deadline may still move when the next year is announced
-PROVISIONAL_FROM = (12, 20)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A limit instant (aware, Asia/Shanghai), the local day it closes, why, and the rule.
-
-    ``provisional_until_year``: the deadline counts days in late December of the last loaded
-    year, and the next year's State Council notice has changed such days before (2007-12-29/31,
-    2011-12-31, 2018-12-29/31); it stands "以该年节假日安排发布为准" until that year is loaded.
-    """
-
-    instant: dt.datetime
-    day: dt.date
-    explanation: DeadlineExplanation
-    citation: Citation
-    provisional_until_year: int | None = None
-
-    @property
-    def provisional(self) -> bool:
-        return self.provisional_until_year is not None
-
-    def provisional_zh(self) -> str:
-        year = self.provisional_until_year
-        return f"暂定：以{year}年节假日安排发布为准。" if year else ""
-
-    def render_zh(self) -> str:
-        note = f"\n{self.provisional_zh()}" if self.provisional else ""
-        return (
-            f"时限：{format_local(self.instant)}{note}\n依据：{self.citation.render_zh()}\n"
-            + self.explanation.render_zh()
-        )
-
-    def render_en(self) -> str:
-        note = (
-            f"\nProvisional until the {self.provisional_until_year} holiday arrangement "
-            "is published (it may change the last days of December)."
-            if self.provisional
-            else ""
-        )
-        return (
-            f"Limit: {self.instant.isoformat()}{note}\nRule: {self.citation.summary_en}\n"
-            + self.explanation.render_en()
-        )
-
-
-def _provisional_until(calendar: WorkCalendar, *days: dt.date) -> int | None:
-    """The next year whose notice could still change a late-December day of this count."""
-    for day in sorted(days, reverse=True):
-        if (day.month, day.day) >= PROVISIONAL_FROM and day.year + 1 not in calendar.covered_years:
-            return day.year + 1
-    return None
-
-
-def _span(explanation: DeadlineExplanation) -> tuple[dt.date, ...]:
-    days = [explanation.anchor, *explanation.counted, *(s.day for s in explanation.skipped)]
-    if explanation.result is not None:
-        days.append(explanation.result)
-    return tuple(days)
-
-
 def _aware(instant: dt.datetime, what: str) -> dt.datetime:
     if not isinstance(instant, dt.datetime) or instant.tzinfo is None:
         raise ValidationFailed(
@@ -266,25 +204,43 @@ def latest_notice_publication(
     kind: MeetingKind,
     calendar: WorkCalendar,
     leads: Mapping[MeetingKind, int] | None = None,
+    *,
+    counting: Counting = Counting.CIVIL_CODE,
+    workday_starts: dt.time = WORKDAY_STARTS,
 ) -> Deadline:
-    """The last lawful instant to publish the notice: the end (23:59:59 local) of the day before
-    the N-th working day before the meeting day, so that N full working days lie strictly
-    between publication and meeting. That day may itself be a weekend or holiday."""
+    """The last lawful instant to publish the notice.
+
+    civil-code: the end (23:59:59 local) of the day before the N-th working day before the
+    meeting day, so that N full working days lie strictly between publication and meeting;
+    that day may itself be a weekend or holiday. inclusive: the start of the working day
+    (``workday_starts``) on the N-th working day before the meeting, so that, counting the day
+    of publication, N working days come before the meeting day."""
     meeting_day = local_date(_aware(meeting_start, "meeting_start"))
     kind = MeetingKind(kind)
     n = notice_leads(leads)[kind]
     calendar.kind(meeting_day)
     nth = calendar.nth_working_day_before(meeting_day, n)
-    latest_day = nth - dt.timedelta(days=1)
-    calendar.kind(latest_day)  # refuses if that day falls in an uncovered year
-    explanation = calendar.explain_working_days_between(latest_day, meeting_day)
+    if counting is Counting.INCLUSIVE:
+        latest_day = nth
+        instant = dt.datetime.combine(nth, workday_starts, tzinfo=LOCAL_TZ)
+        explanation = calendar.explain_working_days_from(nth, meeting_day)
+    else:
+        latest_day = nth - dt.timedelta(days=1)
+        calendar.kind(latest_day)  # refuses if that day falls in an uncovered year
+        instant = end_of_local_day(latest_day)
+        explanation = calendar.explain_working_days_between(latest_day, meeting_day)
     return Deadline(
-        instant=end_of_local_day(latest_day),
+        instant=instant,
         day=latest_day,
-        explanation=explanation,
+        explanation=_with_basis(explanation, counting),
         citation=NOTICE_RULES[kind].citation,
         provisional_until_year=_provisional_until(calendar, *_span(explanation)),
+        counting=counting,
     )
+
+
+def _with_basis(explanation: DeadlineExplanation, counting: Counting) -> DeadlineExplanation:
+    return replace(explanation, notes=(*explanation.notes, counting.basis))
 
 
 def check_notice_publication(
@@ -293,11 +249,21 @@ def check_notice_publication(
     kind: MeetingKind,
     calendar: WorkCalendar,
     leads: Mapping[MeetingKind, int] | None = None,
+    *,
+    counting: Counting = Counting.CIVIL_CODE,
+    workday_starts: dt.time = WORKDAY_STARTS,
 ) -> None:
-    """Refuse a notice published after the latest lawful day, saying when it had to be out."""
+    """Refuse a notice published after the latest lawful moment, saying when it had to be out."""
     _aware(publication_at, "publication_at")
-    deadline = latest_notice_publication(meeting_start, kind, calendar, leads)
-    if local_date(publication_at) <= deadline.day:
+    deadline = latest_notice_publication(
+        meeting_start, kind, calendar, leads, counting=counting, workday_starts=workday_starts
+    )
+    on_time = (
+        publication_at <= deadline.instant
+        if counting is Counting.INCLUSIVE
+        else local_date(publication_at) <= deadline.day
+    )
+    if on_time:
         return
     kind = MeetingKind(kind)
     n = notice_leads(leads)[kind]
@@ -311,9 +277,8 @@ def check_notice_publication(
         f"must be published by {format_local_en(deadline.instant)} so that {n} full working "
         f"day(s) lie between publication and meeting; publishing at "
         f"{format_local_en(publication_at)} leaves {counted}. Basis: {basis_en}",
-        f"{kind.label_zh}（{format_local(meeting_start)}召开）的公开预告最迟应于"
-        f"{deadline.day.month}月{deadline.day.day}日当天结束前（{format_local(deadline.instant)}）"
-        f"发布，使发布日与会议日之间有{n}个完整工作日；"
+        f"{kind.label_zh}（{format_local(meeting_start)}召开）的公开预告{deadline.office_zh()}"
+        f"（{format_local(deadline.instant)}前），使会议日之前有{n}个工作日；"
         f"于{format_local(publication_at)}发布只余{counted}个。依据：{basis_zh}",
         latest_publication=deadline.instant.isoformat(),
         lead_working_days=n,
@@ -327,7 +292,12 @@ def check_notice_publication(
 
 
 def earliest_consultation_close(
-    opens_at: dt.datetime, profile: ConsultationProfile, calendar: WorkCalendar
+    opens_at: dt.datetime,
+    profile: ConsultationProfile,
+    calendar: WorkCalendar,
+    *,
+    counting: Counting = Counting.CIVIL_CODE,
+    workday_starts: dt.time = WORKDAY_STARTS,
 ) -> Deadline:
     """The earliest lawful closing instant: 00:00 local of the day after the last required day.
 
@@ -339,11 +309,19 @@ def earliest_consultation_close(
     open_day = local_date(_aware(opens_at, "opens_at"))
     rule = CONSULTATION_RULES[ConsultationProfile(profile)]
     calendar.kind(open_day)
+    # inclusive: the opening day is the first day when the window opens before work starts
+    first_counts = counting is Counting.INCLUSIVE and to_local(opens_at).time() <= workday_starts
     if rule.unit == "working_days":
-        last = calendar.add_working_days(open_day, rule.minimum)
-        explanation = calendar.explain_add_working_days(open_day, rule.minimum)
+        if first_counts and calendar.is_working_day(open_day):
+            explanation = calendar.explain_add_working_days_inclusive(open_day, rule.minimum)
+        else:
+            explanation = calendar.explain_add_working_days(open_day, rule.minimum)
+        assert explanation.result is not None
+        last = explanation.result
     else:
-        last, explanation = _calendar_day_period(open_day, rule.minimum, calendar)
+        start = open_day - dt.timedelta(days=1) if first_counts else open_day
+        last, explanation = _calendar_day_period(start, rule.minimum, calendar)
+    explanation = _with_basis(explanation, counting)
     close_day = last + dt.timedelta(days=1)
     return Deadline(
         instant=start_of_local_day(close_day),
@@ -351,6 +329,9 @@ def earliest_consultation_close(
         explanation=explanation,
         citation=rule.citation,
         provisional_until_year=_provisional_until(calendar, *_span(explanation)),
+        counting=counting,
+        working_days=rule.minimum if rule.unit == "working_days" else None,
+        first_day=open_day if first_counts else open_day + dt.timedelta(days=1),
     )
 
 
@@ -401,6 +382,9 @@ def check_consultation_window(
     profile: ConsultationProfile,
     calendar: WorkCalendar,
     shorter_reason: str | None = None,
+    *,
+    counting: Counting = Counting.CIVIL_CODE,
+    workday_starts: dt.time = WORKDAY_STARTS,
 ) -> None:
     """Refuse a window that is too short. Under order_713 a shorter window is allowed only with a
     stated reason (to be shown publicly) and never below the city's 5 working days."""
@@ -411,9 +395,17 @@ def check_consultation_window(
             "the consultation must close after it opens", "征求意见截止时间必须晚于开始时间"
         )
     profile = ConsultationProfile(profile)
-    city = earliest_consultation_close(opens_at, ConsultationProfile.CITY, calendar)
+    city = earliest_consultation_close(
+        opens_at,
+        ConsultationProfile.CITY,
+        calendar,
+        counting=counting,
+        workday_starts=workday_starts,
+    )
     if profile is ConsultationProfile.ORDER_713:
-        national = earliest_consultation_close(opens_at, profile, calendar)
+        national = earliest_consultation_close(
+            opens_at, profile, calendar, counting=counting, workday_starts=workday_starts
+        )
         if closes_at >= national.instant:
             return
         reason = (shorter_reason or "").strip()

@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from publisher.rules.rulebook import RuleBook
 from publisher.rules.workcalendar import WorkCalendar, get_calendar
 from publisher.settings import Settings
 from publisher.throttle.limits import address_digest
@@ -69,8 +70,21 @@ def work_calendar(request: Request) -> WorkCalendar:
     return get_calendar(settings.calendar_dir)
 
 
+def rule_book(request: Request) -> RuleBook:
+    """The rules as configured (counting per rule, leads per kind) over the current calendar."""
+    settings: Settings = request.app.state.settings
+    return RuleBook.of(
+        get_calendar(settings.calendar_dir),
+        notice_counting=settings.notice_counting,
+        consultation_counting=settings.consultation_counting,
+        lead_days=settings.notice_lead_days,
+        workday_starts=settings.workday_starts_at,
+    )
+
+
 Now = Annotated[dt.datetime, Depends(current_time)]
 Calendar = Annotated[WorkCalendar, Depends(work_calendar)]
+Rules = Annotated[RuleBook, Depends(rule_book)]
 
 #: An object id inside a request body, bounded like `IdPath`.
 IdField = Annotated[int, Field(ge=1, le=MAX_ID)]

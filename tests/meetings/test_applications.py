@@ -253,7 +253,7 @@ def test_staff_pages_show_the_rule_and_refuse_in_chinese(client: TestClient, sta
     late = client.post(
         f"{detail_url}/publish", data={"csrf_token": csrf, "publication_at": "2026-12-02T08:00"}
     )
-    assert late.status_code == 422 and "最迟应于12月1日" in late.text
+    assert late.status_code == 422 and "最迟于2026年12月1日发布" in late.text
     ok = client.post(
         f"{detail_url}/publish",
         data={"csrf_token": csrf, "publication_at": "2026-11-22T09:00"},

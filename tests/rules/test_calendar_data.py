@@ -15,13 +15,10 @@ import pytest
 from holidays.countries.china import China
 
 from publisher.errors import ValidationFailed
+from publisher.rules.calendar_build import KNOWN_ERRATA, Erratum, build_year, build_years
 from publisher.rules.calendar_data import (
-    KNOWN_ERRATA,
     CalendarBuildError,
     DayKind,
-    Erratum,
-    build_year,
-    build_years,
     load_year_files,
     parse_year_file,
     read_year_file,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response
 
 from publisher.mail import Mailer
-from publisher.meetings import applications, notices, opinions
+from publisher.meetings import applications, listing, notices, opinions
 from publisher.meetings.vocabulary import ApplicationStatus
 from publisher.meetings.web.schemas import (
     ApplicationIn,
@@ -41,8 +41,8 @@ def list_meetings(
 ) -> list[NoticeOut]:
     """Public notices, soonest meeting first, a page at a time (`Link` and `X-Total-Count`
     headers give the others)."""
-    total, _ = notices.count_public_notices(db, now)
-    rows = notices.public_notices(db, now, offset=(page - 1) * per_page, limit=per_page)
+    total, _ = listing.count_public_notices(db, now)
+    rows = listing.public_notices(db, now, offset=(page - 1) * per_page, limit=per_page)
     paginate(request, response, page, per_page, total)
     return NoticeOut.list_of(db, rows, now)
 

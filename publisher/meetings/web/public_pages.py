@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.mail import Mailer
-from publisher.meetings import applications, notices, opinions
+from publisher.meetings import applications, listing, notices, opinions
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
@@ -42,20 +42,20 @@ def meetings_page(
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     """Upcoming meetings soonest first, then past ones latest first, 50 a page."""
-    listing = notices.public_listing(db, now, page_number, LIST_PAGE_SIZE)
-    if page_number > listing.count:
+    shown = listing.public_listing(db, now, page_number, LIST_PAGE_SIZE)
+    if page_number > shown.count:
         raise NotFound(
-            f"The list has {listing.count} pages.",
-            f"会议列表共{listing.count}页，没有第{page_number}页。",
+            f"The list has {shown.count} pages.",
+            f"会议列表共{shown.count}页，没有第{page_number}页。",
         )
-    taken = applications.places_taken(db, [n.id for n in (*listing.upcoming, *listing.past)])
+    taken = applications.places_taken(db, [n.id for n in (*shown.upcoming, *shown.past)])
     return _page(
         request,
         "meetings/list.html",
-        upcoming=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in listing.upcoming],
-        past=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in listing.past],
-        page_number=listing.number,
-        page_count=listing.count,
+        upcoming=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.upcoming],
+        past=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.past],
+        page_number=shown.number,
+        page_count=shown.count,
     )
 
 

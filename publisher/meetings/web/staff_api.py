@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from publisher.mail import Mailer
 from publisher.meetings import applications, exports, notices, opinions
-from publisher.meetings.web.schemas import (
+from publisher.meetings.web.staff_schemas import (
     AnswerIn,
     AssignIn,
     CancelIn,
@@ -23,33 +23,31 @@ from publisher.meetings.web.schemas import (
     WithdrawIn,
 )
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import Calendar, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import DbSession, IdPath, Now, Rules, SettingsDep
 from publisher.web.responses import csv_download
 
 router = APIRouter(prefix="/api/v1/staff/meetings", tags=["staff: meetings"])
 
 
 @router.get("", response_model=list[StaffNoticeOut])
-def staff_list_meetings(
-    _: Editor, db: DbSession, now: Now, calendar: Calendar
-) -> list[StaffNoticeOut]:
-    return [StaffNoticeOut.of(n, now, calendar) for n in notices.all_notices(db)]
+def staff_list_meetings(_: Editor, db: DbSession, now: Now, rules: Rules) -> list[StaffNoticeOut]:
+    return [StaffNoticeOut.of(n, now, rules) for n in notices.all_notices(db)]
 
 
 @router.post("", response_model=StaffNoticeOut, status_code=201)
 def create_notice(
-    body: NoticeIn, principal: Editor, db: DbSession, now: Now, calendar: Calendar
+    body: NoticeIn, principal: Editor, db: DbSession, now: Now, rules: Rules
 ) -> StaffNoticeOut:
     draft = notices.NoticeDraft(**body.model_dump())
-    notice = notices.create_notice(db, principal, draft, now, calendar)
-    return StaffNoticeOut.of(notice, now, calendar)
+    notice = notices.create_notice(db, principal, draft, now, rules)
+    return StaffNoticeOut.of(notice, now, rules)
 
 
 @router.get("/{meeting_id}", response_model=StaffNoticeOut)
 def staff_get_meeting(
-    meeting_id: IdPath, _: Editor, db: DbSession, now: Now, calendar: Calendar
+    meeting_id: IdPath, _: Editor, db: DbSession, now: Now, rules: Rules
 ) -> StaffNoticeOut:
-    return StaffNoticeOut.of(notices.get_notice(db, meeting_id), now, calendar)
+    return StaffNoticeOut.of(notices.get_notice(db, meeting_id), now, rules)
 
 
 @router.patch("/{meeting_id}", response_model=StaffNoticeOut)
@@ -59,12 +57,12 @@ def update_notice(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
 ) -> StaffNoticeOut:
     changes = body.model_dump(exclude_unset=True)
     reason = changes.pop("reason", "")
-    notice = notices.update_notice(db, principal, meeting_id, changes, now, calendar, reason)
-    return StaffNoticeOut.of(notice, now, calendar)
+    notice = notices.update_notice(db, principal, meeting_id, changes, now, rules, reason)
+    return StaffNoticeOut.of(notice, now, rules)
 
 
 @router.post("/{meeting_id}/publish", response_model=StaffNoticeOut)
@@ -74,10 +72,10 @@ def publish_notice(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
 ) -> StaffNoticeOut:
-    notice = notices.publish_notice(db, principal, meeting_id, body.publication_at, now, calendar)
-    return StaffNoticeOut.of(notice, now, calendar)
+    notice = notices.publish_notice(db, principal, meeting_id, body.publication_at, now, rules)
+    return StaffNoticeOut.of(notice, now, rules)
 
 
 @router.post("/{meeting_id}/cancel", response_model=StaffNoticeOut)
@@ -87,10 +85,10 @@ def cancel_notice(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
 ) -> StaffNoticeOut:
     notice = notices.cancel_notice(db, principal, meeting_id, body.reason, now)
-    return StaffNoticeOut.of(notice, now, calendar)
+    return StaffNoticeOut.of(notice, now, rules)
 
 
 @router.post("/{meeting_id}/withdraw", response_model=StaffNoticeOut)
@@ -100,11 +98,11 @@ def withdraw_notice(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
 ) -> StaffNoticeOut:
     """Take a published notice down; its title, the moment and the reason stay public."""
     notice = notices.withdraw_notice(db, principal, meeting_id, body.reason, now)
-    return StaffNoticeOut.of(notice, now, calendar)
+    return StaffNoticeOut.of(notice, now, rules)
 
 
 @router.get("/{meeting_id}/applications", response_model=list[StaffApplicationOut])

@@ -15,17 +15,17 @@ from fastapi.responses import HTMLResponse, Response
 
 from publisher.errors import PublisherError
 from publisher.mail import Mailer
-from publisher.meetings import applications, exports, notices, opinions
+from publisher.meetings import applications, exports, history, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
-from publisher.meetings.web.schemas import NoticeFormData
+from publisher.meetings.web.staff_schemas import NoticeFormData
 from publisher.rules.predisclosure import MeetingKind
-from publisher.rules.workcalendar import WorkCalendar
+from publisher.rules.rulebook import RuleBook
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import Calendar, DbSession, IdField, IdPath, Now, SettingsDep
+from publisher.web.deps import DbSession, IdField, IdPath, Now, Rules, SettingsDep
 from publisher.web.forms import parse_local_datetime
 from publisher.web.render import render
 from publisher.web.responses import csv_download
@@ -58,12 +58,12 @@ def _detail(
     db: DbSession,
     notice: MeetingNotice,
     now: dt.datetime,
-    calendar: WorkCalendar,
+    rules: RuleBook,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
     try:
-        deadline = notices.publication_deadline(notice, calendar)
+        deadline = notices.publication_deadline(notice, rules)
         rule_error = None
     except PublisherError as exc:
         deadline, rule_error = None, exc.message_zh
@@ -86,7 +86,7 @@ def _detail(
         opinions=opinions.list_opinions(db, notice.id),
         labels=FIELD_LABELS_ZH,
         revisions=[
-            (r, notices.change_lines_zh(notices.revision_changes(r))) for r in notice.revisions
+            (r, history.change_lines_zh(history.revision_changes(r))) for r in notice.revisions
         ],
         **extra,
     )
@@ -98,15 +98,13 @@ def _act(
     db: DbSession,
     meeting_id: int,
     now: dt.datetime,
-    calendar: WorkCalendar,
+    rules: RuleBook,
     action: Callable[[], object],
     done: str,
 ) -> Response:
     def refused(status: int, message_zh: str) -> Response:
         notice = notices.get_notice(db, meeting_id)
-        return _detail(
-            request, principal, db, notice, now, calendar, status=status, error=message_zh
-        )
+        return _detail(request, principal, db, notice, now, rules, status=status, error=message_zh)
 
     return run_staff_action(action, f"/staff/meetings/{meeting_id}?done={done}", refused)
 
@@ -117,14 +115,14 @@ def create_notice_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     form: NoticeFormData,
 ) -> Response:
     def refused(status: int, message_zh: str) -> Response:
         return _list(request, principal, db, status=status, error=message_zh)
 
     return run_staff_action(
-        lambda: notices.create_notice(db, principal, form.draft(), now, calendar),
+        lambda: notices.create_notice(db, principal, form.draft(), now, rules),
         lambda notice: f"/staff/meetings/{notice.id}?done=created",
         refused,
     )
@@ -137,9 +135,9 @@ def meeting_staff_page(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
 ) -> HTMLResponse:
-    return _detail(request, principal, db, notices.get_notice(db, meeting_id), now, calendar)
+    return _detail(request, principal, db, notices.get_notice(db, meeting_id), now, rules)
 
 
 @router.post("/{meeting_id}", response_class=HTMLResponse)
@@ -149,15 +147,15 @@ def edit_notice_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     form: NoticeFormData,
 ) -> Response:
     def action() -> object:
         return notices.update_notice(
-            db, principal, meeting_id, form.fields(), now, calendar, form.reason
+            db, principal, meeting_id, form.fields(), now, rules, form.reason
         )
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "updated")
+    return _act(request, principal, db, meeting_id, now, rules, action, "updated")
 
 
 @router.post("/{meeting_id}/publish", response_class=HTMLResponse)
@@ -167,14 +165,14 @@ def publish_notice_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     publication_at: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     def action() -> object:
         when = parse_local_datetime(publication_at, "publication_at", "发布时间")
-        return notices.publish_notice(db, principal, meeting_id, when, now, calendar)
+        return notices.publish_notice(db, principal, meeting_id, when, now, rules)
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "published")
+    return _act(request, principal, db, meeting_id, now, rules, action, "published")
 
 
 @router.post("/{meeting_id}/cancel", response_class=HTMLResponse)
@@ -184,13 +182,13 @@ def cancel_notice_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     def action() -> object:
         return notices.cancel_notice(db, principal, meeting_id, reason, now)
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "cancelled")
+    return _act(request, principal, db, meeting_id, now, rules, action, "cancelled")
 
 
 @router.post("/{meeting_id}/withdraw", response_class=HTMLResponse)
@@ -200,13 +198,13 @@ def withdraw_notice_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     def action() -> object:
         return notices.withdraw_notice(db, principal, meeting_id, reason, now)
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "withdrawn")
+    return _act(request, principal, db, meeting_id, now, rules, action, "withdrawn")
 
 
 @router.post("/{meeting_id}/applications/{application_id}/decision", response_class=HTMLResponse)
@@ -218,7 +216,7 @@ def decide_application_form(
     db: DbSession,
     settings: SettingsDep,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     decision: Annotated[str, Form(pattern="^(approve|decline)$")],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -234,7 +232,7 @@ def decide_application_form(
             Mailer(settings),
         )
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "decided")
+    return _act(request, principal, db, meeting_id, now, rules, action, "decided")
 
 
 @router.get("/{meeting_id}/applications.csv")
@@ -250,7 +248,7 @@ def record_opinion_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     application_id: Annotated[IdField, Form()],
     body: Annotated[str, Form(max_length=5000)],
 ) -> Response:
@@ -259,7 +257,7 @@ def record_opinion_form(
             db, principal, meeting_id, application_id, body, now
         )
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "opinion")
+    return _act(request, principal, db, meeting_id, now, rules, action, "opinion")
 
 
 @router.post("/{meeting_id}/opinions/{opinion_id}/assign", response_class=HTMLResponse)
@@ -270,14 +268,14 @@ def assign_opinion_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     department: Annotated[str, Form(max_length=200)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     def action() -> object:
         return opinions.assign_opinion(db, principal, meeting_id, opinion_id, department, note, now)
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "assigned")
+    return _act(request, principal, db, meeting_id, now, rules, action, "assigned")
 
 
 @router.post("/{meeting_id}/opinions/{opinion_id}/answer", response_class=HTMLResponse)
@@ -288,10 +286,10 @@ def answer_opinion_form(
     principal: Editor,
     db: DbSession,
     now: Now,
-    calendar: Calendar,
+    rules: Rules,
     answer: Annotated[str, Form(max_length=10000)],
 ) -> Response:
     def action() -> object:
         return opinions.answer_opinion(db, principal, meeting_id, opinion_id, answer, now)
 
-    return _act(request, principal, db, meeting_id, now, calendar, action, "answered")
+    return _act(request, principal, db, meeting_id, now, rules, action, "answered")

@@ -1,0 +1,54 @@
+"""A published notice's public history in people's words (issue #12): instants in Beijing
+time, statuses and kinds in Chinese, never the stored values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from publisher.meetings.models import NoticeRevision
+from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
+from publisher.rules.predisclosure import MeetingKind
+from publisher.timeutil import format_local, to_local
+
+_DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "application_deadline"})
+
+
+def revision_changes(revision: NoticeRevision) -> dict[str, list[Any]]:
+    """What changed, old and new; instants in Beijing time with their offset (stored in UTC)."""
+    changes: dict[str, list[Any]] = json.loads(revision.changes)
+    for name in _DATETIME_FIELDS & set(changes):
+        changes[name] = [
+            to_local(dt.datetime.fromisoformat(v)).isoformat() if v else v for v in changes[name]
+        ]
+    return changes
+
+
+def _value_zh(name: str, value: object) -> str:
+    if value is None or value == "":
+        return "（无）"
+    if name in _DATETIME_FIELDS:
+        return format_local(dt.datetime.fromisoformat(str(value)))
+    if name == "status":
+        return NoticeStatus(str(value)).label_zh
+    if name == "kind":
+        return MeetingKind(str(value)).label_zh
+    if name == "media_allowed":
+        return "欢迎采访" if value else "不安排采访"
+    if name == "capacity":
+        return f"{value} 名"
+    return str(value)
+
+
+def change_lines_zh(changes: dict[str, list[Any]]) -> list[str]:
+    """A revision in plain Chinese, as the public reads it: '开始时间：2026年12月8日 09:00 →
+    2026年12月9日 09:00', '状态：按期召开 → 已取消', '取消原因：场地调整'."""
+    lines = []
+    for name, (old, new) in changes.items():
+        label = FIELD_LABELS_ZH.get(name, name)
+        if name in ("cancel_reason", "withdrawal_reason") and old in (None, ""):
+            lines.append(f"{label}：{_value_zh(name, new)}")
+        else:
+            lines.append(f"{label}：{_value_zh(name, old)} → {_value_zh(name, new)}")
+    return lines

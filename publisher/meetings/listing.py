@@ -1,0 +1,89 @@
+"""The public list of notices, a page at a time, in a constant handful of queries (issue #15):
+counts in one query, each slice in one, history in one `selectinload`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from publisher.meetings.models import MeetingNotice
+
+
+def _is_public(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        MeetingNotice.withheld.is_(False),
+        MeetingNotice.published_at.is_not(None),
+        MeetingNotice.published_at <= now,
+    )
+
+
+def _is_upcoming(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(MeetingNotice.ends_at.is_(None), MeetingNotice.ends_at >= now)
+
+
+def public_notices(
+    session: Session, now: dt.datetime, *, offset: int = 0, limit: int | None = None
+) -> Sequence[MeetingNotice]:
+    """Notices the public may see at ``now``, soonest meeting first, with their history
+    loaded in one more query (never one per notice)."""
+    query = (
+        select(MeetingNotice)
+        .where(*_is_public(now))
+        .options(selectinload(MeetingNotice.revisions))
+        .order_by(MeetingNotice.starts_at, MeetingNotice.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def count_public_notices(session: Session, now: dt.datetime) -> tuple[int, int]:
+    """(all public notices, of which upcoming) in one query."""
+    upcoming = func.coalesce(func.sum(case((_is_upcoming(now), 1), else_=0)), 0)
+    total, ahead = session.execute(
+        select(func.count(), upcoming).select_from(MeetingNotice).where(*_is_public(now))
+    ).one()
+    return int(total), int(ahead)
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of the public list: upcoming meetings soonest first, then past ones latest
+    first, `size` rows per page."""
+
+    upcoming: Sequence[MeetingNotice]
+    past: Sequence[MeetingNotice]
+    number: int
+    count: int
+
+
+def public_listing(session: Session, now: dt.datetime, number: int, size: int) -> ListingPage:
+    """At most four queries whatever the number of notices: the counts, the upcoming slice,
+    the past slice (places taken are the caller's one more)."""
+    total, ahead = count_public_notices(session, now)
+    count = max(1, -(-total // size))
+    start = (number - 1) * size
+    upcoming: Sequence[MeetingNotice] = []
+    past: Sequence[MeetingNotice] = []
+    if start < ahead:
+        upcoming = session.scalars(
+            select(MeetingNotice)
+            .where(*_is_public(now), _is_upcoming(now))
+            .order_by(MeetingNotice.starts_at, MeetingNotice.id)
+            .offset(start)
+            .limit(size)
+        ).all()
+    room = size - len(upcoming)
+    if room > 0 and total > ahead:
+        past = session.scalars(
+            select(MeetingNotice)
+            .where(*_is_public(now), ~_is_upcoming(now))
+            .order_by(MeetingNotice.starts_at.desc(), MeetingNotice.id.desc())
+            .offset(max(0, start - ahead))
+            .limit(room)
+        ).all()
+    return ListingPage(upcoming=upcoming, past=past, number=number, count=count)

@@ -1,0 +1,137 @@
+"""A deadline as the service states it: the exact instant, the day, the office's wording, the
+counting convention and its basis, whether it is provisional, and how it was counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from publisher.rules.explanation import DeadlineExplanation
+from publisher.rules.workcalendar import WorkCalendar
+from publisher.timeutil import format_local, to_local
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a rule comes from, quoted so that staff and the public can check it."""
+
+    document_zh: str
+    article_zh: str
+    quote_zh: str
+    summary_en: str
+
+    def render_zh(self) -> str:
+        return f"{self.document_zh}{self.article_zh}：“{self.quote_zh}”"
+
+
+class Counting(StrEnum):
+    """How the days of a period are counted; chosen per rule in settings, shown in every
+    explanation (docs/working-days.md)."""
+
+    CIVIL_CODE = "civil-code"
+    INCLUSIVE = "inclusive"
+
+    @property
+    def basis(self) -> tuple[str, str]:
+        """(Chinese, English) statement of the convention and its basis."""
+        return _COUNTING_BASIS[self]
+
+
+_COUNTING_BASIS = {
+    Counting.CIVIL_CODE: (
+        "计算方法：按《中华人民共和国民法典》第二百零一条，开始的当日不计入，自下一日开始计算；"
+        "会议当日不计入。",
+        "Counting: Civil Code art. 201: the day of the act is not counted, counting starts the "
+        "next day; the meeting day is not counted.",
+    ),
+    Counting.INCLUSIVE: (
+        "计算方法：按本机关公文惯例，首尾两日均计入；发布（开始）当日在上班时间前发布的，当日计入。",
+        "Counting: the office's convention: both ends counted; the day of publication (opening) "
+        "counts when it happens before the working day starts.",
+    ),
+}
+
+
+#: from this day of December, a deadline may still move when the next year is announced
+PROVISIONAL_FROM = (12, 20)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A limit instant (aware, Asia/Shanghai), the local day it closes, why, and the rule.
+
+    ``provisional_until_year``: the deadline counts days in late December of the last loaded
+    year, and the next year's State Council notice has changed such days before (2007-12-29/31,
+    2011-12-31, 2018-12-29/31); it stands "以该年节假日安排发布为准" until that year is loaded.
+    """
+
+    instant: dt.datetime
+    day: dt.date
+    explanation: DeadlineExplanation
+    citation: Citation
+    provisional_until_year: int | None = None
+    counting: Counting = Counting.CIVIL_CODE
+    #: for a window of N working days: N, and its first counted day (for the office wording)
+    working_days: int | None = None
+    first_day: dt.date | None = None
+
+    def office_zh(self) -> str:
+        """The deadline as an office writes it, beside the exact instant: "最迟于2026年9月28日
+        发布" for a notice, "公示期：2026年11月3日至11月9日（5个工作日）" for a window. A
+        window closing at 00:00 on the 11th is "截至12月10日24时", never "the 11th"."""
+        if self.first_day is None:  # a notice: the last day it may go out
+            if self.counting is Counting.INCLUSIVE:
+                return f"最迟于{_day_zh(self.day)}{to_local(self.instant):%H:%M}前发布"
+            return f"最迟于{_day_zh(self.day)}发布"
+        span = f"{_day_zh(self.first_day)}至{_day_zh(self.day, self.first_day.year)}"
+        size = f"{self.working_days}个工作日" if self.working_days else "不少于30日"
+        return f"公示期：{span}（{size}），截至{_day_zh(self.day, self.first_day.year)}24时"
+
+    @property
+    def provisional(self) -> bool:
+        return self.provisional_until_year is not None
+
+    def provisional_zh(self) -> str:
+        year = self.provisional_until_year
+        return f"暂定：以{year}年节假日安排发布为准。" if year else ""
+
+    def render_zh(self) -> str:
+        note = f"\n{self.provisional_zh()}" if self.provisional else ""
+        return (
+            f"{self.office_zh()}（时限：{format_local(self.instant)}）{note}\n"
+            f"依据：{self.citation.render_zh()}\n" + self.explanation.render_zh()
+        )
+
+    def render_en(self) -> str:
+        note = (
+            f"\nProvisional until the {self.provisional_until_year} holiday arrangement "
+            "is published (it may change the last days of December)."
+            if self.provisional
+            else ""
+        )
+        return (
+            f"Limit: {self.instant.isoformat()}{note}\nRule: {self.citation.summary_en}\n"
+            + self.explanation.render_en()
+        )
+
+
+def _day_zh(day: dt.date, same_year: int | None = None) -> str:
+    """2026年11月3日, or 11月9日 when the year was just said."""
+    prefix = "" if same_year == day.year else f"{day.year}年"
+    return f"{prefix}{day.month}月{day.day}日"
+
+
+def _provisional_until(calendar: WorkCalendar, *days: dt.date) -> int | None:
+    """The next year whose notice could still change a late-December day of this count."""
+    for day in sorted(days, reverse=True):
+        if (day.month, day.day) >= PROVISIONAL_FROM and day.year + 1 not in calendar.covered_years:
+            return day.year + 1
+    return None
+
+
+def _span(explanation: DeadlineExplanation) -> tuple[dt.date, ...]:
+    days = [explanation.anchor, *explanation.counted, *(s.day for s in explanation.skipped)]
+    if explanation.result is not None:
+        days.append(explanation.result)
+    return tuple(days)
