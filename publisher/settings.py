@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -152,6 +152,15 @@ class Settings(BaseSettings):
         "9106 low-memory) or `cheapest-for-tests` (argon2's cheapest parameters, so the test "
         "suite does not spend minutes hashing; refused in production).",
     )
+
+    def rule_options(self) -> dict[str, Any]:
+        """The rule settings, as `RuleBook.of` takes them (the service and the CLI alike)."""
+        return {
+            "notice_counting": self.notice_counting,
+            "consultation_counting": self.consultation_counting,
+            "lead_days": self.notice_lead_days,
+            "workday_starts": self.workday_starts_at,
+        }
 
     @model_validator(mode="after")
     def _notice_leads_within_the_rule(self) -> Settings:

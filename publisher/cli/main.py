@@ -14,6 +14,7 @@ import typer
 
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
+from publisher.cli.deadlines import deadline_app
 from publisher.cli.ingest import ingest_app
 from publisher.cli.retention import retention_app
 from publisher.cli.staff import staff_app
@@ -29,6 +30,7 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema (Alembic migrat
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(deadline_app, name="deadline")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")

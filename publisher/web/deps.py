@@ -73,13 +73,7 @@ def work_calendar(request: Request) -> WorkCalendar:
 def rule_book(request: Request) -> RuleBook:
     """The rules as configured (counting per rule, leads per kind) over the current calendar."""
     settings: Settings = request.app.state.settings
-    return RuleBook.of(
-        get_calendar(settings.calendar_dir),
-        notice_counting=settings.notice_counting,
-        consultation_counting=settings.consultation_counting,
-        lead_days=settings.notice_lead_days,
-        workday_starts=settings.workday_starts_at,
-    )
+    return RuleBook.of(get_calendar(settings.calendar_dir), **settings.rule_options())
 
 
 Now = Annotated[dt.datetime, Depends(current_time)]

@@ -7,8 +7,10 @@ from typing import Any
 
 import feedparser
 import icalendar
+import pytest
 from fastapi.testclient import TestClient
 
+from tests.support.bodies import notice_body
 from tests.support.clock import Clock, local
 from tests.support.snapshot import database_rows
 
@@ -16,8 +18,6 @@ STAFF = "/api/v1/staff/meetings"
 
 
 def _create(client: TestClient, staff: Any, **body: Any) -> Any:
-    from tests.support.bodies import notice_body
-
     return client.post(STAFF, json=notice_body(**body), headers=staff.headers("editor"))
 
 
@@ -270,3 +270,30 @@ def test_a_year_installed_while_the_service_runs_is_used_at_once(
     published = client.post(path, json={}, headers=staff.headers("editor"))
     assert published.status_code == 200, published.text
     assert published.json()["latest_publication"].startswith("2027-01-04")
+
+
+def test_the_lead_per_kind_is_a_setting_shown_on_the_staff_page_and_the_rule_floor_holds(
+    settings: Any, staff: Any
+) -> None:
+    import pydantic
+
+    from publisher.settings import Settings
+    from publisher.web.app import create_app
+
+    with pytest.raises(pydantic.ValidationError, match="NOTICE_LEAD_DAYS"):
+        Settings(**{**settings.model_dump(), "notice_lead_days": {"plenary": 2}})
+    with pytest.raises(pydantic.ValidationError, match="NOTICE_LEAD_DAYS"):
+        Settings(**{**settings.model_dump(), "notice_lead_days": {"gala": 2}})
+    app = create_app(settings.model_copy(update={"notice_lead_days": {"executive": 2}}))
+    app.state.clock = Clock(local(2026, 11, 22, 9))
+    with TestClient(app, base_url="http://testserver") as client:
+        executive = client.post(
+            STAFF,
+            json=notice_body(kind="executive"),  # Monday 12-07: 2 working days, 12-03 and 12-04
+            headers=staff.headers("editor"),
+        ).json()
+        assert executive["latest_publication"] == "2026-12-02T23:59:59+08:00"
+        page = client.get("/staff/meetings", headers=staff.headers("editor")).text
+        assert "市政府常务会议</td><td>2 个工作日" in page
+        assert "市政府全体会议</td><td>3 个工作日" in page and "民法典》第二百零一条" in page
+    app.state.engine.dispose()

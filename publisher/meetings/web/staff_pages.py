@@ -19,7 +19,7 @@ from publisher.meetings import applications, exports, history, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
 from publisher.meetings.web.staff_schemas import NoticeFormData
-from publisher.rules.predisclosure import MeetingKind
+from publisher.rules.predisclosure import NOTICE_RULES, MeetingKind
 from publisher.rules.rulebook import RuleBook
 from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
@@ -34,7 +34,12 @@ router = APIRouter(prefix="/staff/meetings", tags=["meeting staff pages"], inclu
 
 
 def _list(
-    request: Request, principal: StaffPrincipal, db: DbSession, status: int = 200, **extra: Any
+    request: Request,
+    principal: StaffPrincipal,
+    db: DbSession,
+    rules: RuleBook,
+    status: int = 200,
+    **extra: Any,
 ) -> HTMLResponse:
     return render(
         request,
@@ -43,13 +48,17 @@ def _list(
         status=status,
         notices=notices.all_notices(db),
         kinds=list(MeetingKind),
+        leads=[(kind, rules.leads[kind], NOTICE_RULES[kind].fixed_by_rule) for kind in MeetingKind],
+        counting_zh=rules.notice_counting.basis[0],
         **extra,
     )
 
 
 @router.get("", response_class=HTMLResponse)
-def meetings_staff_page(request: Request, principal: Editor, db: DbSession) -> HTMLResponse:
-    return _list(request, principal, db)
+def meetings_staff_page(
+    request: Request, principal: Editor, db: DbSession, rules: Rules
+) -> HTMLResponse:
+    return _list(request, principal, db, rules)
 
 
 def _detail(
@@ -119,7 +128,7 @@ def create_notice_form(
     form: NoticeFormData,
 ) -> Response:
     def refused(status: int, message_zh: str) -> Response:
-        return _list(request, principal, db, status=status, error=message_zh)
+        return _list(request, principal, db, rules, status=status, error=message_zh)
 
     return run_staff_action(
         lambda: notices.create_notice(db, principal, form.draft(), now, rules),
