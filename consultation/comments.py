@@ -36,7 +36,7 @@ from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work, write_unit
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
-from publisher.timeutil import format_local, format_local_en, to_local
+from publisher.timeutil import format_local, format_local_en, format_local_end, to_local
 
 MAX_COMMENT_CHARS = 5000
 MAX_SECTION_CHARS = 200
@@ -176,7 +176,7 @@ def _take_comment(
         raise RuleViolation(
             f"The consultation closed at {format_local_en(draft.closes_at)}; "
             f"comments are no longer accepted.",
-            f"征求意见已于{format_local(draft.closes_at)}截止，不再接收意见。",
+            f"征求意见已于{format_local_end(draft.closes_at)}截止，不再接收意见。",
             closes_at=to_local(draft.closes_at).isoformat(),
         )
     data = _validate_comment(data, require_contact=True)

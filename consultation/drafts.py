@@ -23,7 +23,7 @@ from publisher.rules.rulebook import RuleBook
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
-from publisher.timeutil import format_local, format_local_en, to_local
+from publisher.timeutil import format_local_en, format_local_end, to_local
 
 
 def window_state(draft: ConsultationDraft, now: dt.datetime) -> WindowState:
@@ -185,13 +185,13 @@ def extend_window(
         raise Conflict(
             f"The consultation closed at {format_local_en(draft.closes_at)}; "
             "it cannot be extended.",
-            f"征求意见已于{format_local(draft.closes_at)}截止，不能再延长。",
+            f"征求意见已于{format_local_end(draft.closes_at)}截止，不能再延长。",
         )
     if new_closes_at <= draft.closes_at:
         raise ValidationFailed(
             f"A window may only be extended: the new close must be after "
             f"{format_local_en(draft.closes_at)}.",
-            f"征求意见期只能延长，不能缩短：新的截止时间须晚于{format_local(draft.closes_at)}。",
+            f"征求意见期只能延长，不能缩短：新的截止时间须晚于{format_local_end(draft.closes_at)}。",
             closes_at=to_local(draft.closes_at).isoformat(),
         )
     ext = WindowExtension(

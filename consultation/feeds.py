@@ -17,7 +17,7 @@ from consultation.models import ConsultationDraft, WindowExtension
 from feeds.calendar import consultation_deadline_event
 from feeds.model import CalendarEvent, FeedEntry, entry_guid, event_uid
 from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource
-from publisher.timeutil import format_local
+from publisher.timeutil import format_local, format_local_end
 
 
 def _rows(ctx: FeedContext) -> Sequence[ConsultationDraft]:
@@ -56,7 +56,7 @@ def _last_modified(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> dt.
 
 
 def _draft_facts(draft: ConsultationDraft) -> str:
-    window = f"{format_local(draft.opens_at)} 至 {format_local(draft.closes_at)}"
+    window = f"{format_local(draft.opens_at)} 至 {format_local_end(draft.closes_at)}"
     lines = [f"征求意见时间：{window}（北京时间）"]
     if draft.department:
         lines.append(f"起草部门：{draft.department}")
@@ -95,8 +95,8 @@ def _entries(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> list[Feed
                     published=extension.extended_at,
                     updated=extension.extended_at,
                     summary=(
-                        f"截止时间由{format_local(extension.previous_closes_at)}延长至"
-                        f"{format_local(extension.new_closes_at)}。理由：{extension.reason}"
+                        f"截止时间由{format_local_end(extension.previous_closes_at)}延长至"
+                        f"{format_local_end(extension.new_closes_at)}。理由：{extension.reason}"
                     ),
                     categories=("征求意见",),
                 )

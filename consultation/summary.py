@@ -21,7 +21,7 @@ from publisher.privacy import mask_personal_text
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
-from publisher.timeutil import format_local, format_local_en
+from publisher.timeutil import format_local_en, format_local_end
 
 
 @unit_of_work
@@ -39,7 +39,7 @@ def publish_summary(
     if window_state(draft, now) is not WindowState.CLOSED:
         raise Conflict(
             f"The consultation is still open until {format_local_en(draft.closes_at)}.",
-            f"征求意见尚未截止（截止时间{format_local(draft.closes_at)}），不能公布采纳情况。",
+            f"征求意见尚未截止（截止时间{format_local_end(draft.closes_at)}），不能公布采纳情况。",
         )
     unanswered = session.scalar(
         select(func.count())

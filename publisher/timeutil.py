@@ -44,3 +44,13 @@ def format_local(instant: dt.datetime) -> str:
 def format_local_en(instant: dt.datetime) -> str:
     """'2026-10-09 09:30 Beijing time', for English messages (never Chinese-formatted dates)."""
     return f"{to_local(instant):%Y-%m-%d %H:%M} Beijing time"
+
+
+def format_local_end(instant: dt.datetime) -> str:
+    """The end of a period as offices write it: a close at 00:00 on the 11th is '2026年12月10日
+    24:00', so the 11th never reads as open; any other instant as `format_local`."""
+    local = to_local(instant)
+    if local.time() == dt.time(0, 0):
+        day = local.date() - dt.timedelta(days=1)
+        return f"{day.year}年{day.month}月{day.day}日 24:00"
+    return format_local(instant)

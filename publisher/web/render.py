@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 
 from publisher.settings import Settings
 from publisher.staff.principal import StaffPrincipal
-from publisher.timeutil import format_local, to_local
+from publisher.timeutil import format_local, format_local_end, to_local
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -43,7 +43,12 @@ def _iso_local(instant: dt.datetime | None) -> str:
     return to_local(instant).isoformat() if instant else ""
 
 
+def _local_end(instant: dt.datetime | None) -> str:
+    return format_local_end(instant) if instant else ""
+
+
 templates.env.filters["local"] = _local
+templates.env.filters["local_end"] = _local_end  # the end of a period: 24:00, never next day
 templates.env.filters["iso_local"] = _iso_local
 
 

@@ -116,7 +116,11 @@ def test_window_opens_and_closes_by_the_clock(
     late = client.post(url, json=comment_body(text="截止后的意见"))
     assert late.status_code == 422
     error = late.json()["error"]
-    assert "2026年12月7日 00:00" in error["message_zh"] and "closed" in error["message"]
+    assert (
+        "2026年12月6日 24:00" in error["message_zh"]
+        and "12月7日" not in error["message_zh"]
+        and "closed" in error["message"]
+    )
     assert error["details"]["closes_at"] == local(2026, 12, 7).isoformat()
     page = client.get(f"/consultations/{draft_id}").text
     assert "已截止" in page and 'name="text"' not in page

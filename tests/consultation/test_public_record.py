@@ -70,3 +70,17 @@ def test_publishing_a_prepared_draft_uses_the_real_moment(
     now = client.post(path, json={}, headers=editor)
     assert now.status_code == 200, now.text
     assert now.json()["published_at"] == "2026-11-21T09:00:00+08:00"
+
+
+def test_a_window_closing_at_midnight_reads_as_the_end_of_the_last_day(
+    client: TestClient, staff: StaffFixture, clock: Clock
+) -> None:
+    """A close at 00:00 on 12-07 is "12月6日 24:00" on every page and feed, never "12月7日"."""
+    editor = staff.headers("editor")
+    draft_id = client.post(STAFF_PATH, json=draft_body(), headers=editor).json()["id"]
+    page = client.get(f"/consultations/{draft_id}").text
+    assert "2026年12月6日 24:00" in page and "2026年12月7日 00:00" not in page
+    assert "2026年12月6日 24:00" in client.get("/consultations").text
+    assert "2026年12月6日 24:00" in client.get("/feeds/consultations.rss").text
+    api = client.get(f"/api/v1/consultations/{draft_id}").json()
+    assert api["closes_at"] == "2026-12-07T00:00:00+08:00"  # the exact instant stays in the API
