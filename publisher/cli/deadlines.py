@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -61,6 +62,16 @@ def _rules(counting: str | None, notice: bool) -> RuleBook:
         _fail(str(exc))
 
 
+def _computed(compute: Callable[[], Deadline]) -> Deadline:
+    """The deadline, or exit 2 with one line saying why there is none."""
+    try:
+        return compute()
+    except ValueError as exc:  # an unknown kind or profile
+        _fail(str(exc))
+    except PublisherError as exc:
+        _fail(f"{exc.message_en} / {exc.message_zh}")
+
+
 def _print(deadline: Deadline, as_json: bool) -> None:
     from publisher.timeutil import to_local  # noqa: PLC0415
 
@@ -94,13 +105,12 @@ def notice(
     from publisher.rules.predisclosure import MeetingKind  # noqa: PLC0415
 
     rules = _rules(counting, notice=True)
-    try:
-        deadline = rules.latest_notice_publication(_instant(meeting_start), MeetingKind(kind))
-    except ValueError as exc:
-        _fail(str(exc))
-    except PublisherError as exc:
-        _fail(f"{exc.message_en} / {exc.message_zh}")
-    _print(deadline, as_json)
+    _print(
+        _computed(
+            lambda: rules.latest_notice_publication(_instant(meeting_start), MeetingKind(kind))
+        ),
+        as_json,
+    )
 
 
 @deadline_app.command("window")
@@ -114,12 +124,11 @@ def window(
     from publisher.rules.predisclosure import ConsultationProfile  # noqa: PLC0415
 
     rules = _rules(counting, notice=False)
-    try:
-        deadline = rules.earliest_consultation_close(
-            _instant(opens_at), ConsultationProfile(profile)
-        )
-    except ValueError as exc:
-        _fail(str(exc))
-    except PublisherError as exc:
-        _fail(f"{exc.message_en} / {exc.message_zh}")
-    _print(deadline, as_json)
+    _print(
+        _computed(
+            lambda: rules.earliest_consultation_close(
+                _instant(opens_at), ConsultationProfile(profile)
+            )
+        ),
+        as_json,
+    )

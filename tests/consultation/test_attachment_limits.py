@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from consultation import attachments
 from publisher.settings import Settings
-from tests.consultation.test_attachments import STAFF_PATH, make_docx, upload
+from tests.consultation.test_attachments import STAFF_PATH, make_docx, upload, write_pdf
 from tests.support.bodies import open_consultation
 from tests.support.staff import StaffFixture
 
@@ -247,20 +247,7 @@ def _pdf_of_pages(count: int) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
     ] * count
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return write_pdf(objects)
 
 
 def test_a_pdf_longer_than_the_page_budget_is_read_up_to_it() -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from publisher import workdays
 from publisher.errors import PublisherError
@@ -24,8 +25,31 @@ from publisher.web.render import render
 
 router = APIRouter(prefix="/staff/calendar", tags=["staff pages"], include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=200)]
-Lines = Annotated[str, Form(max_length=5000)]
+
+class YearForm(BaseModel):
+    """The calendar form's fields, kept as typed so a refused form comes back whole."""
+
+    year: str = Field("", max_length=10)
+    notice_title: str = Field("", max_length=200)
+    notice_number: str = Field("", max_length=200)
+    notice_url: str = Field("", max_length=200)
+    holidays: str = Field("", max_length=5000)
+    adjusted_workdays: str = Field("", max_length=5000)
+    replace: str = Field("", max_length=10)
+
+    def entry(self) -> workdays.YearEntry:
+        return workdays.YearEntry(
+            self.year,
+            self.notice_title,
+            self.notice_number,
+            self.notice_url,
+            self.holidays,
+            self.adjusted_workdays,
+            self.replace == "on",
+        )
+
+
+YearFormData = Annotated[YearForm, Form()]
 
 
 def _page(
@@ -57,38 +81,16 @@ def calendar_page(request: Request, principal: Admin, settings: SettingsDep) -> 
     return _page(request, principal, settings, None)
 
 
-def _entry(
-    year: str,
-    notice_title: str,
-    notice_number: str,
-    notice_url: str,
-    holidays: str,
-    adjusted_workdays: str,
-    replace: str,
-) -> workdays.YearEntry:
-    return workdays.YearEntry(
-        year, notice_title, notice_number, notice_url, holidays, adjusted_workdays, replace == "on"
-    )
-
-
 @router.post("/preview", response_class=HTMLResponse)
 def preview_year(
     request: Request,
     principal: Admin,
     settings: SettingsDep,
     now: Now,
-    year: Text = "",
-    notice_title: Text = "",
-    notice_number: Text = "",
-    notice_url: Text = "",
-    holidays: Lines = "",
-    adjusted_workdays: Lines = "",
-    replace: Annotated[str, Form(max_length=10)] = "",
+    form: YearFormData,
 ) -> HTMLResponse:
     """Validate as a year file is validated, then show the whole year before installing."""
-    entry = _entry(
-        year, notice_title, notice_number, notice_url, holidays, adjusted_workdays, replace
-    )
+    entry = form.entry()
     try:
         model = workdays.parse_entry(entry, principal, local_date(now))
     except PublisherError as exc:
@@ -110,17 +112,9 @@ def install_year(
     settings: SettingsDep,
     db: DbSession,
     now: Now,
-    year: Text = "",
-    notice_title: Text = "",
-    notice_number: Text = "",
-    notice_url: Text = "",
-    holidays: Lines = "",
-    adjusted_workdays: Lines = "",
-    replace: Annotated[str, Form(max_length=10)] = "",
+    form: YearFormData,
 ) -> Response:
-    entry = _entry(
-        year, notice_title, notice_number, notice_url, holidays, adjusted_workdays, replace
-    )
+    entry = form.entry()
     try:
         model = workdays.parse_entry(entry, principal, local_date(now))
         workdays.install_year(db, principal, model, settings.calendar_dir, replace=entry.replace)
