@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
+
+#: bodies smaller than this are not worth a Content-Encoding
+MIN_GZIP_BYTES = 1024
+#: zlib's default: within 1 % of level 9's size at half the time (a 7 MB CSV: ~0.25 s, once)
+GZIP_LEVEL = 6
 
 ParamValue: TypeAlias = str | int | Iterable[str | int] | None
 NormalisedParams: TypeAlias = tuple[tuple[str, tuple[str, ...]], ...]
@@ -37,16 +43,27 @@ class BuiltFeed:
     #: aware UTC, whole seconds (HTTP dates have no fractions; a fraction would defeat
     #: If-Modified-Since comparisons)
     last_modified: dt.datetime
+    #: the body gzip-compressed once, at build time: serving it costs no compression
+    gzip_body: bytes = b""
+
+    @property
+    def gzip_etag(self) -> str:
+        """The gzip representation's own strong ETag (RFC 9110 8.8.3: one per encoding)."""
+        return self.etag[:-1] + '-gz"'
 
     @classmethod
     def from_body(cls, body: bytes, media_type: str, last_modified: dt.datetime) -> BuiltFeed:
-        """Wrap a body, deriving its strong ETag from the bytes themselves."""
+        """Wrap a body, deriving its strong ETag from the bytes themselves, and compress it
+        once (deterministically: no timestamp in the gzip header)."""
         if last_modified.tzinfo is None or last_modified.utcoffset() is None:
             raise ValueError("last_modified must be an aware datetime")
         digest = hashlib.sha256(body).digest()[:18]
         etag = '"' + base64.urlsafe_b64encode(digest).decode("ascii") + '"'
         when = last_modified.astimezone(dt.UTC).replace(microsecond=0)
-        return cls(body=body, media_type=media_type, etag=etag, last_modified=when)
+        packed = gzip.compress(body, GZIP_LEVEL, mtime=0) if len(body) >= MIN_GZIP_BYTES else b""
+        return cls(
+            body=body, media_type=media_type, etag=etag, last_modified=when, gzip_body=packed
+        )
 
 
 def normalise_params(params: Mapping[str, ParamValue] | None) -> NormalisedParams:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from feeds.cache import FeedCache
 from publisher import __version__
@@ -17,7 +17,7 @@ from publisher.feature import Feature
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.web.errors import install_error_handlers
-from publisher.web.feeds import feed_router
+from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.security import install_transport_security
@@ -98,6 +98,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(ControlCharacterGuard)
     app.add_middleware(BodySizeLimit, limit_for=limit_for)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # downloads, feeds, pages
+    # downloads and pages; feeds carry their own gzip body, compressed once when built, with
+    # its own ETag (publisher.web.conditional), so the middleware leaves them alone
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        exclude_content_types=(
+            *DEFAULT_EXCLUDED_CONTENT_TYPES,
+            *(media.partition(";")[0] for media in FEED_MEDIA_TYPES),
+        ),
+    )
     install_transport_security(app, settings)  # added last: runs first
     return app

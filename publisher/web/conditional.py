@@ -46,13 +46,37 @@ def _not_modified_since(if_modified_since: str, last_modified: dt.datetime) -> b
     return last_modified.replace(microsecond=0) <= since
 
 
-def is_not_modified(request: Request, built: BuiltFeed) -> bool:
-    """RFC 9110 13.2.2: If-None-Match decides when present; If-Modified-Since only otherwise."""
+_CODING = re.compile(r"^\s*([\w*-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether the client takes gzip (RFC 9110 12.5.3): named or `*`, with a q above 0."""
+    if not accept_encoding:
+        return False
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        match = _CODING.match(part)
+        if match is None:
+            continue
+        try:
+            weights[match[1]] = float(match[2]) if match[2] else 1.0
+        except ValueError:
+            continue
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
+
+
+def _gzipped(request: Request, built: BuiltFeed) -> bool:
+    return bool(built.gzip_body) and accepts_gzip(request.headers.get("accept-encoding"))
+
+
+def is_not_modified(request: Request, built: BuiltFeed, etag: str | None = None) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when present; If-Modified-Since only otherwise.
+    ``etag`` is the one of the representation that would be sent (identity or gzip)."""
     if request.method not in ("GET", "HEAD"):
         return False
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        return etag_matches(if_none_match, built.etag)
+        return etag_matches(if_none_match, etag or built.etag)
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since is not None:
         return _not_modified_since(if_modified_since, built.last_modified)
@@ -62,21 +86,28 @@ def is_not_modified(request: Request, built: BuiltFeed) -> bool:
 def feed_response(request: Request, built: BuiltFeed, max_age: int = 300) -> Response:
     """200 with the body (GET), 200 with headers only (HEAD), or 304 when the client is current."""
     cache_control = f"public, max-age={max_age}"
-    if is_not_modified(request, built):
+    gzipped = _gzipped(request, built)
+    etag = built.gzip_etag if gzipped else built.etag
+    if is_not_modified(request, built, etag):
         # A 304 repeats the validators and caching fields, but no body and no Content-Type.
         return Response(
-            status_code=304, headers={"ETag": built.etag, "Cache-Control": cache_control}
+            status_code=304,
+            headers={"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept-Encoding"},
         )
+    body = built.gzip_body if gzipped else built.body
     headers = {
-        "ETag": built.etag,
+        "ETag": etag,
         "Last-Modified": http_date(built.last_modified),
         "Cache-Control": cache_control,
         "Content-Type": built.media_type,
-        "Content-Length": str(len(built.body)),
+        "Content-Length": str(len(body)),
+        "Vary": "Accept-Encoding",
     }
+    if gzipped:  # compressed once when built; the GZip middleware leaves it alone
+        headers["Content-Encoding"] = "gzip"
     if request.method == "HEAD":
         return Response(content=b"", headers=headers)
-    return Response(content=built.body, headers=headers)
+    return Response(content=body, headers=headers)
 
 
 def cached_feed_response(

@@ -23,10 +23,13 @@ from feeds.cache import BuiltFeed
 from feeds.calendar import ICS_MEDIA_TYPE, build_calendar
 from feeds.model import FeedInfo
 from feeds.source import FeedContext, FeedFilter, FeedSource
-from feeds.syndication import build_feed
+from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_feed
 from publisher.settings import Settings
 from publisher.web.conditional import cached_feed_response
 from publisher.web.deps import DbSession, Now, SettingsDep
+
+#: what the feed routes serve (each with its own precompressed gzip body)
+FEED_MEDIA_TYPES = (RSS_MEDIA_TYPE, ATOM_MEDIA_TYPE, ICS_MEDIA_TYPE)
 
 
 def self_url(base_url: str, path: str, params: dict[str, str]) -> str:

@@ -226,3 +226,39 @@ def test_documents_and_datasets_have_atom_too(client: TestClient, settings: Sett
         assert parsed.version == "atom10" and rss.version == "rss20"
         assert [e.id for e in parsed.entries] == [e.id for e in rss.entries]
         assert len(parsed.entries) > 0
+
+
+@pytest.mark.parametrize("path", ["/feeds/meetings.rss", "/feeds/meetings.ics"])
+def test_gzip_is_compressed_once_with_its_own_etag_and_vary(
+    client: TestClient, staff: Any, path: str
+) -> None:
+    """Issue #15: gzip was redone per response (at level 9) and carried the identity body's
+    strong ETag. Now each encoding has its body, built once, and its own ETag."""
+    for day in (7, 8, 9):
+        _publish(
+            client,
+            staff,
+            title=f"市政府第{day}次全体会议",
+            starts_at=local(2026, 12, day, 9, 30).isoformat(),
+            ends_at=local(2026, 12, day, 11).isoformat(),
+        )
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    packed = client.get(path, headers={"Accept-Encoding": "gzip, br;q=0.5"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert int(packed.headers["content-length"]) < len(plain.content)
+    assert packed.content == plain.content  # the same representation, decoded
+    assert plain.headers["vary"] == packed.headers["vary"] == "Accept-Encoding"
+    assert packed.headers["etag"] != plain.headers["etag"]
+    assert packed.headers["etag"].endswith('-gz"')
+    # each validator revalidates its own encoding
+    again = client.get(
+        path, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.headers["vary"] == "Accept-Encoding"
+    crossed = client.get(
+        path, headers={"Accept-Encoding": "identity", "If-None-Match": packed.headers["etag"]}
+    )
+    assert crossed.status_code == 200
+    refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0, *;q=0"})
+    assert "content-encoding" not in refused.headers

@@ -15,7 +15,6 @@ earlier, so an If-Modified-Since revalidation can never keep a copy that has sin
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from pathlib import Path
@@ -35,7 +34,6 @@ from publisher.timeutil import now_utc
 from publisher.web.conditional import feed_response
 
 DOWNLOAD_MAX_AGE = 3600
-GZIP_LEVEL = 6  # zlib's default: within 1 % of level 9's size at half the time
 downloads = FeedCache(max_entries=64)
 
 
@@ -83,34 +81,16 @@ def catalog_modified(settings: Settings, datasets: Sequence[DatasetInfo]) -> dt.
     return max(modified, now_utc()) if any(d.kind == "live" for d in datasets) else modified
 
 
-def accepts_gzip(request: Request) -> bool:
-    """True when Accept-Encoding lists gzip (or ``*``) without ``q=0``."""
-    for part in request.headers.get("accept-encoding", "").lower().split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip() in ("gzip", "*"):
-            q = params.replace(" ", "").removeprefix("q=") or "1"
-            try:
-                return float(q) > 0
-            except ValueError:
-                return True
-    return False
-
-
 def cached_download(
     settings: Settings,
     dataset: DatasetInfo,
     kind: str,
     media_type: str,
     build: Callable[[], bytes],
-    gzipped: bool = False,
 ) -> BuiltFeed:
     """The built body of one rendition of a dataset, rebuilt only when its CSV changes (the
-    file's version, or a live table's content hash).
-
-    With ``gzipped`` the body is the gzip of that rendition, compressed once per version rather
-    than on every request by the middleware (level 9 there costs ~0.5 s per 7 MB); its ETag
-    is derived from the compressed bytes, so the two encodings never share a strong validator.
-    """
+    file's version, or a live table's content hash). Its gzip body is compressed once per
+    version (`BuiltFeed.from_body`), never per request, with its own ETag."""
     version: Hashable
     modified: Callable[[], dt.datetime]
     if dataset.kind == "live":  # a live table's CSV was rendered with the catalogue
@@ -118,24 +98,12 @@ def cached_download(
     else:
         path = csv_path(settings.datasets_dir, dataset)
         version, modified = file_version(path), partial(file_modified, path)
-
-    def plain() -> BuiltFeed:
-        return downloads.get(
-            f"dataset:{dataset.name}:{kind}",
-            None,
-            version,
-            lambda: BuiltFeed.from_body(build(), media_type, modified()),
-        )
-
-    if not gzipped:
-        return plain()
-
-    def compressed() -> BuiltFeed:
-        body = plain()
-        zipped = gzip.compress(body.body, GZIP_LEVEL, mtime=0)
-        return BuiltFeed.from_body(zipped, media_type, body.last_modified)
-
-    return downloads.get(f"dataset:{dataset.name}:{kind}:gzip", None, version, compressed)
+    return downloads.get(
+        f"dataset:{dataset.name}:{kind}",
+        None,
+        version,
+        lambda: BuiltFeed.from_body(build(), media_type, modified()),
+    )
 
 
 def download_response(
@@ -147,13 +115,8 @@ def download_response(
     build: Callable[[], bytes],
 ) -> Response:
     """Serve a rendition with ETag/304, gzip-encoded when the client accepts it."""
-    gzipped = accepts_gzip(request)
-    built = cached_download(settings, dataset, kind, media_type, build, gzipped=gzipped)
-    response = feed_response(request, built, max_age=DOWNLOAD_MAX_AGE)
-    response.headers["Vary"] = "Accept-Encoding"
-    if gzipped and response.status_code == 200:
-        response.headers["Content-Encoding"] = "gzip"
-    return response
+    built = cached_download(settings, dataset, kind, media_type, build)
+    return feed_response(request, built, max_age=DOWNLOAD_MAX_AGE)
 
 
 def package_version(settings: Settings) -> tuple[str, int, int]:
