@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from publisher.errors import PublisherError
-from publisher.rules.calendar_build import build_years
-from publisher.rules.calendar_data import read_year_file, write_year_file
-from publisher.rules.workcalendar import WorkCalendar, get_calendar, reload_calendar
 from publisher.settings import Settings
 
+if TYPE_CHECKING:
+    from publisher.rules.workcalendar import WorkCalendar
+
 calendar_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: rich costs a third of start-up (bench_cli)
     no_args_is_help=True,
     help="Mainland-China working days (weekends, statutory holidays, 调休) by year file.",
 )
@@ -48,6 +49,8 @@ def _calendar_dir() -> Path:
 
 
 def _calendar() -> WorkCalendar:
+    from publisher.rules.workcalendar import get_calendar  # noqa: PLC0415  (lazy: cli.main)
+
     try:
         return get_calendar(_calendar_dir())
     except PublisherError as exc:
@@ -138,6 +141,9 @@ def load(
     ] = False,
 ) -> None:
     """Validate a year file (e.g. 2027 once announced) and install it into the calendar folder."""
+    from publisher.rules.calendar_data import read_year_file, write_year_file  # noqa: PLC0415
+    from publisher.rules.workcalendar import reload_calendar  # noqa: PLC0415
+
     try:
         model = read_year_file(file)
     except PublisherError as exc:
@@ -179,6 +185,9 @@ def build(
     ] = None,
 ) -> None:
     """Build year files from the holidays and chinesecalendar libraries, cross-checked."""
+    from publisher.rules.calendar_build import build_years  # noqa: PLC0415
+    from publisher.rules.workcalendar import reload_calendar  # noqa: PLC0415
+
     directory = out or _calendar_dir()
     try:
         paths = build_years(first, last, directory)

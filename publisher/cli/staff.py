@@ -14,8 +14,16 @@ from publisher.settings import get_settings
 from publisher.staff.roles import Role
 from publisher.timeutil import format_local_en, now_utc
 
-staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts and API tokens.")
-token_app = typer.Typer(no_args_is_help=True, help="API tokens (shown once, stored as a hash).")
+staff_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: rich costs a third of start-up (bench_cli)
+    no_args_is_help=True,
+    help="Staff accounts and API tokens.",
+)
+token_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: rich costs a third of start-up (bench_cli)
+    no_args_is_help=True,
+    help="API tokens (shown once, stored as a hash).",
+)
 staff_app.add_typer(token_app, name="token")
 
 
