@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from publisher.rules.explanation import DeadlineExplanation
 from publisher.rules.workcalendar import WorkCalendar
-from publisher.timeutil import format_local, to_local
+from publisher.timeutil import format_local_end, to_local
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Deadline:
     def render_zh(self) -> str:
         note = f"\n{self.provisional_zh()}" if self.provisional else ""
         return (
-            f"{self.office_zh()}（时限：{format_local(self.instant)}）{note}\n"
+            f"{self.office_zh()}（时限：{format_local_end(self.instant)}）{note}\n"
             f"依据：{self.citation.render_zh()}\n" + self.explanation.render_zh()
         )
 
@@ -122,7 +122,7 @@ def _day_zh(day: dt.date, same_year: int | None = None) -> str:
     return f"{prefix}{day.month}月{day.day}日"
 
 
-def _provisional_until(calendar: WorkCalendar, *days: dt.date) -> int | None:
+def provisional_until(calendar: WorkCalendar, *days: dt.date) -> int | None:
     """The next year whose notice could still change a late-December day of this count."""
     for day in sorted(days, reverse=True):
         if (day.month, day.day) >= PROVISIONAL_FROM and day.year + 1 not in calendar.covered_years:
@@ -130,7 +130,7 @@ def _provisional_until(calendar: WorkCalendar, *days: dt.date) -> int | None:
     return None
 
 
-def _span(explanation: DeadlineExplanation) -> tuple[dt.date, ...]:
+def explanation_span(explanation: DeadlineExplanation) -> tuple[dt.date, ...]:
     days = [explanation.anchor, *explanation.counted, *(s.day for s in explanation.skipped)]
     if explanation.result is not None:
         days.append(explanation.result)

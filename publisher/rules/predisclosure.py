@@ -23,8 +23,8 @@ from publisher.rules.deadline import (
     Citation,
     Counting,
     Deadline,
-    _provisional_until,
-    _span,
+    explanation_span,
+    provisional_until,
 )
 from publisher.rules.workcalendar import DeadlineExplanation, SkippedDay, WorkCalendar
 from publisher.timeutil import (
@@ -234,7 +234,7 @@ def latest_notice_publication(
         day=latest_day,
         explanation=_with_basis(explanation, counting),
         citation=NOTICE_RULES[kind].citation,
-        provisional_until_year=_provisional_until(calendar, *_span(explanation)),
+        provisional_until_year=provisional_until(calendar, *explanation_span(explanation)),
         counting=counting,
     )
 
@@ -328,7 +328,7 @@ def earliest_consultation_close(
         day=last,
         explanation=explanation,
         citation=rule.citation,
-        provisional_until_year=_provisional_until(calendar, *_span(explanation)),
+        provisional_until_year=provisional_until(calendar, *explanation_span(explanation)),
         counting=counting,
         working_days=rule.minimum if rule.unit == "working_days" else None,
         first_day=open_day if first_counts else open_day + dt.timedelta(days=1),

@@ -412,7 +412,11 @@ def test_staff_pages_create_and_answer_with_csrf(
 ) -> None:
     csrf = sign_in(client, "editor")
     page = client.get("/staff/consultations", params={"opens_at": "2026-09-30T09:00"})
-    assert page.status_code == 200 and "2026年10月14日 00:00" in page.text
+    assert (
+        page.status_code == 200
+        and "2026年10月13日 24:00" in page.text
+        and "公示期：2026年10月1日至10月13日（5个工作日），截至10月13日24时" in page.text
+    )
     form = {
         "csrf_token": csrf,
         "title": "表单创建的草案",
