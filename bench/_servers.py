@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,8 +32,41 @@ def free_port() -> int:
         return port
 
 
+def calendar_covering(directory: Path, days_ahead: int = 90) -> Path:
+    """The bundled year files in ``directory``, plus a placeholder for every year up to
+    ``days_ahead`` from today that is not bundled yet. For the benches and the tests that run
+    on the real clock only: late in December a window opened today reaches into a year whose
+    State Council notice may not be out; the placeholder (New Year's Day and weekends, marked
+    as such) keeps them running. The service itself never guesses a year."""
+    from publisher.rules.calendar_data import NamedDay, YearFile, YearSourceInfo, write_year_file
+
+    if not directory.exists():
+        shutil.copytree(ROOT / "datasets" / "calendar", directory)
+    last = (dt.date.today() + dt.timedelta(days=days_ahead)).year
+    for year in range(dt.date.today().year, last + 1):
+        if (directory / f"{year}.json").exists():
+            continue
+        new_year = dt.date(year, 1, 1)
+        while new_year.weekday() >= 5:  # the day off falls on the next weekday
+            new_year += dt.timedelta(days=1)
+        placeholder = YearFile(
+            year=year,
+            days_off=[NamedDay(date=new_year, name="元旦")],
+            adjusted_workdays=[],
+            source=YearSourceInfo(
+                notice_title=f"{year}年测试占位安排（不是国务院通知）",
+                notice_url="https://example.invalid/placeholder",
+                built_from="operator: bench placeholder, not the State Council notice",
+            ),
+        )
+        write_year_file(placeholder, directory)
+    return directory
+
+
 def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
-    """Migrate a fresh SQLite file and open one consultation now (real clock); its id."""
+    """Migrate a fresh SQLite file and open one consultation now (real clock); its id. The
+    calendar is ``calendar_covering(db_path.parent / "calendar")`` unless given (the server's
+    environment from `server_env` uses the same folder)."""
     from consultation import drafts
     from publisher.rules.rulebook import RuleBook
     from publisher.rules.workcalendar import get_calendar
@@ -45,7 +79,7 @@ def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
     upgrade(engine)
     now = now_utc()
     actor = StaffPrincipal(None, "bench", "bench", Role.EDITOR, "cli")
-    rules = RuleBook(get_calendar(calendar_dir or ROOT / "datasets" / "calendar"))
+    rules = RuleBook(get_calendar(calendar_dir or calendar_covering(db_path.parent / "calendar")))
     with make_session_factory(engine)() as session:
         draft = drafts.create_draft(
             session,
@@ -55,7 +89,7 @@ def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
                 draft_text="草案",
                 basis_text="依据",
                 opens_at=now,
-                closes_at=now + dt.timedelta(days=10),
+                closes_at=now + dt.timedelta(days=30),  # 5 working days even over a holiday
                 publish_at=now,
             ),
             rules,
@@ -77,6 +111,7 @@ def server_env(db_path: Path, data_dir: Path, environment: str = "test") -> dict
         PUBLISHER_SECRET_KEY="bench-secret",
         PUBLISHER_DATABASE_URL=f"sqlite:///{db_path}",
         PUBLISHER_DATA_DIR=str(data_dir),
+        PUBLISHER_CALENDAR_DIR=str(calendar_covering(db_path.parent / "calendar")),
         PYTHONPATH=str(ROOT),
     )
     return env

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from bench._servers import calendar_covering
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.harness.live_server import serve_in_thread
@@ -54,6 +55,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
+    """The service on the real clock: its calendar gets a placeholder for a year not yet
+    announced, so that dates a few weeks ahead keep working in late December."""
+    calendar_covering(settings.calendar_dir)
     app = create_app(settings)
     with serve_in_thread(app) as base:
         yield base

@@ -13,7 +13,9 @@ from tests.browser.conftest import assert_accessible
 
 
 def test_apply_approve_and_look_up(page: Page, live_server: str, staff: Any) -> None:
-    start = dt.datetime(2026, 12, 21, 9, 30, tzinfo=LOCAL_TZ)
+    # three weeks from today: the executive meeting's 1-working-day lead is always met now
+    today = now_utc().astimezone(LOCAL_TZ).date()
+    start = dt.datetime.combine(today + dt.timedelta(days=21), dt.time(9, 30), tzinfo=LOCAL_TZ)
     body = {
         "kind": "executive",
         "title": "市政府第二十次常务会议",
