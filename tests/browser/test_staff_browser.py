@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible
@@ -65,7 +67,8 @@ def test_admin_creates_an_account_and_a_token_shown_once(
 def test_admin_enters_next_year_previews_it_and_installs_it(
     page: Page, live_server: str, staff: StaffFixture
 ) -> None:
-    """The calendar page at desktop and phone widths: form, twelve-month preview, install."""
+    """The calendar page at desktop and phone widths: form, twelve-month preview, install.
+    The year is the one the page proposes (the first not installed)."""
     page.goto(live_server + "/staff/login")
     page.get_by_label("用户名").fill("admin")
     page.get_by_label("密码").fill(StaffFixture.PASSWORD)
@@ -73,16 +76,19 @@ def test_admin_enters_next_year_previews_it_and_installs_it(
     page.goto(live_server + "/staff/calendar")
     expect(page.locator("h1")).to_have_text("工作日历")
     assert_accessible(page)
-    page.get_by_label("年份").fill("2027")
-    page.get_by_label("通知标题").fill("国务院办公厅关于2027年部分节假日安排的通知")
-    page.get_by_label("发文字号").fill("国办发明电〔2026〕9号")
-    page.get_by_label("通知网址").fill("https://www.gov.cn/test-fixture/2027.html")
-    page.get_by_label("放假安排（每行一段：名称 起始日期 结束日期）").fill(
-        "元旦 2027-01-01 2027-01-03\n春节 2027-02-05 2027-02-11"
+    year = int(page.get_by_label("年份").input_value())
+    saturday = next(
+        dt.date(year, 2, d) for d in range(12, 20) if dt.date(year, 2, d).weekday() == 5
     )
-    page.get_by_label("调休上班日（每行一天：名称 日期）").fill("春节 2027-02-20")
+    page.get_by_label("通知标题").fill(f"国务院办公厅关于{year}年部分节假日安排的通知")
+    page.get_by_label("发文字号").fill(f"国办发明电〔{year - 1}〕9号")
+    page.get_by_label("通知网址").fill(f"https://www.gov.cn/test-fixture/{year}.html")
+    page.get_by_label("放假安排（每行一段：名称 起始日期 结束日期）").fill(
+        f"元旦 {year}-01-01 {year}-01-03\n春节 {year}-02-05 {year}-02-11"
+    )
+    page.get_by_label("调休上班日（每行一天：名称 日期）").fill(f"春节 {saturday.isoformat()}")
     page.get_by_role("button", name="预览").click()
-    expect(page.get_by_role("table", name="2027年2月")).to_be_visible()
+    expect(page.get_by_role("table", name=f"{year}年2月")).to_be_visible()
     assert_accessible(page)
     for width, height in ((1280, 900), (375, 740)):
         page.set_viewport_size({"width": width, "height": height})
@@ -90,6 +96,6 @@ def test_admin_enters_next_year_previews_it_and_installs_it(
             "document.documentElement.scrollWidth > document.documentElement.clientWidth"
         )
         assert not overflow, f"sideways scrolling at {width}px"
-    page.get_by_role("button", name="装入2027年安排").click()
-    expect(page.get_by_role("status")).to_contain_text("2027年的节假日安排已装入")
-    expect(page.get_by_role("cell", name="2027", exact=True)).to_be_visible()
+    page.get_by_role("button", name=f"装入{year}年安排").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{year}年的节假日安排已装入")
+    expect(page.get_by_role("cell", name=str(year), exact=True)).to_be_visible()
