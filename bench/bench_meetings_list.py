@@ -15,7 +15,6 @@ Target (issue #15): 0 errors and at least 0.5× the bare endpoint.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import re
@@ -40,51 +39,16 @@ CONNECTIONS = 50
 
 
 def plant(db_path: Path, count: int) -> None:
-    """Migrate and add `count` published notices, half held already, half to come."""
-    from publisher.meetings.models import MeetingApplication, MeetingNotice, NoticeRevision
+    """Migrate and add `count` published notices around now, half held already, half to come."""
+    from bench._meetings import plant_published_notices
     from publisher.storage.db import make_engine, make_session_factory
     from publisher.storage.migrate import upgrade
     from publisher.timeutil import now_utc
 
     engine = make_engine(f"sqlite:///{db_path}")
     upgrade(engine)
-    now = now_utc()
     with make_session_factory(engine)() as session:
-        for n in range(count):
-            starts = now + dt.timedelta(days=(n % 2) * 40 - 20, hours=n)
-            notice = MeetingNotice(
-                kind="executive",
-                title=f"市政府第{n + 1}次常务会议",
-                starts_at=starts,
-                ends_at=starts + dt.timedelta(hours=2),
-                place="市政府第一会议室",
-                agenda="研究城区停车管理等事项",
-                participation="在本页面申请列席",
-                capacity=5,
-                published_at=now - dt.timedelta(days=60),
-                created_by="bench",
-            )
-            session.add(notice)
-            session.flush()
-            session.add(
-                MeetingApplication(
-                    notice_id=notice.id,
-                    receipt_code=f"BN{notice.id:08d}",
-                    applicant_name="张三",
-                    phone="13800138000",
-                    category="citizen",
-                    status="pending",
-                )
-            )
-            session.add(
-                NoticeRevision(
-                    notice_id=notice.id,
-                    changed_at=now - dt.timedelta(days=30),
-                    sequence=1,
-                    changes=json.dumps({"place": ["旧址", "市政府第一会议室"]}),
-                    reason="场地调整",
-                )
-            )
+        plant_published_notices(session, count, now=now_utc())
         session.commit()
     engine.dispose()
 

@@ -170,9 +170,7 @@ class Settings(BaseSettings):
 
         try:
             notice_leads(self.notice_lead_days)  # type: ignore[arg-type]
-        except ValueError as exc:  # an unknown kind (ValidationFailed is not a ValueError)
-            raise ValueError(f"PUBLISHER_NOTICE_LEAD_DAYS: {exc}") from None
-        except Exception as exc:
+        except Exception as exc:  # an unknown kind (ValueError) or a lead under the rule
             raise ValueError(f"PUBLISHER_NOTICE_LEAD_DAYS: {exc}") from None
         return self
 

@@ -11,7 +11,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from publisher.rules.rulebook import RuleBook
-from publisher.rules.workcalendar import WorkCalendar, get_calendar
+from publisher.rules.workcalendar import get_calendar
 from publisher.settings import Settings
 from publisher.throttle.limits import address_digest
 from publisher.timeutil import now_utc
@@ -65,11 +65,6 @@ def current_time(request: Request) -> dt.datetime:
     return clock() if clock is not None else now_utc()
 
 
-def work_calendar(request: Request) -> WorkCalendar:
-    settings: Settings = request.app.state.settings
-    return get_calendar(settings.calendar_dir)
-
-
 def rule_book(request: Request) -> RuleBook:
     """The rules as configured (counting per rule, leads per kind) over the current calendar."""
     settings: Settings = request.app.state.settings
@@ -77,7 +72,6 @@ def rule_book(request: Request) -> RuleBook:
 
 
 Now = Annotated[dt.datetime, Depends(current_time)]
-Calendar = Annotated[WorkCalendar, Depends(work_calendar)]
 Rules = Annotated[RuleBook, Depends(rule_book)]
 
 #: An object id inside a request body, bounded like `IdPath`.

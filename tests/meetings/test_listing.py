@@ -3,8 +3,6 @@ number of notices (issue #15: 1,000 notices took 1,990 statements and 617 ms per
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.meetings.models import MeetingApplication, MeetingNotice, NoticeRevision
+from bench._meetings import plant_published_notices
 from tests.support.clock import MEETINGS_NOW
 
 MAX_STATEMENTS = 5
@@ -24,43 +22,7 @@ MAX_STATEMENTS = 5
 def _plant(factory: sessionmaker[Session], count: int) -> None:
     """`count` published notices, half held already, each with an application and a change."""
     with factory() as session:
-        for n in range(count):
-            starts = MEETINGS_NOW + dt.timedelta(days=(n % 2) * 20 - 10, hours=n)
-            notice = MeetingNotice(
-                kind="executive",
-                title=f"市政府第{n + 1}次常务会议",
-                starts_at=starts,
-                ends_at=starts + dt.timedelta(hours=2),
-                place="市政府第一会议室",
-                agenda="研究有关事项",
-                participation="在本页面申请列席",
-                capacity=3,
-                published_at=MEETINGS_NOW - dt.timedelta(days=30),
-                created_by="editor",
-            )
-            session.add(notice)
-            session.flush()
-            session.add(
-                MeetingApplication(
-                    notice_id=notice.id,
-                    receipt_code=f"CH{notice.id:08d}",
-                    applicant_name="张三",
-                    phone="13800138000",
-                    category="citizen",
-                    statement="",
-                    status="pending",
-                    created_at=MEETINGS_NOW - dt.timedelta(days=1),
-                )
-            )
-            session.add(
-                NoticeRevision(
-                    notice_id=notice.id,
-                    changed_at=MEETINGS_NOW - dt.timedelta(days=2),
-                    sequence=1,
-                    changes=json.dumps({"place": ["旧址", "市政府第一会议室"]}),
-                    reason="场地调整",
-                )
-            )
+        plant_published_notices(session, count, now=MEETINGS_NOW)
         session.commit()
 
 
