@@ -74,14 +74,16 @@ class CalendarNotCovered(PublisherError):
         folder = directory or "PUBLISHER_CALENDAR_DIR"
         super().__init__(
             f"The working-day calendar does not cover {year}: the State Council's holiday "
-            f"arrangement for {year} has not been loaded, so no deadline touching {year} can be "
-            f"computed. An administrator enters the notice on the staff page /staff/calendar, or "
-            f"writes {year}.json and installs it with `publisher calendar load {year}.json` (into "
-            f"{folder}); it takes effect at once, without a restart.",
+            f"arrangement for {year} has not been installed, so no deadline touching {year} can "
+            f"be computed. An administrator enters the notice on the staff page /staff/calendar, "
+            f"or writes {year}.json and installs it with `publisher calendar load {year}.json` "
+            f"(into the database; with --folder into {folder}); it takes effect at once, without "
+            f"a restart.",
             f"{year}年的节假日安排尚未录入，涉及{year}年的时限暂时无法计算。请系统管理员依据"
             f"国务院办公厅关于{year}年部分节假日安排的通知，在工作人员页面“工作日历”"
-            f"（/staff/calendar）录入，或编写{year}.json 用命令 publisher calendar load 装入"
-            f"工作日历目录（{folder}）；装入后立即生效，无需重启服务。",
+            f"（/staff/calendar）录入后再发布；也可编写{year}.json，用命令 publisher calendar "
+            f"load {year}.json 装入（加 --folder 则放入工作日历目录 {folder}）。装入后立即生效，"
+            f"无需重启服务。",
             year=year,
         )
         self.year = year

@@ -47,8 +47,18 @@ class Settings(BaseSettings):
     )
     calendar_dir: Path = Field(
         PROJECT_ROOT / "datasets" / "calendar",
-        description="Folder of per-year working-day arrangement files (`YYYY.json`); "
-        "`publisher calendar load FILE` validates a file and installs it here.",
+        description="Folder of per-year working-day arrangement files (`YYYY.json`): the "
+        "base calendar (bundled years); years installed on /staff/calendar or with "
+        "`publisher calendar load FILE` live in the database and win over a file of the same "
+        "year; `publisher calendar load --folder FILE` installs a file here instead.",
+    )
+    calendar_check_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=300,
+        description="How often a process asks the database whether a calendar year was "
+        "installed (one indexed query); 0 asks at every lookup. The folder's files are checked "
+        "at every lookup.",
     )
     notice_counting: Literal["civil-code", "inclusive"] = Field(
         "civil-code",

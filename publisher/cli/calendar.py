@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
-from publisher.errors import PublisherError
+from publisher.errors import CalendarNotCovered, PublisherError
 from publisher.settings import Settings
 
 if TYPE_CHECKING:
+    from publisher.rules.calendar_data import YearFile
     from publisher.rules.workcalendar import WorkCalendar
 
 calendar_app = typer.Typer(
@@ -26,6 +28,7 @@ calendar_app = typer.Typer(
 )
 
 EXIT_REFUSED = 2
+T = TypeVar("T")
 
 
 def _fail(message: str) -> NoReturn:
@@ -57,6 +60,41 @@ def _calendar() -> WorkCalendar:
         _fail_error(exc)
 
 
+def _with_installed(refused: CalendarNotCovered) -> WorkCalendar:
+    """The folder and the years installed in the database. Lookups ask the database only
+    when the folder lacks a year, so that they start without the database stack (bench_cli).
+    A database that cannot be read (not created yet) leaves the refusal standing."""
+    # lazy: the database stack loads only for a year the folder does not hold
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+
+    from publisher.rules.workcalendar import get_calendar  # noqa: PLC0415
+    from publisher.storage.db import make_engine, make_session_factory  # noqa: PLC0415
+    from publisher.workdays.store import load_installed  # noqa: PLC0415
+
+    settings = Settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            return get_calendar(settings.calendar_dir, load_installed(session))
+    except SQLAlchemyError:
+        _fail_error(refused)
+    except PublisherError as exc:
+        _fail_error(exc)
+    finally:
+        engine.dispose()
+
+
+def _lookup(compute: Callable[[WorkCalendar], T]) -> T:
+    try:
+        return compute(_calendar())
+    except CalendarNotCovered as exc:
+        refused = exc
+    try:
+        return compute(_with_installed(refused))
+    except PublisherError as exc:
+        _fail_error(exc)
+
+
 @calendar_app.command("is-workday")
 def is_workday(
     date: Annotated[str, typer.Argument(help="YYYY-MM-DD")],
@@ -64,12 +102,8 @@ def is_workday(
 ) -> None:
     """Whether DATE is a working day, and what kind of day it is."""
     day = _parse_date(date)
-    cal = _calendar()
-    try:
-        kind = cal.kind(day)
-    except PublisherError as exc:
-        _fail_error(exc)
-    working = cal.is_working_day(day)
+    kind = _lookup(lambda cal: cal.kind(day))
+    working = kind in ("workday", "adjusted_workday")
     if as_json:
         typer.echo(
             json.dumps({"date": day.isoformat(), "working_day": working, "kind": kind.value})
@@ -90,10 +124,7 @@ def add(
     start = _parse_date(date)
     if n < 1:
         _fail(f"N must be at least 1, got {n} / N至少为1")
-    try:
-        result = _calendar().add_working_days(start, n)
-    except PublisherError as exc:
-        _fail_error(exc)
+    result = _lookup(lambda cal: cal.add_working_days(start, n))
     if as_json:
         typer.echo(
             json.dumps({"start": start.isoformat(), "days": n, "result": result.isoformat()})
@@ -118,15 +149,13 @@ def explain(
         _fail(f"N must be at least 1, got {n} / N至少为1")
     if lang not in ("zh", "en"):
         _fail(f"--lang must be zh or en, got {lang!r}")
-    cal = _calendar()
-    try:
-        exp = (
+    exp = _lookup(
+        lambda cal: (
             cal.explain_nth_working_day_before(day, n)
             if before
             else cal.explain_add_working_days(day, n)
         )
-    except PublisherError as exc:
-        _fail_error(exc)
+    )
     if as_json:
         typer.echo(json.dumps(exp.to_dict(), ensure_ascii=False))
     else:
@@ -137,17 +166,75 @@ def explain(
 def load(
     file: Annotated[Path, typer.Argument(help="A year file (YYYY.json schema) to install.")],
     replace: Annotated[
-        bool, typer.Option("--replace", help="Overwrite an installed, different file.")
+        bool, typer.Option("--replace", help="Overwrite an installed, different arrangement.")
+    ] = False,
+    folder: Annotated[
+        bool,
+        typer.Option(
+            "--folder",
+            help="Install the file into the calendar folder (PUBLISHER_CALENDAR_DIR, mode 0644) "
+            "instead of the database: the base every process reads.",
+        ),
     ] = False,
 ) -> None:
-    """Validate a year file (e.g. 2027 once announced) and install it into the calendar folder."""
-    from publisher.rules.calendar_data import read_year_file, write_year_file  # noqa: PLC0415
-    from publisher.rules.workcalendar import reload_calendar  # noqa: PLC0415
+    """Validate a year file (e.g. 2027 once announced) and install it: into the database, so
+    every process of the service uses it (audited), or with --folder into the calendar folder."""
+    from publisher.rules.calendar_data import read_year_file  # noqa: PLC0415
 
     try:
         model = read_year_file(file)
     except PublisherError as exc:
         _fail_error(exc)
+    if folder:
+        _load_into_folder(model, replace)
+    else:
+        _load_into_database(model, replace)
+
+
+def _load_into_database(model: YearFile, replace: bool) -> None:
+    # lazy (see publisher.cli.main): only this command needs the database stack
+    from publisher.cli.common import cli_principal  # noqa: PLC0415
+    from publisher.rules.workcalendar import reload_calendar  # noqa: PLC0415
+    from publisher.storage.db import make_engine, make_session_factory  # noqa: PLC0415
+    from publisher.timeutil import now_utc  # noqa: PLC0415
+    from publisher.workdays import install_year  # noqa: PLC0415
+    from publisher.workdays.store import load_installed  # noqa: PLC0415
+
+    settings = Settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            try:
+                changed = install_year(
+                    session,
+                    cli_principal(),
+                    model,
+                    settings.calendar_dir,
+                    replace=replace,
+                    now=now_utc(),
+                )
+                cal = reload_calendar(settings.calendar_dir, load_installed(session))
+            except PublisherError as exc:
+                if "replace" in exc.message_en:
+                    _fail(f"{exc.message_en} (--replace) / {exc.message_zh}（加--replace）")
+                _fail_error(exc)
+    finally:
+        engine.dispose()
+    if not changed:
+        typer.echo(f"{model.year} already installed, identical (database)")
+        return
+    typer.echo(
+        f"installed {model.year} ({len(model.days_off)} days off, "
+        f"{len(model.adjusted_workdays)} adjusted workdays) into the database; every process "
+        f"uses it within {settings.calendar_check_seconds:g} s; "
+        f"covered: {_ranges(sorted(cal.covered_years))}"
+    )
+
+
+def _load_into_folder(model: YearFile, replace: bool) -> None:
+    from publisher.rules.calendar_data import read_year_file, write_year_file  # noqa: PLC0415
+    from publisher.rules.workcalendar import reload_calendar  # noqa: PLC0415
+
     directory = _calendar_dir()
     target = directory / f"{model.year}.json"
     if target.exists():

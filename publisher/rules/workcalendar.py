@@ -18,7 +18,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from publisher.errors import CalendarNotCovered
 from publisher.rules.calendar_data import DayKind, YearFile, load_year_files
@@ -34,6 +34,7 @@ __all__ = [
     "Amendment",
     "DayKind",
     "DeadlineExplanation",
+    "Installed",
     "SkippedDay",
     "WorkCalendar",
     "YearSource",
@@ -129,13 +130,18 @@ class WorkCalendar:
             i = j + 1
 
     @classmethod
-    def from_dir(cls, directory: Path) -> WorkCalendar:
+    def from_dir(
+        cls, directory: Path, installed: Mapping[int, YearFile] | None = None
+    ) -> WorkCalendar:
+        """The folder's year files, overlaid by the years installed in the database (they
+        win: an install is the office's later, deliberate act; the folder is the base)."""
         found = load_year_files(directory)
-        return cls(
-            {y: m for y, (_, m) in found.items()},
-            {y: p for y, (p, _) in found.items()},
-            directory,
-        )
+        years = {y: m for y, (_, m) in found.items()}
+        paths = {y: p for y, (p, _) in found.items()}
+        for year, model in (installed or {}).items():
+            years[year] = model
+            paths.pop(year, None)
+        return cls(years, paths, directory)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -290,7 +296,19 @@ class WorkCalendar:
 # Process-wide cache, one calendar per folder
 # --------------------------------------------------------------------------------------------
 
-_cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], WorkCalendar]] = {}
+
+class Installed(NamedTuple):
+    """Years installed in the database, as the caller read them, and the database's version
+    of them (it changes with every install, in any process)."""
+
+    version: int
+    years: Mapping[int, YearFile]
+
+
+#: the folder's fingerprint and the installed years themselves: compared by identity first (one
+#: tuple comparison per lookup), by content when another caller read the same years again
+_Stamp = tuple[tuple[tuple[str, int, int], ...], Installed | None]
+_cache: dict[Path, tuple[_Stamp, WorkCalendar]] = {}
 _lock = threading.Lock()
 
 
@@ -313,26 +331,28 @@ def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(stamps))
 
 
-def get_calendar(calendar_dir: Path) -> WorkCalendar:
-    """The calendar of the folder (callers pass ``settings.calendar_dir``). Loaded once and
-    reloaded when a year file appears or changes, so a running service picks up a newly
-    installed year without a restart."""
+def get_calendar(calendar_dir: Path, installed: Installed | None = None) -> WorkCalendar:
+    """The calendar of the folder (callers pass ``settings.calendar_dir``) and of the years
+    installed in the database, when the caller read them. Loaded once and rebuilt when a year
+    file appears or changes or the database's version moves, so a running service picks up a
+    newly installed year without a restart."""
     key = _resolve(calendar_dir)
-    stamp = _fingerprint(key)
+    stamp: _Stamp = (_fingerprint(key), installed)
     cached = _cache.get(key)
     if cached is None or cached[0] != stamp:
         with _lock:
             cached = _cache.get(key)
             if cached is None or cached[0] != stamp:
-                cached = (stamp, WorkCalendar.from_dir(key))
+                years = installed.years if installed else None
+                cached = (stamp, WorkCalendar.from_dir(key, years))
                 _cache[key] = cached
     return cached[1]
 
 
-def reload_calendar(calendar_dir: Path) -> WorkCalendar:
+def reload_calendar(calendar_dir: Path, installed: Installed | None = None) -> WorkCalendar:
     """Load the folder again now (after ``calendar load``, which also changes the stamp)."""
     key = _resolve(calendar_dir)
     with _lock:
-        cal = WorkCalendar.from_dir(key)
-        _cache[key] = (_fingerprint(key), cal)
+        cal = WorkCalendar.from_dir(key, installed.years if installed else None)
+        _cache[key] = ((_fingerprint(key), installed), cal)
     return cal

@@ -22,6 +22,7 @@ from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.security import install_transport_security
 from publisher.wiring import FEATURES, open_data_tables
+from publisher.workdays.store import CalendarSource
 
 
 def routers(features: tuple[Feature, ...] = FEATURES) -> list[APIRouter]:
@@ -80,6 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.calendar_source = CalendarSource(
+        app.state.session_factory, settings.calendar_dir, settings.calendar_check_seconds
+    )
     app.state.feed_cache = FeedCache()
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
 

@@ -11,10 +11,11 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from publisher.rules.rulebook import RuleBook
-from publisher.rules.workcalendar import get_calendar
+from publisher.rules.workcalendar import WorkCalendar
 from publisher.settings import Settings
 from publisher.throttle.limits import address_digest
 from publisher.timeutil import now_utc
+from publisher.workdays.store import CalendarSource
 
 
 def get_settings(request: Request) -> Settings:
@@ -65,10 +66,18 @@ def current_time(request: Request) -> dt.datetime:
     return clock() if clock is not None else now_utc()
 
 
+def work_calendar(request: Request) -> WorkCalendar:
+    """The folder's years and those installed in the database, as this process last saw them
+    (the database is asked every `calendar_check_seconds`, so an install in another process
+    is seen without a restart)."""
+    source: CalendarSource = request.app.state.calendar_source
+    return source.current()
+
+
 def rule_book(request: Request) -> RuleBook:
     """The rules as configured (counting per rule, leads per kind) over the current calendar."""
     settings: Settings = request.app.state.settings
-    return RuleBook.of(get_calendar(settings.calendar_dir), **settings.rule_options())
+    return RuleBook.of(work_calendar(request), **settings.rule_options())
 
 
 Now = Annotated[dt.datetime, Depends(current_time)]

@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from publisher.cli.calendar import calendar_app
 from publisher.settings import PROJECT_ROOT
+from publisher.staff.models import AuditEvent
+from publisher.storage.db import make_engine, make_session_factory
+from publisher.workdays.models import InstalledYear
 
 COMMITTED_DIR = PROJECT_ROOT / "datasets" / "calendar"
 
@@ -43,11 +47,29 @@ def cal_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run(cal_dir: Path) -> Any:
+def run(cal_dir: Path, tmp_path: Path) -> Any:
+    """The command with the folder and a database not created yet (lookups that reach for it
+    keep their refusal)."""
     runner = CliRunner()
+    env = {
+        "PUBLISHER_CALENDAR_DIR": str(cal_dir),
+        "PUBLISHER_DATABASE_URL": f"sqlite:///{tmp_path / 'absent' / 'none.sqlite3'}",
+    }
 
     def invoke(*args: str) -> Any:
-        return runner.invoke(calendar_app, list(args), env={"PUBLISHER_CALENDAR_DIR": str(cal_dir)})
+        return runner.invoke(calendar_app, list(args), env=env)
+
+    return invoke
+
+
+@pytest.fixture
+def db_run(cal_dir: Path, db_url: str) -> Any:
+    """The command with the folder and the service's (migrated) database."""
+    runner = CliRunner()
+    env = {"PUBLISHER_CALENDAR_DIR": str(cal_dir), "PUBLISHER_DATABASE_URL": db_url}
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(calendar_app, list(args), env=env)
 
     return invoke
 
@@ -118,7 +140,7 @@ def test_invalid_input_exits_2(run: Any, args: tuple[str, ...]) -> None:
 def test_load_2027_then_it_works(run: Any, cal_dir: Path, tmp_path: Path) -> None:
     assert run("is-workday", "2027-02-20").exit_code == 2
     source = _write(tmp_path / "my-2027.json", YEAR_2027)
-    loaded = run("load", str(source))
+    loaded = run("load", "--folder", str(source))
     assert loaded.exit_code == 0, loaded.output
     assert (cal_dir / "2027.json").exists()
     # world-readable: a service running as another user must be able to read it (was 0600)
@@ -130,21 +152,21 @@ def test_load_2027_then_it_works(run: Any, cal_dir: Path, tmp_path: Path) -> Non
     # Dec 31 2026 (Thu) + 1 working day: Jan 1 is off, so Mon Jan 4 2027.
     assert json.loads(run("add", "2026-12-31", "1", "--json").stdout)["result"] == "2027-01-04"
     # Loading the same file again is harmless.
-    assert run("load", str(source)).exit_code == 0
+    assert run("load", "--folder", str(source)).exit_code == 0
 
 
 def test_load_refuses_overwriting_a_different_year_without_replace(
     run: Any, cal_dir: Path, tmp_path: Path
 ) -> None:
-    assert run("load", str(_write(tmp_path / "a.json", YEAR_2027))).exit_code == 0
+    assert run("load", "--folder", str(_write(tmp_path / "a.json", YEAR_2027))).exit_code == 0
     changed = json.loads(json.dumps(YEAR_2027))
     changed["adjusted_workdays"] = [{"date": "2027-02-21", "name": "春节"}]
     other = _write(tmp_path / "b.json", changed)
-    refused = run("load", str(other))
+    refused = run("load", "--folder", str(other))
     assert refused.exit_code == 2
     assert "--replace" in refused.stderr
     assert json.loads(run("is-workday", "2027-02-20", "--json").stdout)["working_day"] is True
-    replaced = run("load", str(other), "--replace")
+    replaced = run("load", "--folder", str(other), "--replace")
     assert replaced.exit_code == 0, replaced.output
     assert json.loads(run("is-workday", "2027-02-20", "--json").stdout)["working_day"] is False
     assert json.loads(run("is-workday", "2027-02-21", "--json").stdout)["working_day"] is True
@@ -177,7 +199,11 @@ def test_build_writes_the_cross_checked_files(run: Any, tmp_path: Path) -> None:
 
 def _subprocess(cal_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     code = "from publisher.cli.calendar import calendar_app; calendar_app()"
-    env = {**os.environ, "PUBLISHER_CALENDAR_DIR": str(cal_dir)}
+    env = {
+        **os.environ,
+        "PUBLISHER_CALENDAR_DIR": str(cal_dir),
+        "PUBLISHER_DATABASE_URL": f"sqlite:///{cal_dir.parent / 'absent' / 'none.sqlite3'}",
+    }
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
@@ -199,7 +225,42 @@ def test_real_process_answers_and_refuses(cal_dir: Path, tmp_path: Path) -> None
     assert refused.returncode == 2
     assert refused.stdout == ""
     assert "2027" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
-    loaded = _subprocess(cal_dir, "load", str(_write(tmp_path / "y.json", YEAR_2027)))
+    loaded = _subprocess(cal_dir, "load", "--folder", str(_write(tmp_path / "y.json", YEAR_2027)))
     assert loaded.returncode == 0, loaded.stderr
     again = _subprocess(cal_dir, "add", "2026-12-31", "1", "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["result"] == "2027-01-04"
+
+
+def test_load_installs_into_the_database_for_every_process(
+    db_run: Any, cal_dir: Path, tmp_path: Path, db_url: str
+) -> None:
+    source = _write(tmp_path / "my-2027.json", YEAR_2027)
+    loaded = db_run("load", str(source))
+    assert loaded.exit_code == 0, loaded.output
+    assert "into the database" in loaded.stdout and "covered: 2004–2027" in loaded.stdout
+    assert not (cal_dir / "2027.json").exists()
+    # the lookups find the year the folder lacks in the database
+    result = db_run("is-workday", "2027-02-20", "--json")
+    assert json.loads(result.stdout)["kind"] == "adjusted_workday"
+    assert json.loads(db_run("add", "2026-12-31", "1", "--json").stdout)["result"] == "2027-01-04"
+    assert "identical" in db_run("load", str(source)).stdout
+
+    changed = json.loads(json.dumps(YEAR_2027))
+    changed["adjusted_workdays"] = [{"date": "2027-02-21", "name": "春节"}]
+    other = _write(tmp_path / "b.json", changed)
+    refused = db_run("load", str(other))
+    assert refused.exit_code == 2 and "--replace" in refused.stderr
+    assert db_run("load", str(other), "--replace").exit_code == 0
+
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            actions = session.execute(
+                select(AuditEvent.action, AuditEvent.via).where(
+                    AuditEvent.object_type == "calendar_year"
+                )
+            ).all()
+            assert [tuple(a) for a in actions] == [("calendar.install", "cli")] * 2
+            assert '"2027-02-21"' in session.get(InstalledYear, 2027).content  # type: ignore[union-attr]
+    finally:
+        engine.dispose()

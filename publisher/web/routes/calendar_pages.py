@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field
 
 from publisher import workdays
 from publisher.errors import PublisherError
-from publisher.rules.workcalendar import get_calendar
 from publisher.settings import Settings
 from publisher.staff.principal import StaffPrincipal
 from publisher.timeutil import local_date
@@ -60,7 +59,8 @@ def _page(
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    calendar = get_calendar(settings.calendar_dir)
+    source: workdays.CalendarSource = request.app.state.calendar_source
+    calendar = source.current()
     years = sorted(calendar.covered_years)
     sources = [calendar.source(y) for y in reversed(years)]
     next_year = str(max(years) + 1) if years else ""
@@ -73,6 +73,26 @@ def _page(
         calendar_dir=settings.calendar_dir,
         entry=entry or workdays.YearEntry(next_year, "", "", "", "", ""),
         **extra,
+    )
+
+
+def _refused(
+    request: Request,
+    principal: StaffPrincipal,
+    settings: Settings,
+    entry: workdays.YearEntry,
+    exc: PublisherError,
+) -> HTMLResponse:
+    """The form again, everything typed kept, the reason beside the field it concerns."""
+    field = exc.details.get("field")
+    return _page(
+        request,
+        principal,
+        settings,
+        entry,
+        status_for(exc),
+        error=exc.message_zh,
+        error_field=field if isinstance(field, str) else None,
     )
 
 
@@ -94,7 +114,7 @@ def preview_year(
     try:
         model = workdays.parse_entry(entry, principal, local_date(now))
     except PublisherError as exc:
-        return _page(request, principal, settings, entry, status_for(exc), error=exc.message_zh)
+        return _refused(request, principal, settings, entry, exc)
     return _page(
         request,
         principal,
@@ -117,7 +137,11 @@ def install_year(
     entry = form.entry()
     try:
         model = workdays.parse_entry(entry, principal, local_date(now))
-        workdays.install_year(db, principal, model, settings.calendar_dir, replace=entry.replace)
+        workdays.install_year(
+            db, principal, model, settings.calendar_dir, replace=entry.replace, now=now
+        )
     except PublisherError as exc:
-        return _page(request, principal, settings, entry, status_for(exc), error=exc.message_zh)
+        return _refused(request, principal, settings, entry, exc)
+    source: workdays.CalendarSource = request.app.state.calendar_source
+    source.invalidate()  # this process at once; the others at their next check
     return RedirectResponse(f"/staff/calendar?installed={model.year}", status_code=303)

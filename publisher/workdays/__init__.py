@@ -4,8 +4,8 @@ Each December the State Council publishes 国务院办公厅关于YYYY年部分�
 year is installed, no deadline touching it can be computed. An administrator types the notice
 in on `/staff/calendar`: the holiday periods, the adjusted working days, the notice's title,
 number and address. It is validated exactly as a year file is, shown as twelve month grids,
-and installed into the calendar folder like `publisher calendar load` (atomic, 0644): every
-process on the machine uses it at its next lookup. The install is audited.
+and installed into the database like `publisher calendar load`: every process of the service,
+on every machine, uses it at its next check (`store.CalendarSource`). The install is audited.
 """
 
 from __future__ import annotations
@@ -26,15 +26,25 @@ from publisher.rules.calendar_data import (
     YearFile,
     YearSourceInfo,
     check_year_file,
-    load_year_files,
-    write_year_file,
+    parse_year_file,
+    read_year_file,
 )
 from publisher.rules.workcalendar import WorkCalendar
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import write_unit
+from publisher.workdays.models import InstalledYear
+from publisher.workdays.store import CalendarSource, installed_version
 
-__all__ = ["MonthGrid", "YearEntry", "install_year", "month_grids", "parse_entry"]
+__all__ = [
+    "CalendarSource",
+    "MonthGrid",
+    "YearEntry",
+    "install_year",
+    "installed_arrangement",
+    "month_grids",
+    "parse_entry",
+]
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 #: "春节 2027-02-05 2027-02-11", "春节 2027-02-05至2027-02-11", or one day "元旦 2027-01-01"
@@ -152,7 +162,18 @@ def parse_entry(entry: YearEntry, principal: StaffPrincipal, today: dt.date) -> 
             f"填写有误（{where}）：请检查年份、日期和通知网址（须以 http:// 或 https:// 开头）",
             where.split(".")[0],
         ) from None
-    check_year_file(model, f"{year}年安排")
+    try:
+        check_year_file(model, f"{year}年安排")
+    except ValidationFailed as exc:
+        # the file's rules, told beside the field that holds the day they concern
+        field = (
+            "notice_url"
+            if "notice_url" in exc.message_en
+            else "adjusted_workdays"
+            if "adjusted" in exc.message_en
+            else "holidays"
+        )
+        raise ValidationFailed(exc.message_en, exc.message_zh, field=field) from None
     return model
 
 
@@ -182,6 +203,15 @@ def month_grids(model: YearFile) -> list[MonthGrid]:
     return grids
 
 
+def installed_arrangement(session: Session, year: int, calendar_dir: Path) -> YearFile | None:
+    """The arrangement in force for a year: the database's, else the folder's file."""
+    row = session.get(InstalledYear, year)
+    if row is not None:
+        return parse_year_file(row.content, f"calendar_year {year}")
+    path = calendar_dir / f"{year}.json"
+    return read_year_file(path) if path.is_file() else None
+
+
 def install_year(
     session: Session,
     principal: StaffPrincipal,
@@ -189,34 +219,44 @@ def install_year(
     calendar_dir: Path,
     *,
     replace: bool,
-) -> Path:
-    """Install into the calendar folder, audited. A different installed year is replaced only
-    when asked; the same year again changes nothing. The audit entry and the file go
-    together: the file is written inside the unit of work, so a failed write records nothing."""
-    installed = load_year_files(calendar_dir).get(model.year)
-    if installed is not None and installed[1] == model:
-        return installed[0]
-    if installed is not None and not replace:
-        raise Conflict(
-            f"{model.year} is already installed with a different arrangement; tick 'replace' "
-            "to overwrite it.",
-            f"{model.year}年的安排已装入且与本次填写不同；如确需更正，请勾选“替换已装入的"
-            f"{model.year}年安排”后再装入。",
-            year=model.year,
-        )
+    now: dt.datetime,
+) -> bool:
+    """Install into the database, audited, so every process uses it at its next check. A
+    different arrangement in force (installed or in the folder) is replaced only when asked;
+    the same one again changes nothing (returns False). The row and the audit entry commit
+    together; a refusal writes nothing."""
     with write_unit(session):
+        current = installed_arrangement(session, model.year, calendar_dir)
+        if current == model:
+            return False
+        if current is not None and not replace:
+            raise Conflict(
+                f"{model.year} is already installed with a different arrangement; tick "
+                "'replace' to overwrite it.",
+                f"{model.year}年的安排已装入且与本次填写不同；如确需更正，请勾选“替换已装入的"
+                f"{model.year}年安排”后再装入。",
+                year=model.year,
+            )
+        revision = installed_version(session) + 1
+        row = session.get(InstalledYear, model.year)
+        if row is None:
+            row = InstalledYear(year=model.year)
+            session.add(row)
+        row.content = model.to_json()
+        row.revision = revision
+        row.installed_at = now
+        row.installed_by = principal.username
         audit.record(
             session,
             principal,
             "calendar.install",
             "calendar_year",
             model.year,
-            replaced=installed is not None,
+            replaced=current is not None,
+            revision=revision,
             notice_title=model.source.notice_title,
             notice_url=model.source.notice_url,
             days_off=[d.date.isoformat() for d in model.days_off],
             adjusted_workdays=[d.date.isoformat() for d in model.adjusted_workdays],
         )
-        session.flush()
-        path = write_year_file(model, calendar_dir)
-    return path
+    return True
