@@ -23,6 +23,7 @@ from publisher.rules.deadline import (
     Citation,
     Counting,
     Deadline,
+    Rule,
     explanation_span,
     provisional_until,
 )
@@ -232,15 +233,17 @@ def latest_notice_publication(
     return Deadline(
         instant=instant,
         day=latest_day,
-        explanation=_with_basis(explanation, counting),
+        explanation=_with_basis(explanation, counting, "notice", workday_starts),
         citation=NOTICE_RULES[kind].citation,
         provisional_until_year=provisional_until(calendar, *explanation_span(explanation)),
         counting=counting,
     )
 
 
-def _with_basis(explanation: DeadlineExplanation, counting: Counting) -> DeadlineExplanation:
-    return replace(explanation, notes=(*explanation.notes, counting.basis))
+def _with_basis(
+    explanation: DeadlineExplanation, counting: Counting, rule: Rule, workday_starts: dt.time
+) -> DeadlineExplanation:
+    return replace(explanation, notes=(*explanation.notes, counting.basis(rule, workday_starts)))
 
 
 def check_notice_publication(
@@ -321,7 +324,7 @@ def earliest_consultation_close(
     else:
         start = open_day - dt.timedelta(days=1) if first_counts else open_day
         last, explanation = _calendar_day_period(start, rule.minimum, calendar)
-    explanation = _with_basis(explanation, counting)
+    explanation = _with_basis(explanation, counting, "window", workday_starts)
     close_day = last + dt.timedelta(days=1)
     return Deadline(
         instant=start_of_local_day(close_day),

@@ -1,0 +1,96 @@
+"""The two counting conventions (issue #12): `civil-code` (Civil Code art. 201) and `inclusive`
+(the office's habit: the day of publication or opening counts when it comes before work starts),
+each stated in every explanation in words that fit the rule it counts for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from publisher.errors import RuleViolation
+from publisher.rules.deadline import Counting
+from publisher.rules.predisclosure import (
+    ConsultationProfile,
+    MeetingKind,
+    check_notice_publication,
+    earliest_consultation_close,
+    latest_notice_publication,
+)
+from publisher.rules.workcalendar import WorkCalendar
+from publisher.timeutil import LOCAL_TZ
+
+CITY = ConsultationProfile.CITY
+INCLUSIVE = Counting.INCLUSIVE
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ)
+
+
+def test_inclusive_notice_counts_the_publication_day_before_work_starts(
+    cal: WorkCalendar,
+) -> None:
+    """Plenary on Fri 2026-10-09: an office counting back 10-08, 09-30, 09-29 says 09-29."""
+    deadline = latest_notice_publication(
+        local(2026, 10, 9, 9, 30), MeetingKind.PLENARY, cal, counting=INCLUSIVE
+    )
+    assert deadline.instant == local(2026, 9, 29, 9)
+    assert deadline.office_zh() == "最迟于2026年9月29日09:00前发布"
+    assert deadline.explanation.counted == (
+        dt.date(2026, 9, 29),
+        dt.date(2026, 9, 30),
+        dt.date(2026, 10, 8),
+    )
+    meeting = local(2026, 10, 9, 9, 30)
+    check_notice_publication(
+        local(2026, 9, 29, 8, 59), meeting, MeetingKind.PLENARY, cal, counting=INCLUSIVE
+    )
+    with pytest.raises(RuleViolation, match="09:00"):
+        check_notice_publication(
+            local(2026, 9, 29, 9, 1), meeting, MeetingKind.PLENARY, cal, counting=INCLUSIVE
+        )
+
+
+def test_inclusive_window_counts_both_ends_when_opened_before_work(cal: WorkCalendar) -> None:
+    """'11月2日至11月6日（5个工作日）' is what offices publish; civil-code says 11-03 to 11-09."""
+    office = earliest_consultation_close(local(2026, 11, 2, 8, 30), CITY, cal, counting=INCLUSIVE)
+    assert office.instant == local(2026, 11, 7)
+    assert office.office_zh().startswith("公示期：2026年11月2日至11月6日（5个工作日）")
+    civil = earliest_consultation_close(local(2026, 11, 2, 8, 30), CITY, cal)
+    assert civil.instant == local(2026, 11, 10)
+    assert civil.office_zh() == "公示期：2026年11月3日至11月9日（5个工作日），截至11月9日24时"
+    late = earliest_consultation_close(local(2026, 11, 2, 10), CITY, cal, counting=INCLUSIVE)
+    assert late.instant == civil.instant  # work had begun: the day does not count
+
+
+def test_when_the_working_day_starts_is_configurable(cal: WorkCalendar) -> None:
+    opens = local(2026, 11, 2, 8, 45)
+    early = earliest_consultation_close(
+        opens, CITY, cal, counting=INCLUSIVE, workday_starts=dt.time(8, 30)
+    )
+    assert early.instant == local(2026, 11, 10)  # 08:45 is after an 08:30 start
+    assert "08:30" in early.render_zh()
+
+
+def test_each_explanation_states_the_convention_in_words_that_fit_its_rule(
+    cal: WorkCalendar,
+) -> None:
+    """An inclusive notice does not count the meeting day, so it must not say 'both ends
+    counted'; a window has no meeting day to mention."""
+    notice = latest_notice_publication(
+        local(2026, 10, 9, 9, 30), MeetingKind.PLENARY, cal, counting=INCLUSIVE
+    ).render_zh()
+    assert "首尾两日均计入" not in notice
+    assert "会议当日不计入" in notice and "本机关公文惯例" in notice
+    window = earliest_consultation_close(local(2026, 11, 2, 8, 30), CITY, cal).render_zh()
+    assert "会议" not in window
+    assert "第二百零一条" in window and "开始当日不计入" in window
+    inclusive_window = earliest_consultation_close(
+        local(2026, 11, 2, 8, 30), CITY, cal, counting=INCLUSIVE
+    )
+    assert "首尾两日均计入" in inclusive_window.render_zh()
+    assert "both ends counted" in inclusive_window.render_en()
+    civil_notice = latest_notice_publication(local(2026, 10, 9, 9, 30), MeetingKind.PLENARY, cal)
+    assert "发布当日与会议当日均不计入" in civil_notice.render_zh()
+    assert "Civil Code art. 201" in civil_notice.render_en()
