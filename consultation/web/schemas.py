@@ -321,6 +321,19 @@ class StaffDraftOut(BaseModel):
         description="the earliest close counts late-December days of the last loaded year; "
         "it stands until the next year's holiday arrangement is published",
     )
+    earliest_close_provisional_until_year: int | None = Field(
+        None, description="the year whose holiday arrangement the earliest close waits for"
+    )
+    earliest_close_office_zh: str | None = Field(
+        None,
+        description="the window as an office writes it, e.g. "
+        "公示期：2026年11月3日至11月9日（5个工作日），截至11月9日24时",
+    )
+    earliest_close_counting: str | None = Field(
+        None, description="the counting convention in force: civil-code or inclusive"
+    )
+    earliest_close_explanation_zh: str | None = None
+    earliest_close_explanation_en: str | None = None
     earliest_close_unknown_en: str | None = None
     earliest_close_unknown_zh: str | None = None
     shorter_reason: str | None
@@ -344,6 +357,13 @@ class StaffDraftOut(BaseModel):
                 unknown = exc
         return cls(
             earliest_close_provisional=bool(earliest and earliest.provisional),
+            earliest_close_provisional_until_year=(
+                earliest.provisional_until_year if earliest else None
+            ),
+            earliest_close_office_zh=earliest.office_zh() if earliest else None,
+            earliest_close_counting=earliest.counting.value if earliest else None,
+            earliest_close_explanation_zh=earliest.render_zh() if earliest else None,
+            earliest_close_explanation_en=earliest.render_en() if earliest else None,
             earliest_close_unknown_en=unknown.message_en if unknown else None,
             earliest_close_unknown_zh=unknown.message_zh if unknown else None,
             id=draft.id,

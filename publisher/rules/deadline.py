@@ -105,8 +105,16 @@ class Deadline:
                 return f"最迟于{_day_zh(self.day)}{to_local(self.instant):%H:%M}前发布"
             return f"最迟于{_day_zh(self.day)}发布"
         span = f"{_day_zh(self.first_day)}至{_day_zh(self.day, self.first_day.year)}"
-        size = f"{self.working_days}个工作日" if self.working_days else "不少于30日"
+        size = f"{self.working_days}个工作日" if self.working_days else self._calendar_days_zh()
         return f"公示期：{span}（{size}），截至{_day_zh(self.day, self.first_day.year)}24时"
+
+    def _calendar_days_zh(self) -> str:
+        """'30日', saying when the last day moved past a rest day or holiday (art. 203), so
+        that a 31-day span never reads as a miscount."""
+        n = self.explanation.n
+        if not self.explanation.skipped:
+            return f"{n}日"
+        return f"{n}日，第{n}日逢休息日、节假日顺延"
 
     @property
     def provisional(self) -> bool:
