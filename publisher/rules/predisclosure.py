@@ -364,7 +364,9 @@ def _calendar_day_period(
                 f"art. 203 the period ends on the next working day, {last.isoformat()}.",
             )
         )
-    years = sorted({open_day.year, last.year})
+    # the years of the counted days: for an inclusive count the anchor is the day before the
+    # opening, which may be the last day of a year not loaded and is never looked at
+    years = sorted({(open_day + dt.timedelta(days=1)).year, last.year})
     explanation = DeadlineExplanation(
         operation="calendar_days",
         anchor=open_day,

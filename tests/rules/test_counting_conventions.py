@@ -94,3 +94,18 @@ def test_each_explanation_states_the_convention_in_words_that_fit_its_rule(
     civil_notice = latest_notice_publication(local(2026, 10, 9, 9, 30), MeetingKind.PLENARY, cal)
     assert "发布当日与会议当日均不计入" in civil_notice.render_zh()
     assert "Civil Code art. 201" in civil_notice.render_en()
+
+
+def test_an_inclusive_30_day_window_in_the_first_loaded_year_is_not_refused(
+    cal: WorkCalendar,
+) -> None:
+    """Counting the opening day, the count is anchored on the day before; on 1 January of the
+    first loaded year that day is in a year not loaded, but nothing of it is looked at."""
+    assert 2003 not in cal.covered_years
+    opens = local(2004, 1, 1, 8)
+    deadline = earliest_consultation_close(
+        opens, ConsultationProfile.ORDER_713, cal, counting=INCLUSIVE
+    )
+    assert deadline.instant == local(2004, 1, 31)
+    assert deadline.office_zh() == "公示期：2004年1月1日至1月30日（30日），截至1月30日24时"
+    assert [s.year for s in deadline.explanation.sources] == [2004]
