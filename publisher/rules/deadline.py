@@ -104,9 +104,14 @@ class Deadline:
             if self.counting is Counting.INCLUSIVE:
                 return f"最迟于{_day_zh(self.day)}{to_local(self.instant):%H:%M}前发布"
             return f"最迟于{_day_zh(self.day)}发布"
+        return f"公示期：{self.span_zh()}，截至{_day_zh(self.day, self.first_day.year)}24时"
+
+    def span_zh(self) -> str:
+        """A window's counted days: "2026年11月3日至11月9日（5个工作日）"."""
+        assert self.first_day is not None, "a notice has no span"
         span = f"{_day_zh(self.first_day)}至{_day_zh(self.day, self.first_day.year)}"
         size = f"{self.working_days}个工作日" if self.working_days else self._calendar_days_zh()
-        return f"公示期：{span}（{size}），截至{_day_zh(self.day, self.first_day.year)}24时"
+        return f"{span}（{size}）"
 
     def _calendar_days_zh(self) -> str:
         """'30日', saying when the last day moved past a rest day or holiday (art. 203), so

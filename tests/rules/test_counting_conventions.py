@@ -13,6 +13,7 @@ from publisher.rules.deadline import Counting
 from publisher.rules.predisclosure import (
     ConsultationProfile,
     MeetingKind,
+    check_consultation_window,
     check_notice_publication,
     earliest_consultation_close,
     latest_notice_publication,
@@ -109,3 +110,21 @@ def test_an_inclusive_30_day_window_in_the_first_loaded_year_is_not_refused(
     assert deadline.instant == local(2004, 1, 31)
     assert deadline.office_zh() == "公示期：2004年1月1日至1月30日（30日），截至1月30日24时"
     assert [s.year for s in deadline.explanation.sources] == [2004]
+
+
+def test_a_refused_window_states_the_span_by_the_convention_in_force(cal: WorkCalendar) -> None:
+    """Counted inclusively, the refusal used to say "开始之日不计" and name the 7th at 00:00."""
+    opens = local(2026, 11, 2, 8, 30)
+    with pytest.raises(RuleViolation) as info:
+        check_consultation_window(opens, local(2026, 11, 6, 12), CITY, cal, counting=INCLUSIVE)
+    message = info.value.message_zh
+    assert "2026年11月6日 24:00" in message and "11月7日" not in message
+    assert "2026年11月2日至11月6日（5个工作日）" in message
+    assert "开始之日不计" not in message
+    assert "2026-11-02 to 2026-11-06, counted inclusive" in info.value.message_en
+    with pytest.raises(RuleViolation) as national:
+        check_consultation_window(
+            local(2026, 9, 7, 10), local(2026, 10, 8, 12), ConsultationProfile.ORDER_713, cal
+        )
+    assert "2026年10月8日 24:00" in national.value.message_zh
+    assert "第30日逢休息日、节假日顺延" in national.value.message_zh
