@@ -15,12 +15,11 @@ from consultation.comments import CommentInput
 from consultation.models import Comment, ConsultationAttachment, ConsultationDraft
 from consultation.summary import AdoptionSummary, adoption_summary
 from consultation.vocabulary import Channel, Disposition
-from publisher.errors import CalendarNotCovered
+from consultation.web.earliest_close import EarliestCloseOut, earliest_close_fields
 from publisher.privacy import PublicModel, mask_personal_text
 from publisher.rules.predisclosure import (
     CONSULTATION_RULES,
     ConsultationProfile,
-    Deadline,
 )
 from publisher.rules.rulebook import RuleBook
 from publisher.web.deps import IdField
@@ -308,21 +307,13 @@ class DraftIn(BaseModel):
         return drafts.DraftInput(**self.model_dump())
 
 
-class StaffDraftOut(BaseModel):
+class StaffDraftOut(EarliestCloseOut):
     id: int
     title: str
     state: str
     profile: str
     opens_at: LocalInstant
     closes_at: LocalInstant
-    earliest_close: LocalInstant | None
-    earliest_close_provisional: bool = Field(
-        False,
-        description="the earliest close counts late-December days of the last loaded year; "
-        "it stands until the next year's holiday arrangement is published",
-    )
-    earliest_close_unknown_en: str | None = None
-    earliest_close_unknown_zh: str | None = None
     shorter_reason: str | None
     published_at: LocalInstant | None
     secret_by_law: bool
@@ -334,25 +325,14 @@ class StaffDraftOut(BaseModel):
     def of(
         cls, draft: ConsultationDraft, now: dt.datetime, rules: RuleBook | None = None
     ) -> StaffDraftOut:
-        earliest: Deadline | None = None
-        unknown: CalendarNotCovered | None = None
-        if rules is not None:
-            profile = ConsultationProfile(draft.profile)
-            try:  # one draft in a year not loaded must not make a list fail
-                earliest = drafts.earliest_close(draft.opens_at, profile, rules)
-            except CalendarNotCovered as exc:
-                unknown = exc
         return cls(
-            earliest_close_provisional=bool(earliest and earliest.provisional),
-            earliest_close_unknown_en=unknown.message_en if unknown else None,
-            earliest_close_unknown_zh=unknown.message_zh if unknown else None,
+            **earliest_close_fields(draft, rules),
             id=draft.id,
             title=draft.title,
             state=drafts.window_state(draft, now).value,
             profile=draft.profile,
             opens_at=draft.opens_at,
             closes_at=draft.closes_at,
-            earliest_close=earliest.instant if earliest else None,
             shorter_reason=draft.shorter_reason,
             published_at=draft.published_at,
             secret_by_law=draft.secret_by_law,

@@ -18,12 +18,13 @@ from consultation.models import ConsultationDraft
 from consultation.vocabulary import Channel, Disposition, QueueFilter
 from publisher.errors import PublisherError, ValidationFailed
 from publisher.mail import Mailer
+from publisher.rules.deadline import Deadline
 from publisher.rules.predisclosure import ConsultationProfile
 from publisher.rules.rulebook import RuleBook
 from publisher.staff.principal import StaffPrincipal
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import MAX_ID, DbSession, IdPath, Now, Rules, SettingsDep
+from publisher.web.deps import MAX_ID, DbSession, IdPath, Now, Rules, SettingsDep, rule_book
 from publisher.web.forms import checked, read_upload, require_local_datetime
 from publisher.web.render import render
 from publisher.web.responses import csv_download
@@ -141,12 +142,22 @@ def _detail_page(
     done: str | None = None,
 ) -> HTMLResponse:
     draft = drafts.get_draft(db, draft_id)
+    # the earliest lawful close as the rules stand today (a late-December one is provisional)
+    earliest: Deadline | None = None
+    earliest_error: str | None = None
+    try:
+        profile = ConsultationProfile(draft.profile)
+        earliest = drafts.earliest_close(draft.opens_at, profile, rule_book(request))
+    except PublisherError as exc:
+        earliest_error = exc.message_zh
     return render(
         request,
         "staff/consultations/detail.html",
         principal,
         status=status,
         draft=draft,
+        earliest=earliest,
+        earliest_error=earliest_error,
         state=drafts.window_state(draft, now),
         comments=comments.comment_queue(db, draft_id, filter_),
         attachments=attachments.list_attachments(db, draft_id),

@@ -47,9 +47,25 @@ NOTICE_URLS: dict[int, str] = {
 }
 
 NOTICE_AMENDMENTS: dict[int, tuple[NoticeRef, ...]] = {
-    # The next year's notice set the last days of 2018: Saturday 12-29 worked, 12-30 to 01-01
-    # off (Monday 12-31 a holiday). Earlier cases of the same kind (2007-12-29/31, 2011-12-31)
-    # are in the data but not yet cited to their notices.
+    # The next year's notice set the last days of 2007, 2011 and 2018 (the URLs are the gov.cn
+    # State Council Gazette pages the `holidays` library cites for 2008 and 2012).
+    # 2008 notice: Saturday 2007-12-29 worked, 12-30 to 2008-01-01 off (Monday 12-31 a holiday).
+    2007: (
+        NoticeRef(
+            title="国务院办公厅关于2008年部分节假日安排的通知",
+            url="https://www.gov.cn/gongbao/content/2008/content_859870.htm",
+            days=[dt.date(2007, 12, 29), dt.date(2007, 12, 30), dt.date(2007, 12, 31)],
+        ),
+    ),
+    # 2012 notice: Saturday 2011-12-31 worked, 2012-01-01 to 01-03 off.
+    2011: (
+        NoticeRef(
+            title="国务院办公厅关于2012年部分节假日安排的通知",
+            url="https://www.gov.cn/gongbao/content/2011/content_2020918.htm",
+            days=[dt.date(2011, 12, 31)],
+        ),
+    ),
+    # 2019 notice: Saturday 2018-12-29 worked, 12-30 to 2019-01-01 off (Monday 12-31 a holiday).
     2018: (
         NoticeRef(
             title="国务院办公厅关于2019年部分节假日安排的通知（国办发明电〔2018〕15号）",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 from publisher.rules.explanation import DeadlineExplanation
 from publisher.rules.workcalendar import WorkCalendar
@@ -32,23 +33,42 @@ class Counting(StrEnum):
     CIVIL_CODE = "civil-code"
     INCLUSIVE = "inclusive"
 
-    @property
-    def basis(self) -> tuple[str, str]:
-        """(Chinese, English) statement of the convention and its basis."""
-        return _COUNTING_BASIS[self]
+    def basis(self, rule: Rule, workday_starts: dt.time) -> tuple[str, str]:
+        """(Chinese, English) statement of the convention and its basis, worded for the rule:
+        a notice's meeting day is never counted, a window's last day always is."""
+        zh, en = _COUNTING_BASIS[self, rule]
+        at = f"{workday_starts:%H:%M}"
+        return zh.format(at=at), en.format(at=at)
 
 
-_COUNTING_BASIS = {
-    Counting.CIVIL_CODE: (
-        "计算方法：按《中华人民共和国民法典》第二百零一条，开始的当日不计入，自下一日开始计算；"
-        "会议当日不计入。",
-        "Counting: Civil Code art. 201: the day of the act is not counted, counting starts the "
-        "next day; the meeting day is not counted.",
+#: which rule a period belongs to: a meeting notice's lead or a consultation window
+Rule = Literal["notice", "window"]
+
+_CIVIL_ZH = "计算方法：按《中华人民共和国民法典》第二百零一条，开始的当日不计入，自下一日开始计算："
+_CIVIL_EN = (
+    "Counting: Civil Code art. 201: the day of the act is not counted, counting starts the "
+    "next day: "
+)
+_OFFICE_ZH = "计算方法：按本机关公文惯例（非法定计算方法）："
+_OFFICE_EN = "Counting: the office's convention (not the statutory one): "
+_COUNTING_BASIS: dict[tuple[Counting, Rule], tuple[str, str]] = {
+    (Counting.CIVIL_CODE, "notice"): (
+        _CIVIL_ZH + "发布当日与会议当日均不计入。",
+        _CIVIL_EN + "neither the day of publication nor the meeting day is counted.",
     ),
-    Counting.INCLUSIVE: (
-        "计算方法：按本机关公文惯例，首尾两日均计入；发布（开始）当日在上班时间前发布的，当日计入。",
-        "Counting: the office's convention: both ends counted; the day of publication (opening) "
-        "counts when it happens before the working day starts.",
+    (Counting.CIVIL_CODE, "window"): (
+        _CIVIL_ZH + "开始当日不计入，期间最后一日计入（截至该日24时）。",
+        _CIVIL_EN + "the opening day is not counted, the period's last day is (until 24:00).",
+    ),
+    (Counting.INCLUSIVE, "notice"): (
+        _OFFICE_ZH + "于上班时间（{at}）前发布的，发布当日计入；会议当日不计入。",
+        _OFFICE_EN + "the day of publication counts when the notice is out before the working "
+        "day starts ({at}); the meeting day is not counted.",
+    ),
+    (Counting.INCLUSIVE, "window"): (
+        _OFFICE_ZH + "首尾两日均计入；于上班时间（{at}）前开始的，开始当日计入。",
+        _OFFICE_EN + "both ends counted; the opening day counts when the window opens before "
+        "the working day starts ({at}).",
     ),
 }
 
@@ -84,9 +104,22 @@ class Deadline:
             if self.counting is Counting.INCLUSIVE:
                 return f"最迟于{_day_zh(self.day)}{to_local(self.instant):%H:%M}前发布"
             return f"最迟于{_day_zh(self.day)}发布"
+        return f"公示期：{self.span_zh()}，截至{_day_zh(self.day, self.first_day.year)}24时"
+
+    def span_zh(self) -> str:
+        """A window's counted days: "2026年11月3日至11月9日（5个工作日）"."""
+        assert self.first_day is not None, "a notice has no span"
         span = f"{_day_zh(self.first_day)}至{_day_zh(self.day, self.first_day.year)}"
-        size = f"{self.working_days}个工作日" if self.working_days else "不少于30日"
-        return f"公示期：{span}（{size}），截至{_day_zh(self.day, self.first_day.year)}24时"
+        size = f"{self.working_days}个工作日" if self.working_days else self._calendar_days_zh()
+        return f"{span}（{size}）"
+
+    def _calendar_days_zh(self) -> str:
+        """'30日', saying when the last day moved past a rest day or holiday (art. 203), so
+        that a 31-day span never reads as a miscount."""
+        n = self.explanation.n
+        if not self.explanation.skipped:
+            return f"{n}日"
+        return f"{n}日，第{n}日逢休息日、节假日顺延"
 
     @property
     def provisional(self) -> bool:

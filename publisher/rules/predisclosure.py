@@ -23,6 +23,7 @@ from publisher.rules.deadline import (
     Citation,
     Counting,
     Deadline,
+    Rule,
     explanation_span,
     provisional_until,
 )
@@ -32,6 +33,7 @@ from publisher.timeutil import (
     end_of_local_day,
     format_local,
     format_local_en,
+    format_local_end,
     local_date,
     start_of_local_day,
     to_local,
@@ -232,15 +234,17 @@ def latest_notice_publication(
     return Deadline(
         instant=instant,
         day=latest_day,
-        explanation=_with_basis(explanation, counting),
+        explanation=_with_basis(explanation, counting, "notice", workday_starts),
         citation=NOTICE_RULES[kind].citation,
         provisional_until_year=provisional_until(calendar, *explanation_span(explanation)),
         counting=counting,
     )
 
 
-def _with_basis(explanation: DeadlineExplanation, counting: Counting) -> DeadlineExplanation:
-    return replace(explanation, notes=(*explanation.notes, counting.basis))
+def _with_basis(
+    explanation: DeadlineExplanation, counting: Counting, rule: Rule, workday_starts: dt.time
+) -> DeadlineExplanation:
+    return replace(explanation, notes=(*explanation.notes, counting.basis(rule, workday_starts)))
 
 
 def check_notice_publication(
@@ -321,7 +325,7 @@ def earliest_consultation_close(
     else:
         start = open_day - dt.timedelta(days=1) if first_counts else open_day
         last, explanation = _calendar_day_period(start, rule.minimum, calendar)
-    explanation = _with_basis(explanation, counting)
+    explanation = _with_basis(explanation, counting, "window", workday_starts)
     close_day = last + dt.timedelta(days=1)
     return Deadline(
         instant=start_of_local_day(close_day),
@@ -361,7 +365,9 @@ def _calendar_day_period(
                 f"art. 203 the period ends on the next working day, {last.isoformat()}.",
             )
         )
-    years = sorted({open_day.year, last.year})
+    # the years of the counted days: for an inclusive count the anchor is the day before the
+    # opening, which may be the last day of a year not loaded and is never looked at
+    years = sorted({(open_day + dt.timedelta(days=1)).year, last.year})
     explanation = DeadlineExplanation(
         operation="calendar_days",
         anchor=open_day,
@@ -412,21 +418,33 @@ def check_consultation_window(
         if not reason:
             raise RuleViolation(
                 f"Under Order No. 713 the consultation must stay open until at least "
-                f"{format_local_en(national.instant)} (30 days after the opening day); a shorter "
+                f"{format_local_en(national.instant)} ({_span_en(national)}); a shorter "
                 f"window needs a reason stated publicly, and even then may not close before "
                 f"{format_local_en(city.instant)} (the city's 5 working days).",
                 f"按《重大行政决策程序暂行条例》（国务院令第713号）第十四条，征求意见期最早可于"
-                f"{format_local(national.instant)}截止（开始之日不计，满30日）；缩短期限须在征求意见时"
-                f"公开说明理由，且不得早于{format_local(city.instant)}（本市规定的5个工作日）。",
+                f"{format_local_end(national.instant)}截止，即{national.span_zh()}；缩短期限须在"
+                f"征求意见时公开说明理由，且不得早于{format_local_end(city.instant)}"
+                f"（本市规定的5个工作日）。",
                 earliest_close=national.instant.isoformat(),
                 earliest_close_with_reason=city.instant.isoformat(),
             )
     if closes_at < city.instant:
         raise RuleViolation(
             f"The consultation may not close before {format_local_en(city.instant)}: the window "
-            f"must contain 5 full working days after the opening day ({city.day.isoformat()} is "
-            f"the 5th). Basis: {city.citation.summary_en}",
-            f"征求意见最早可于{format_local(city.instant)}截止：开始之日不计，须满5个完整工作日"
-            f"（第5个工作日为{city.day.month}月{city.day.day}日）。依据：{city.citation.render_zh()}",
+            f"must contain 5 full working days ({_span_en(city)}). "
+            f"Basis: {city.citation.summary_en}",
+            f"征求意见最早可于{format_local_end(city.instant)}截止，须满5个完整工作日，"
+            f"即{city.span_zh()}。"
+            f"依据：{city.citation.render_zh()}",
             earliest_close=city.instant.isoformat(),
         )
+
+
+def _span_en(deadline: Deadline) -> str:
+    """The counted span in words, following the convention in force (not always "after the
+    opening day": counted inclusively, the opening day may be the first)."""
+    assert deadline.first_day is not None
+    return (
+        f"{deadline.first_day.isoformat()} to {deadline.day.isoformat()}, "
+        f"counted {deadline.counting.value}"
+    )

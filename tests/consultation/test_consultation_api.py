@@ -49,7 +49,7 @@ def test_city_window_must_hold_five_working_days_after_national_day(
     error = refused.json()["error"]
     assert error["code"] == "rule_violation"
     assert error["details"]["earliest_close"] == local(2026, 10, 14).isoformat()
-    assert "2026年10月14日 00:00" in error["message_zh"]
+    assert "2026年10月13日 24:00" in error["message_zh"]
     assert "5 full working days" in error["message"]
     ok = draft_body(opens_at=opens, publish_at=publish, closes_at=local(2026, 10, 14).isoformat())
     accepted = client.post(STAFF_PATH, json=ok, headers=staff.headers("editor"))
@@ -428,7 +428,7 @@ def test_staff_pages_create_and_answer_with_csrf(
         "publish_now": "1",
     }
     refused = client.post("/staff/consultations", data=form)
-    assert refused.status_code == 422 and "2026年12月1日 00:00" in refused.text
+    assert refused.status_code == 422 and "2026年11月30日 24:00" in refused.text
     assert "表单创建的草案" in refused.text  # nothing typed is lost
     form["closes_at"] = "2026-12-01T00:00"
     created = client.post("/staff/consultations", data=form, follow_redirects=False)

@@ -138,7 +138,9 @@ def test_city_window_across_national_day(cal: WorkCalendar) -> None:
         check_consultation_window(
             OPENS, local(2026, 10, 10, 18, 0), ConsultationProfile.CITY, cal, "urgent"
         )
-    assert "2026年10月11日 00:00" in info.value.message_zh
+    # the close at 00:00 on 10-11 reads as the end of 10-10, never as if 10-11 were open
+    assert "2026年10月10日 24:00" in info.value.message_zh
+    assert "10月11日" not in info.value.message_zh
     assert "2026-10-11 00:00 Beijing time" in info.value.message_en
     assert "第八条" in info.value.message_zh
 
@@ -157,8 +159,10 @@ def test_order_713_shorter_window_needs_a_reason_and_respects_the_city_floor(
     short = local(2026, 10, 20, 0, 0)
     with pytest.raises(RuleViolation) as info:
         check_consultation_window(OPENS, short, ConsultationProfile.ORDER_713, cal)
-    assert "2026年10月29日 00:00" in info.value.message_zh
-    assert "2026年10月11日 00:00" in info.value.message_zh
+    assert "2026年10月28日 24:00" in info.value.message_zh
+    # the close at 00:00 on 10-11 reads as the end of 10-10, never as if 10-11 were open
+    assert "2026年10月10日 24:00" in info.value.message_zh
+    assert "10月11日" not in info.value.message_zh
     with pytest.raises(RuleViolation):
         check_consultation_window(OPENS, short, ConsultationProfile.ORDER_713, cal, "   ")
     check_consultation_window(OPENS, short, ConsultationProfile.ORDER_713, cal, "情况紧急")

@@ -96,3 +96,21 @@ def test_an_amendment_naming_a_day_of_another_year_is_refused() -> None:
     data["source"]["amendments"][0]["days"].append("2019-01-01")
     with pytest.raises(ValidationFailed, match="2019-01-01"):
         parse_year_file(json.dumps(data, ensure_ascii=False), "2018.json")
+
+
+@pytest.mark.parametrize(
+    ("meeting", "day", "notice"),
+    [
+        (dt.date(2008, 1, 3), dt.date(2007, 12, 27), "2008年部分节假日安排"),  # 12-29 worked
+        (dt.date(2012, 1, 5), dt.date(2011, 12, 29), "2012年部分节假日安排"),  # 12-31 worked
+    ],
+)
+def test_the_last_days_of_2007_and_2011_cite_the_next_years_notice(
+    cal: WorkCalendar, meeting: dt.date, day: dt.date, notice: str
+) -> None:
+    """Like 2018: the next year's notice set these days, so the explanation cites it."""
+    deadline = latest_notice_publication(
+        local(meeting.year, meeting.month, meeting.day, 9), MeetingKind.PLENARY, cal
+    )
+    assert deadline.day == day
+    assert notice in deadline.render_zh() and notice in deadline.render_en()

@@ -49,7 +49,7 @@ def _list(
         notices=notices.all_notices(db),
         kinds=list(MeetingKind),
         leads=[(kind, rules.leads[kind], NOTICE_RULES[kind].fixed_by_rule) for kind in MeetingKind],
-        counting_zh=rules.notice_counting.basis[0],
+        counting_zh=rules.notice_counting.basis("notice", rules.workday_starts)[0],
         **extra,
     )
 

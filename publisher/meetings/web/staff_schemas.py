@@ -135,6 +135,15 @@ class StaffNoticeOut(BaseModel):
         description="the deadline counts late-December days of the last loaded year; it "
         "stands until the next year's holiday arrangement is published"
     )
+    deadline_provisional_until_year: int | None = Field(
+        None, description="the year whose holiday arrangement the deadline waits for"
+    )
+    deadline_office_zh: str | None = Field(
+        None, description="the deadline as an office writes it, e.g. 最迟于2026年9月28日发布"
+    )
+    deadline_counting: str | None = Field(
+        None, description="the counting convention in force: civil-code or inclusive"
+    )
 
     @classmethod
     def of(cls, notice: MeetingNotice, now: dt.datetime, rules: RuleBook) -> StaffNoticeOut:
@@ -171,6 +180,9 @@ class StaffNoticeOut(BaseModel):
             rule_explanation_zh=deadline.render_zh() if deadline else None,
             rule_explanation_en=deadline.render_en() if deadline else None,
             deadline_provisional=bool(deadline and deadline.provisional),
+            deadline_provisional_until_year=deadline.provisional_until_year if deadline else None,
+            deadline_office_zh=deadline.office_zh() if deadline else None,
+            deadline_counting=deadline.counting.value if deadline else None,
             deadline_unknown_zh=(
                 f"最迟发布时间暂无法计算：{unknown.message_zh}" if unknown else None
             ),
