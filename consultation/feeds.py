@@ -1,14 +1,15 @@
 """Consultations as feeds: entries when a window opens, is extended, closes, and when the
 adoption summary is published; one iCalendar deadline event per consultation; `?department=`.
 
-The version token counts what time alone changes (windows opening and closing), so the feed is
-rebuilt exactly when its content would differ.
+Kept in memory while drafts and extensions are unchanged (the tables it watches); a built body
+also ends at the next publication, opening or close (`_next_change`), so the feed is rebuilt
+exactly when its content would differ.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
 
@@ -26,25 +27,23 @@ def _rows(ctx: FeedContext) -> Sequence[ConsultationDraft]:
     return [d for d in drafts if department is None or d.department == department]
 
 
-def _version(ctx: FeedContext) -> Hashable:
-    department = ctx.filters.get("department")
-    now = ctx.now
-    visible = (
-        ConsultationDraft.published_at.is_not(None),
-        ConsultationDraft.published_at <= now,
-        ConsultationDraft.secret_by_law.is_(False),
-        *((ConsultationDraft.department == department,) if department else ()),
-    )
-    row = ctx.session.execute(
-        select(
-            func.count(ConsultationDraft.id),
-            func.max(ConsultationDraft.updated_at),
-            func.max(ConsultationDraft.published_at),
-            func.count(ConsultationDraft.id).filter(ConsultationDraft.opens_at <= now),
-            func.count(ConsultationDraft.id).filter(ConsultationDraft.closes_at <= now),
-        ).where(*visible)
-    ).one()
-    return tuple(row)
+def _next_change(ctx: FeedContext) -> dt.datetime | None:
+    """The next publication, opening or close to come: the feed changes then with no write."""
+    later = [
+        ctx.session.scalar(
+            select(func.min(column)).where(
+                ConsultationDraft.published_at.is_not(None),
+                ConsultationDraft.secret_by_law.is_(False),
+                column > ctx.now,
+            )
+        )
+        for column in (
+            ConsultationDraft.published_at,
+            ConsultationDraft.opens_at,
+            ConsultationDraft.closes_at,
+        )
+    ]
+    return min((t for t in later if t is not None), default=None)
 
 
 def _last_modified(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> dt.datetime:
@@ -150,10 +149,11 @@ CONSULTATIONS_FEED = FeedSource(
     title="三门峡市重大行政决策草案征求意见",
     subtitle="决策草案公开征求意见、延长、截止和意见采纳情况",
     page_path="/consultations",
-    version=_version,
     rows=_rows,
     entries=_entries,
     events=_events,
     last_modified=_last_modified,
+    watches=(ConsultationDraft.__tablename__, WindowExtension.__tablename__),
+    next_change=_next_change,
     filters=(FeedFilter(name="department", description="Only drafts of this department."),),
 )

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.storage.base import Base
+from publisher.storage.generations import track_changes
 from publisher.storage.types import UTCDateTime
 from publisher.timeutil import now_utc
 
@@ -142,3 +143,7 @@ class Comment(Base):
     @property
     def flagged(self) -> bool:
         return self.flagged_spam or self.duplicate_of_id is not None
+
+
+#: what the public feeds read: a write bumps the table's generation (storage.generations)
+track_changes(ConsultationDraft, WindowExtension)

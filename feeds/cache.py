@@ -45,6 +45,17 @@ class BuiltFeed:
     last_modified: dt.datetime
     #: the body gzip-compressed once, at build time: serving it costs no compression
     gzip_body: bytes = b""
+    #: the instants between which time alone leaves the body true (None: unbounded); a
+    #: cached body outside them is rebuilt (a scheduled publication has come, say)
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
+
+    def valid_at(self, now: dt.datetime | None) -> bool:
+        if now is None:
+            return True
+        if self.valid_from is not None and now < self.valid_from:
+            return False
+        return self.valid_until is None or now < self.valid_until
 
     @property
     def gzip_etag(self) -> str:
@@ -115,8 +126,10 @@ class FeedCache:
         params: Mapping[str, ParamValue] | None,
         version: Hashable,
         build: Callable[[], BuiltFeed],
+        now: dt.datetime | None = None,
     ) -> BuiltFeed:
-        """The cached feed for this key if built for ``version``, else build, store and return it.
+        """The cached feed for this key if built for ``version`` (and valid at ``now``), else
+        build, store and return it.
 
         Concurrent requests for the same key and version build once: the others wait for the
         first build instead of repeating it. Builds of different keys run in parallel.
@@ -131,13 +144,13 @@ class FeedCache:
             else:
                 self._slots.move_to_end(key)
         current = slot.current
-        if current is not None and current[0] == version:
+        if current is not None and current[0] == version and current[1].valid_at(now):
             with self._lock:
                 self.hits += 1
             return current[1]
         with slot.lock:
             current = slot.current
-            if current is not None and current[0] == version:
+            if current is not None and current[0] == version and current[1].valid_at(now):
                 with self._lock:
                     self.hits += 1
                 return current[1]
@@ -146,6 +159,26 @@ class FeedCache:
             with self._lock:
                 self.builds += 1
             return built
+
+    def peek(
+        self,
+        name: str,
+        params: Mapping[str, ParamValue] | None,
+        version: Hashable,
+        now: dt.datetime | None = None,
+    ) -> BuiltFeed | None:
+        """The cached feed if it is current, without waiting for a build in progress: the hit
+        path of an async endpoint, which must not block the event loop (the only lock taken
+        guards a few dictionary operations)."""
+        key = self.key(name, params)
+        with self._lock:
+            slot = self._slots.get(key)
+            current = slot.current if slot is not None else None
+            if current is None or current[0] != version or not current[1].valid_at(now):
+                return None
+            self._slots.move_to_end(key)
+            self.hits += 1
+        return current[1]
 
     def invalidate(self, name: str | None = None) -> None:
         """Forget every entry of one feed (or all feeds), e.g. after a bulk import."""

@@ -1,8 +1,9 @@
 """What a feature declares to be subscribable: a `FeedSource`, served by one route factory.
 
 A source names its feed (`/feeds/{name}.{format}`), its optional filters (query parameters),
-and functions of a `FeedContext`: a cheap *version* token that changes whenever the feed's
-content would (the cache rebuilds exactly then), the *rows* it shows, and what they become:
+what says when to rebuild (the tables it *watches* and its *next change* in time, or else a
+cheap *version* token asked per request), and functions of a `FeedContext`: the *rows* it
+shows, and what they become:
 *entries* (RSS/Atom), for calendar feeds *events* (iCalendar), and the *last modified*
 instant. The web layer does the rest: caching, ETag/304, self URLs.
 """
@@ -54,14 +55,27 @@ class FeedSource:
     subtitle: str
     #: the HTML page the feed mirrors, e.g. "/meetings"
     page_path: str
-    version: Callable[[FeedContext], Hashable]
     rows: Callable[[FeedContext], Sequence[Any]]
     entries: Callable[[Sequence[Any], FeedContext], list[FeedEntry]]
     last_modified: Callable[[Sequence[Any], FeedContext], dt.datetime]
+    #: a cheap token that changes whenever the content would, asked per request; for a feed
+    #: whose content is not all in tables it can `watch` (the datasets: files on disk)
+    version: Callable[[FeedContext], Hashable] | None = None
     events: Callable[[Sequence[Any], FeedContext], list[CalendarEvent]] | None = None
     filters: tuple[FeedFilter, ...] = ()
     #: seconds clients and proxies may reuse a response
     max_age: int = 300
+    #: the tables the rows come from; when given, the body is kept in memory while their
+    #: generations (bumped by every write, in any process) stay the same and `next_change`
+    #: has not come, and `version` is not asked per request
+    watches: tuple[str, ...] = ()
+    #: the next instant at which time alone changes the feed (a scheduled publication, a
+    #: window opening or closing), or None
+    next_change: Callable[[FeedContext], dt.datetime | None] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.watches and self.version is None:
+            raise ValueError(f"feed {self.name!r} needs the tables it watches or a version")
 
     @property
     def formats(self) -> tuple[str, ...]:

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
         "installed (one indexed query); 0 asks at every lookup. The folder's files are checked "
         "at every lookup.",
     )
+    cache_check_seconds: float = Field(
+        1.0,
+        ge=0,
+        le=60,
+        description="The longest a process serves a feed kept in memory without asking the "
+        "database whether another process changed what it shows (one query on a small table; "
+        "its own writes are seen at once). 0 asks at every request.",
+    )
     notice_counting: Literal["civil-code", "inclusive"] = Field(
         "civil-code",
         description="How meeting-notice leads are counted: `civil-code` (Civil Code art. 201: "

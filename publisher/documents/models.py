@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.storage.base import Base
+from publisher.storage.generations import track_changes
 from publisher.storage.types import UTCDateTime
 
 
@@ -63,3 +64,7 @@ class GazetteDocument(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     issue: Mapped[GazetteIssueRow] = relationship(back_populates="documents")
+
+
+#: what the public feeds read: a write bumps the table's generation (storage.generations)
+track_changes(GazetteIssueRow, GazetteDocument)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from publisher.documents.models import GazetteDocument, GazetteIssueRow
@@ -63,18 +62,3 @@ def citing_documents(session: Session, doc: GazetteDocument) -> list[GazetteDocu
         for d in session.scalars(select(GazetteDocument).order_by(GazetteDocument.id))
         if d.id != doc.id and doc.number in (d.related_numbers or [])
     ]
-
-
-def documents_version(
-    session: Session, section: str | None = None, issuer: str | None = None
-) -> tuple[dt.datetime | None, int]:
-    """``(max(updated_at), count)`` of the documents a feed shows: changes whenever they do."""
-    query = select(func.max(GazetteDocument.updated_at), func.count(GazetteDocument.id))
-    if section:
-        query = query.where(GazetteDocument.section == section)
-    if issuer:
-        query = query.where(GazetteDocument.issuer == issuer)
-    latest, count = session.execute(query).one()
-    if latest is not None and latest.tzinfo is None:
-        latest = latest.replace(tzinfo=dt.UTC)
-    return latest, int(count)

@@ -1,14 +1,15 @@
 """Meetings as feeds: one RSS/Atom entry per published revision, one iCalendar event per
 meeting for life (SEQUENCE raised on changes that matter to an attendee), `?kind=` filter.
 
-Visibility is decided at read time, so the version token includes what time alone changes
-(a notice passing its publication instant): the feed is rebuilt exactly when it would differ.
+Kept in memory while the notices and their revisions are unchanged (the tables it watches);
+visibility is decided at read time, so a built body also ends at the next scheduled
+publication (`_next_change`): the feed is rebuilt exactly when it would differ.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
 
@@ -27,19 +28,14 @@ def _rows(ctx: FeedContext) -> Sequence[MeetingNotice]:
     return [n for n in public_notices(ctx.session, ctx.now) if kind is None or n.kind == kind]
 
 
-def _version(ctx: FeedContext) -> Hashable:
-    query = select(
-        func.count(MeetingNotice.id),
-        func.max(MeetingNotice.updated_at),
-        func.max(MeetingNotice.published_at),
-    ).where(
-        MeetingNotice.withheld.is_(False),
-        MeetingNotice.published_at.is_not(None),
-        MeetingNotice.published_at <= ctx.now,
+def _next_change(ctx: FeedContext) -> dt.datetime | None:
+    """The next scheduled publication: the feed changes then with no write."""
+    upcoming: dt.datetime | None = ctx.session.scalar(
+        select(func.min(MeetingNotice.published_at)).where(
+            MeetingNotice.withheld.is_(False), MeetingNotice.published_at > ctx.now
+        )
     )
-    if kind := ctx.filters.get("kind"):
-        query = query.where(MeetingNotice.kind == kind)
-    return tuple(ctx.session.execute(query).one())
+    return upcoming
 
 
 def _last_modified(notices: Iterable[MeetingNotice], _: FeedContext) -> dt.datetime:
@@ -155,11 +151,12 @@ MEETINGS_FEED = FeedSource(
     title="三门峡市政府重大会议公开预告",
     subtitle="市政府全体会议、常务会议等重大会议的公开预告、变更和取消",
     page_path="/meetings",
-    version=_version,
     rows=_rows,
     entries=_entries,
     events=_events,
     last_modified=_last_modified,
+    watches=(MeetingNotice.__tablename__, NoticeRevision.__tablename__),
+    next_change=_next_change,
     filters=(
         FeedFilter(
             name="kind",

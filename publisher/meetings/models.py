@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
 from publisher.storage.base import Base
+from publisher.storage.generations import track_changes
 from publisher.storage.types import UTCDateTime
 from publisher.timeutil import now_utc
 
@@ -115,3 +116,7 @@ class RepresentativeOpinion(Base):
     answered_by: Mapped[str | None] = mapped_column(String(64))
 
     application: Mapped[MeetingApplication] = relationship(back_populates="opinions")
+
+
+#: what the public feeds read: a write bumps the table's generation (storage.generations)
+track_changes(MeetingNotice, NoticeRevision)

@@ -16,6 +16,7 @@ from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
+from publisher.storage.generations import GenerationWatch
 from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
@@ -85,6 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.session_factory, settings.calendar_dir, settings.calendar_check_seconds
     )
     app.state.feed_cache = FeedCache()
+    app.state.generation_watch = GenerationWatch(
+        app.state.session_factory, settings.cache_check_seconds
+    )
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
 
     install_error_handlers(app)

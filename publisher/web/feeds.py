@@ -2,8 +2,10 @@
 
 Each source gets `/feeds/{name}.rss`, `.atom` and, with events, `.ics`, for GET and HEAD, with
 its filters as documented query parameters. Bodies are built once per change (the app's
-`FeedCache`, keyed by feed and filters, versioned by the source's cheap token) and served with
-ETag/Last-Modified/304 by `publisher.web.conditional.cached_feed_response`.
+`FeedCache`, keyed by feed and filters) and served with ETag/Last-Modified/304 by
+`publisher.web.conditional`. A source that names the tables it `watches` is served from memory
+(its version is the generations of those tables, `publisher.storage.generations`); the others
+ask their cheap version token per request.
 """
 
 from __future__ import annotations
@@ -11,22 +13,25 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from feeds.cache import BuiltFeed
+from feeds.cache import BuiltFeed, FeedCache
 from feeds.calendar import ICS_MEDIA_TYPE, build_calendar
 from feeds.model import FeedInfo
 from feeds.source import FeedContext, FeedFilter, FeedSource
 from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_feed
 from publisher.settings import Settings
-from publisher.web.conditional import cached_feed_response
-from publisher.web.deps import DbSession, Now, SettingsDep
+from publisher.storage.generations import GenerationWatch
+from publisher.web.conditional import cached_feed_response, feed_response
+from publisher.web.deps import DbSession, Now, SettingsDep, current_time
 
 #: what the feed routes serve (each with its own precompressed gzip body)
 FEED_MEDIA_TYPES = (RSS_MEDIA_TYPE, ATOM_MEDIA_TYPE, ICS_MEDIA_TYPE)
@@ -75,15 +80,81 @@ def build_source_feed(source: FeedSource, fmt: str, ctx: FeedContext) -> BuiltFe
     return build_feed(fmt, info, source.entries(rows, ctx))
 
 
-def _endpoint(source: FeedSource, fmt: str) -> Callable[..., Response]:
+def _filter_values(filters: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: (value.value if isinstance(value, StrEnum) else str(value))
+        for name, value in filters.items()
+        if value is not None and str(value) != ""
+    }
+
+
+def _build_in_memory(
+    request: Request, source: FeedSource, fmt: str, values: dict[str, str], now: dt.datetime
+) -> BuiltFeed:
+    """A fresh body with its own session (the hit path needs none), valid until the next
+    instant at which time alone changes the feed."""
+    state = request.app.state
+    factory: sessionmaker[Session] = state.session_factory
+    settings: Settings = state.settings
+    with factory() as session:
+        ctx = FeedContext(
+            session=session,
+            now=now,
+            settings=settings,
+            base_url=settings.base_url.rstrip("/"),
+            filters=values,
+            live_tables=getattr(state, "open_data_tables", ()),
+        )
+        built = build_source_feed(source, fmt, ctx)
+        until = source.next_change(ctx) if source.next_change is not None else None
+    return replace(built, valid_from=now, valid_until=until)
+
+
+def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
+    """A feed kept in memory: a hit reads no database and never leaves the event loop; the
+    generations of the watched tables (refreshed after this process's writes and every
+    `PUBLISHER_CACHE_CHECK_SECONDS` otherwise) and the next time-driven change say when to
+    rebuild, which runs in the thread pool."""
+    name = f"{source.name}.{fmt}"
+
+    async def endpoint(request: Request, **filters: Any) -> Response:
+        values = _filter_values(filters)
+        now = current_time(request)
+        watch: GenerationWatch = request.app.state.generation_watch
+        if watch.stale():
+            await run_in_threadpool(watch.refresh)
+        version = watch.of(source.watches)
+        cache: FeedCache = request.app.state.feed_cache
+        built = cache.peek(name, values, version, now)
+        if built is None:
+            built = await run_in_threadpool(
+                cache.get,
+                name,
+                values,
+                version,
+                lambda: _build_in_memory(request, source, fmt, values, now),
+                now,
+            )
+        return feed_response(request, built, source.max_age)
+
+    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [
+        inspect.Parameter("request", keyword, annotation=Request),
+        *(_filter_parameter(f) for f in source.filters),
+    ]
+    endpoint.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
+    endpoint.__name__ = f"{source.name}_feed_{fmt}"
+    return endpoint
+
+
+def _endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
+    if source.watches:
+        return _watched_endpoint(source, fmt)
+
     def endpoint(
         request: Request, db: Session, settings: Settings, now: dt.datetime, **filters: Any
     ) -> Response:
-        values = {
-            name: (value.value if isinstance(value, StrEnum) else str(value))
-            for name, value in filters.items()
-            if value is not None and str(value) != ""
-        }
+        values = _filter_values(filters)
         ctx = FeedContext(
             session=db,
             now=now,
@@ -96,7 +167,7 @@ def _endpoint(source: FeedSource, fmt: str) -> Callable[..., Response]:
             request,
             f"{source.name}.{fmt}",
             values,
-            source.version(ctx),
+            source.version(ctx) if source.version is not None else None,
             lambda: build_source_feed(source, fmt, ctx),
             source.max_age,
         )

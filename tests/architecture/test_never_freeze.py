@@ -21,10 +21,19 @@ from sqlalchemy import text
 from publisher.settings import Settings
 from publisher.web.app import create_app, iter_api_routes
 from publisher.web.deps import get_db
+from publisher.wiring import FEATURES
 from tests.harness.postgres import free_port
 
-#: async code on the request path that is allowed: it awaits, and touches no database
-ASYNC_ALLOWED = {"healthz"}
+#: async code on the request path that is allowed: it awaits, and touches no database (the
+#: feeds kept in memory send any database work, a refresh or a rebuild, to the thread pool)
+ASYNC_ALLOWED = {"healthz"} | {
+    f"{source.name}_feed_{fmt}_{method}"
+    for feature in FEATURES
+    for source in feature.feeds
+    if source.watches
+    for fmt in source.formats
+    for method in ("get", "head")
+}
 
 
 def _walk(dependant: Dependant) -> Iterator[Dependant]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -235,7 +234,7 @@ def test_output_is_deterministic() -> None:
     assert build_calendar(CAL_NAME, events) == build_calendar(CAL_NAME, list(reversed(events)))
 
 
-def test_thousand_events_build_quickly_and_parse() -> None:
+def test_thousand_events_build_and_parse() -> None:
     events = [
         meeting(
             uid=event_uid("meeting", i),
@@ -244,10 +243,7 @@ def test_thousand_events_build_quickly_and_parse() -> None:
         )
         for i in range(1000)
     ]
-    began = time.perf_counter()
     body = build_calendar(CAL_NAME, events)
-    elapsed = time.perf_counter() - began
-    assert elapsed < 3.0, f"building 1,000 events took {elapsed:.2f}s"
     ical, vcal = read_both(body)
     assert len(list(ical.walk("VEVENT"))) == 1000
     assert len(vcal.vevent_list) == 1000

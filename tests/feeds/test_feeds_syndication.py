@@ -236,16 +236,13 @@ def test_guid_scheme_refuses_unsafe_segments() -> None:
 
 
 @pytest.mark.parametrize("build", [build_rss, build_atom])
-def test_thousand_items_build_quickly_and_parse(
+def test_thousand_items_build_and_parse(
     build: Callable[[FeedInfo, list[FeedEntry]], bytes],
     feed_info: FeedInfo,
     make_entries: Callable[[int], list[FeedEntry]],
 ) -> None:
     entries = make_entries(1000)
-    began = time.perf_counter()
     body = build(feed_info, entries)
-    elapsed = time.perf_counter() - began
-    assert elapsed < 2.0, f"building 1,000 items took {elapsed:.2f}s"
     parsed = feedparser.parse(body)
     assert not parsed.bozo
     assert len(parsed.entries) == 1000

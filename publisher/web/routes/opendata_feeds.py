@@ -4,12 +4,12 @@ the datasets of the catalogue, served by the one feed route factory (`publisher.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 from feeds.model import FeedEntry, entry_guid
 from feeds.source import FeedContext, FeedFilter, FeedSource
 from publisher.documents import queries
-from publisher.documents.models import GazetteDocument
+from publisher.documents.models import GazetteDocument, GazetteIssueRow
 from publisher.opendata import DatasetInfo
 from publisher.timeutil import LOCAL_TZ
 from publisher.web.routes.opendata_common import catalog, catalog_version
@@ -52,22 +52,15 @@ def _document_entries(docs: Sequence[GazetteDocument], ctx: FeedContext) -> list
     return [_document_entry(d, ctx.base_url) for d in docs]
 
 
-def _documents_version(ctx: FeedContext) -> Hashable:
-    filters = ctx.filters
-    return queries.documents_version(
-        ctx.session, section=filters.get("section"), issuer=filters.get("issuer")
-    )
-
-
 DOCUMENTS_FEED = FeedSource(
     name="documents",
     title="三门峡市人民政府公报文件",
     subtitle="《三门峡市人民政府公报》各期所载文件",
     page_path="/documents",
-    version=_documents_version,
     rows=_document_rows,
     entries=_document_entries,
     last_modified=lambda docs, ctx: _latest(_document_entries(docs, ctx)),
+    watches=(GazetteDocument.__tablename__, GazetteIssueRow.__tablename__),
     filters=(
         FeedFilter(name="issuer", description="Only documents of this issuer.", max_length=200),
         FeedFilter(name="section", description="Only documents of this section.", max_length=100),

@@ -1,0 +1,167 @@
+"""A generation counter per table that public caches read, bumped in the writing transaction.
+
+Feeds (and any other cache of public content) are kept in each process's memory. To know that
+a body is still true without asking the database on every request, each cache reads the
+generations of the tables it shows: a write to a *tracked* table adds one to that table's row
+in ``content_generation`` inside the same transaction (so a rolled-back refusal bumps nothing
+and a committed change is never missed), from whichever process or command wrote it. Each
+process then only needs the small generations table, read after its own commits and at most
+every few seconds otherwise (`GenerationWatch`).
+
+Tables are tracked by their model module (`track_changes`), so a command-line ingestion bumps
+exactly as the web service does. Only tables a cache reads are tracked: a tracked table's row
+is one more row lock per write, which the high-volume intakes (comments, applications) do not
+need to pay.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import BigInteger, String, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
+
+from publisher.storage.base import Base
+
+#: `Table.info` key marking a table whose writes bump its generation
+TRACKED = "tracks_generation"
+#: `Session.info` key: the tracked tables this transaction wrote
+_WRITTEN = "generation_tables"
+
+
+class ContentGeneration(Base):
+    """How many committed write transactions touched a tracked table (never decreases)."""
+
+    __tablename__ = "content_generation"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+def track_changes(*models: type[Base]) -> None:
+    """Mark the tables of these models as read by public caches (call in the models module)."""
+    for model in models:
+        Base.metadata.tables[model.__tablename__].info[TRACKED] = True
+
+
+def tracked_tables() -> frozenset[str]:
+    tables = Base.metadata.tables
+    return frozenset(name for name, table in tables.items() if table.info.get(TRACKED))
+
+
+class _LocalCommits:
+    """Counts this process's commits that bumped a generation, so a watch in the same process
+    re-reads at once instead of waiting for its next check."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+        self.value = 0
+
+    def record(self) -> None:
+        self.value = next(self._counter)
+
+
+LOCAL_COMMITS = _LocalCommits()
+
+
+def _bump(session: Session, tables: Iterable[str]) -> None:
+    connection = session.connection()
+    dialect = connection.dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for name in sorted(tables):  # one order everywhere: two writers never deadlock on these rows
+        statement = insert(ContentGeneration).values(table_name=name, generation=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[ContentGeneration.table_name],
+            set_={"generation": ContentGeneration.generation + 1},
+        )
+        connection.execute(statement)
+    session.info.setdefault(_WRITTEN, set()).update(tables)
+
+
+def _tables_of(objects: Iterable[Any]) -> set[str]:
+    names = set()
+    for obj in objects:
+        table = getattr(obj, "__table__", None)
+        if table is not None and table.info.get(TRACKED):
+            names.add(table.name)
+    return names
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: object) -> None:
+    written = _tables_of(session.new) | _tables_of(session.deleted)
+    written |= _tables_of(o for o in session.dirty if session.is_modified(o))
+    fresh = written - session.info.get(_WRITTEN, set())
+    if fresh:  # once per table per transaction: a long unit of work does not bump per flush
+        _bump(session, fresh)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_bulk_statement(state: ORMExecuteState) -> None:
+    """ORM bulk UPDATE/DELETE/INSERT statements bypass the flush; bump for them too."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    written = state.session.info.get(_WRITTEN, set())
+    if table is not None and table.info.get(TRACKED) and table.name not in written:
+        _bump(state.session, {table.name})
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_WRITTEN, None):
+        LOCAL_COMMITS.record()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+def read_generations(session: Session) -> dict[str, int]:
+    rows = session.execute(select(ContentGeneration.table_name, ContentGeneration.generation))
+    return {name: int(generation) for name, generation in rows}
+
+
+class GenerationWatch:
+    """One process's view of the generations, re-read after this process's own tracked
+    commits and otherwise at most every `check_seconds` (the bound on how long another
+    process's write can go unseen). Reading the view costs nothing; `stale()` says when the
+    caller must `refresh()` (one small query) first."""
+
+    def __init__(self, factory: sessionmaker[Session], check_seconds: float) -> None:
+        self._factory = factory
+        self._check_seconds = check_seconds
+        self._lock = threading.Lock()
+        self._generations: Mapping[str, int] = {}
+        self._read_at = float("-inf")
+        self._local_seen = -1
+
+    def stale(self) -> bool:
+        return (
+            self._local_seen != LOCAL_COMMITS.value
+            or time.monotonic() - self._read_at >= self._check_seconds
+        )
+
+    def refresh(self) -> None:
+        with self._lock:
+            if not self.stale():  # another thread refreshed while this one waited
+                return
+            local = LOCAL_COMMITS.value  # before the read: a commit during it re-reads later
+            started = time.monotonic()
+            with self._factory() as session:
+                generations = read_generations(session)
+            self._generations = generations
+            self._read_at = started
+            self._local_seen = local
+
+    def of(self, tables: Iterable[str]) -> tuple[int, ...]:
+        """The generations of these tables as last read (call `refresh` first when stale)."""
+        generations = self._generations
+        return tuple(generations.get(name, 0) for name in tables)
