@@ -1,257 +1,183 @@
-"""Load benchmark of feed serving: `feed_response` + `FeedCache` against a bare endpoint.
+"""The meetings feed with 1,000 notices, served by the real service against a raw ASGI app
+serving the same precompressed bytes (issue #15: 85 req/s gzip and 191 req/s for a 304, when
+each request asked the database for a version token and gzipped the body again).
 
-Run: ``.venv/bin/python bench/bench_feeds.py`` (options: ``--requests``, ``--clients``,
-``--seconds``). A uvicorn server runs in a subprocess (its own interpreter, so client and server
-do not share a GIL) on 127.0.0.1; an httpx AsyncClient drives it with a fixed number of
-concurrent clients. For each format with 1,000 items it measures, in the same run:
+Run: ``.venv/bin/python bench/bench_feeds.py`` (options: ``--notices``, ``--seconds``,
+``--rounds``; needs Debian's ``wrk``).
 
-* ``bare``: a FastAPI endpoint returning the prebuilt bytes, the floor of what serving costs;
-* ``feed 200``: the real path, cache lookup with a version token, then `feed_response`;
-* ``feed 304``: the same path with ``If-None-Match``, the usual case for a polling reader.
-
-The client shares the machine with the server, so the figures are a comparison within one run,
-not a capacity estimate.
+The service runs as in production (uvicorn, a fresh SQLite file with ``--notices`` published
+notices, each with a change). The peer is a raw ASGI app that answers each case with the very
+bytes and headers the service sent (the gzip body, or a 304 for a matching ``If-None-Match``):
+the floor for serving those bytes on this machine. ``wrk`` drives 50 connections for
+``--seconds`` per case; service and peer alternate, three rounds; medians, spreads (min–max),
+ratios and the service's resident memory after the load are printed. Target (issue #15): at
+least 0.5× the raw app, 0 errors, memory under 250 MiB.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import datetime as dt
-import socket
-import statistics
-import subprocess
+import base64
+import json
+import os
 import sys
-import time
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from tempfile import TemporaryDirectory
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
-from fastapi import FastAPI, Request, Response  # noqa: E402
 
-from feeds.cache import BuiltFeed, FeedCache  # noqa: E402
-from feeds.calendar import ICS_MEDIA_TYPE, build_calendar  # noqa: E402
-from feeds.model import (  # noqa: E402
-    CalendarEvent,
-    FeedEntry,
-    FeedInfo,
-    entry_guid,
-    event_uid,
-)
-from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_atom, build_rss  # noqa: E402
-from publisher.web.conditional import feed_response  # noqa: E402
+from bench._servers import run_server, server_env  # noqa: E402
+from bench._wrk import have_wrk, print_table, wrk  # noqa: E402
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-BASE = "https://www.smx.gov.cn"
-ITEMS = 1000
-FORMATS = ("rss", "atom", "ics")
+CONNECTIONS = 50
+GZIP = "Accept-Encoding: gzip"
+#: case → (path, whether the request carries the gzip ETag as If-None-Match)
+CASES = {
+    "meetings.rss gzip": ("/feeds/meetings.rss", False),
+    "meetings.rss 304": ("/feeds/meetings.rss", True),
+    "meetings.ics gzip": ("/feeds/meetings.ics", False),
+}
+
+Scope = MutableMapping[str, Any]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-def build_feeds() -> dict[str, BuiltFeed]:
-    """Three feeds of 1,000 items each, built as the service would build them."""
-    start = dt.datetime(2023, 12, 1, 9, 30, tzinfo=SHANGHAI)
-    updated = start + dt.timedelta(days=ITEMS)
-    info = FeedInfo(
-        id=f"{BASE}/feeds/meetings",
-        self_url=f"{BASE}/feeds/meetings.atom",
-        title="三门峡市政府重大会议预告",
-        subtitle="重大会议预公开",
-        link=f"{BASE}/meetings",
-        updated=updated,
-    )
-    entries = [
-        FeedEntry(
-            guid=entry_guid("meeting", i, 1),
-            title=f"市政府第{i}次常务会议预告",
-            link=f"{BASE}/meetings/{i}",
-            published=start + dt.timedelta(days=i),
-            updated=start + dt.timedelta(days=i),
-            summary="会议时间、地点、主要内容及公众参与方式。",
-            content=f"<p>议题：审议第{i}号决策草案；公众可于会前报名列席。</p>",
-            content_is_html=True,
-            categories=("常务会议",),
+def plant(db_path: Path, count: int) -> None:
+    from bench._meetings import plant_published_notices
+    from publisher.storage.db import make_engine, make_session_factory
+    from publisher.storage.migrate import upgrade
+    from publisher.timeutil import now_utc
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        plant_published_notices(session, count, now=now_utc())
+        session.commit()
+    engine.dispose()
+
+
+def capture(base: str) -> dict[str, dict[str, str]]:
+    """What the service sends for each path with gzip: raw (compressed) body and headers."""
+    captured = {}
+    for path, _ in CASES.values():
+        with httpx.stream("GET", base + path, headers={"Accept-Encoding": "gzip"}) as response:
+            raw = b"".join(response.iter_raw())
+            assert response.headers.get("content-encoding") == "gzip", path
+            captured[path] = {
+                "body": base64.b64encode(raw).decode("ascii"),
+                "etag": response.headers["etag"],
+                "type": response.headers["content-type"],
+                "last_modified": response.headers["last-modified"],
+            }
+    return captured
+
+
+def peer_app() -> Callable[[Scope, Any, Send], Awaitable[None]]:
+    """A raw ASGI app answering each path with the captured bytes (or 304)."""
+    captured: dict[str, dict[str, str]] = json.loads(Path(os.environ["BENCH_BODIES"]).read_text())
+    bodies = {path: base64.b64decode(c["body"]) for path, c in captured.items()}
+
+    async def app(scope: Scope, receive: Any, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await receive()  # startup
+            await send({"type": "lifespan.startup.complete"})
+            await receive()  # shutdown
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        path = scope["path"]
+        if path == "/healthz":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+            return
+        spec = captured[path]
+        etag = spec["etag"].encode()
+        headers = dict(scope["headers"])
+        common = [(b"etag", etag), (b"vary", b"Accept-Encoding"), (b"cache-control", b"public")]
+        if headers.get(b"if-none-match") == etag:
+            await send({"type": "http.response.start", "status": 304, "headers": common})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = bodies[path]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    *common,
+                    (b"content-type", spec["type"].encode()),
+                    (b"content-encoding", b"gzip"),
+                    (b"last-modified", spec["last_modified"].encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
         )
-        for i in range(ITEMS)
-    ]
-    events = [
-        CalendarEvent(
-            uid=event_uid("meeting", i),
-            sequence=0,
-            summary=f"市政府第{i}次常务会议",
-            start=start + dt.timedelta(days=i),
-            end=start + dt.timedelta(days=i, hours=2),
-            created=start,
-            last_modified=start,
-            description="主要内容：审议决策草案。",
-            location="市行政中心 3 楼第一会议室",
-            url=f"{BASE}/meetings/{i}",
-        )
-        for i in range(ITEMS)
-    ]
-    return {
-        "rss": BuiltFeed.from_body(build_rss(info, entries), RSS_MEDIA_TYPE, updated),
-        "atom": BuiltFeed.from_body(build_atom(info, entries), ATOM_MEDIA_TYPE, updated),
-        "ics": BuiltFeed.from_body(build_calendar("会议", events), ICS_MEDIA_TYPE, updated),
-    }
+        await send({"type": "http.response.body", "body": body})
+
+    return app
 
 
-def serve(port: int) -> None:
-    """The server side, run in the subprocess."""
-    prebuilt = build_feeds()
-    cache = FeedCache()
-    # stands in for the cheap "max(updated_at), count(*)" query of the real service
-    version = ("2026-08-27T01:30:00Z", ITEMS)
-    app = FastAPI()
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, bool]:
-        return {"ok": True}
-
-    @app.api_route("/feed/{fmt}", methods=["GET", "HEAD"])
-    async def feed(fmt: str, request: Request) -> Response:
-        built = cache.get(fmt, dict(request.query_params), version, lambda: prebuilt[fmt])
-        return feed_response(request, built)
-
-    @app.get("/bare/{fmt}")
-    async def bare(fmt: str) -> Response:
-        built = prebuilt[fmt]
-        return Response(content=built.body, media_type=built.media_type)
-
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-@dataclass
-class Result:
-    done: int
-    seconds: float
-    errors: int
-
-    @property
-    def rps(self) -> float:
-        return self.done / self.seconds if self.seconds else 0.0
-
-
-async def load(
-    client: httpx.AsyncClient,
-    url: str,
-    headers: dict[str, str],
-    expect_status: int,
-    expect_len: int,
-    total: int,
-    clients: int,
-    seconds: float,
-) -> Result:
-    """`clients` concurrent loops share a budget of `total` requests and a time limit."""
-    remaining = total
-    done = 0
-    errors = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal remaining, done, errors
-        while remaining > 0 and time.perf_counter() < deadline:
-            remaining -= 1
-            response = await client.get(url, headers=headers)
-            if response.status_code != expect_status or len(response.content) != expect_len:
-                errors += 1
-            done += 1
-
-    began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
-    return Result(done=done, seconds=time.perf_counter() - began, errors=errors)
-
-
-async def drive(port: int, total: int, clients: int, seconds: float, rounds: int) -> int:
-    base = f"http://127.0.0.1:{port}"
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    timeout = httpx.Timeout(30.0)
-    failures = 0
-    # trust_env=False: a proxy from the environment must not sit between client and server
-    async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=timeout, trust_env=False
-    ) as client:
-        for _ in range(200):  # wait for the server; it builds the feeds before listening
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
-        else:
-            raise SystemExit("the benchmark server did not start")
-        print(
-            f"{ITEMS} items per feed, {clients} concurrent clients, ≤{total} requests per "
-            f"measurement, {rounds} interleaved rounds per row (median, min–max req/s)"
-        )
-        head = ("format", "endpoint", "KiB", "requests", "median", "min–max")
-        print("{:<6} {:<10} {:>6} {:>9} {:>8} {:>13}  errors".format(*head))
-        for fmt in FORMATS:
-            full = await client.get(f"/feed/{fmt}")
-            full.raise_for_status()
-            etag = full.headers["etag"]
-            size = len(full.content)
-            rows = [
-                ("bare", f"/bare/{fmt}", {}, 200, size),
-                ("feed 200", f"/feed/{fmt}", {}, 200, size),
-                ("feed 304", f"/feed/{fmt}", {"If-None-Match": etag}, 304, 0),
-            ]
-            for _, url, headers, status, length in rows:  # warm-up, not measured
-                await load(client, url, headers, status, length, 200, clients, 5)
-            # Rows alternate within each round so that a noisy neighbour hits all rows alike.
-            results: dict[str, list[Result]] = {label: [] for label, *_ in rows}
-            for _ in range(rounds):
-                for label, url, headers, status, length in rows:
-                    result = await load(
-                        client, url, headers, status, length, total, clients, seconds
-                    )
-                    results[label].append(result)
-            for label, *_ in rows:
-                rates = sorted(r.rps for r in results[label])
-                errors = sum(r.errors for r in results[label])
-                failures += errors
-                done = sum(r.done for r in results[label])
-                spread = f"{rates[0]:.0f}–{rates[-1]:.0f}"
-                print(
-                    f"{fmt:<6} {label:<10} {size / 1024:>6.0f} {done:>9} "
-                    f"{statistics.median(rates):>8.0f} {spread:>13}  {errors}"
-                )
-    return failures
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def resident_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--requests", type=int, default=500, help="request budget per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="measurements per row")
-    parser.add_argument("--clients", type=int, default=100, help="concurrent clients")
-    parser.add_argument("--seconds", type=float, default=10.0, help="time limit per measurement")
-    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notices", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve)
-        return 0
-    port = free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], cwd=ROOT)
-    try:
-        failures = asyncio.run(drive(port, args.requests, args.clients, args.seconds, args.rounds))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    if failures:
-        print(f"{failures} responses had the wrong status or length", file=sys.stderr)
-        return 1
-    return 0
+    if not have_wrk():
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    results: dict[tuple[str, str], list[dict[str, float]]] = {}
+    memory: list[float] = []
+    with TemporaryDirectory(prefix="bench-feeds-") as tmp:
+        db_path = Path(tmp) / "bench.sqlite3"
+        plant(db_path, args.notices)
+        env = server_env(db_path, Path(tmp) / "var", environment="production")
+        with run_server("publisher.web.app:create_app", env) as (base, _):
+            captured = capture(base)
+        bodies_file = Path(tmp) / "bodies.json"
+        bodies_file.write_text(json.dumps(captured), encoding="utf-8")
+        peer_env = {**env, "BENCH_BODIES": str(bodies_file)}
+        for _ in range(args.rounds):
+            for target, spec, target_env in (
+                ("service", "publisher.web.app:create_app", env),
+                ("peer", "bench.bench_feeds:peer_app", peer_env),
+            ):
+                with run_server(spec, target_env) as (base, proc):
+                    for path, _ in CASES.values():  # the first build is not what is measured
+                        httpx.get(base + path, timeout=120)
+                    for case, (path, conditional) in CASES.items():
+                        headers = [GZIP]
+                        if conditional:
+                            headers.append(f"If-None-Match: {captured[path]['etag']}")
+                        results.setdefault((target, case), []).append(
+                            wrk(base + path, args.seconds, CONNECTIONS, headers)
+                        )
+                    if target == "service":
+                        memory.append(resident_mib(proc.pid))
+    sizes = ", ".join(
+        f"{path} {len(base64.b64decode(c['body'])) // 1024} KiB gzip"
+        for path, c in captured.items()
+    )
+    print(
+        f"{args.notices} notices ({sizes}), {CONNECTIONS} connections, {args.rounds} rounds × "
+        f"{args.seconds} s; median (min–max)"
+    )
+    failed = print_table(list(CASES), results)
+    print(f"service resident memory after the load: {max(memory):.0f} MiB (largest of rounds)")
+    print("FAIL: errors" if failed else "no errors")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

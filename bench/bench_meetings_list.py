@@ -17,10 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import shutil
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -33,6 +29,7 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import Response  # noqa: E402
 
 from bench._servers import run_server, server_env  # noqa: E402
+from bench._wrk import have_wrk, print_table, wrk  # noqa: E402
 
 PATHS = ("/meetings", "/meetings/1")
 CONNECTIONS = 50
@@ -73,33 +70,13 @@ def peer_app() -> FastAPI:
     return app
 
 
-def wrk(url: str, seconds: int) -> dict[str, float]:
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {
-        "rate": rate,
-        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
-        "errors": (int(non2xx.group(1)) if non2xx else 0)
-        + (sum(int(x) for x in errors.groups()) if errors else 0),
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notices", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if not have_wrk():
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
@@ -120,29 +97,13 @@ def main() -> int:
                 with run_server(spec, target_env) as (base, _):
                     for path in PATHS:
                         results.setdefault((target, path), []).append(
-                            wrk(base + path, args.seconds)
+                            wrk(base + path, args.seconds, CONNECTIONS)
                         )
     print(
         f"{args.notices} notices, {CONNECTIONS} connections, {args.rounds} rounds × "
         f"{args.seconds} s; median (min–max)"
     )
-    print(
-        f"{'path':<14} {'service req/s':>24} {'peer req/s':>24} {'ratio':>6} "
-        f"{'p99 ms':>8} {'errors':>7}"
-    )
-    failed = False
-    for path in PATHS:
-        service = [r["rate"] for r in results[("service", path)]]
-        peer = [r["rate"] for r in results[("peer", path)]]
-        errors = sum(r["errors"] for r in results[("service", path)])
-        p99 = statistics.median(r["p99_ms"] for r in results[("service", path)])
-        ratio = statistics.median(service) / statistics.median(peer)
-        print(
-            f"{path:<14} {statistics.median(service):10.0f} ({min(service):.0f}–{max(service):.0f})"
-            f" {statistics.median(peer):10.0f} ({min(peer):.0f}–{max(peer):.0f})"
-            f" {ratio:6.2f} {p99:8.0f} {errors:7.0f}"
-        )
-        failed |= errors > 0
+    failed = print_table(PATHS, results)
     print("FAIL: errors" if failed else "no errors")
     return 1 if failed else 0
 

@@ -2,7 +2,7 @@
 adoption summary is published; one iCalendar deadline event per consultation; `?department=`.
 
 Kept in memory while drafts and extensions are unchanged (the tables it watches); a built body
-also ends at the next publication, opening or close (`_next_change`), so the feed is rebuilt
+also ends at the next publication, opening or close (`_steady`), so the feed is rebuilt
 exactly when its content would differ.
 """
 
@@ -17,7 +17,7 @@ from consultation.drafts import list_public_drafts
 from consultation.models import ConsultationDraft, WindowExtension
 from feeds.calendar import consultation_deadline_event
 from feeds.model import CalendarEvent, FeedEntry, entry_guid, event_uid
-from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource
+from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource, TimeSpan
 from publisher.timeutil import format_local, format_local_end
 
 
@@ -27,23 +27,26 @@ def _rows(ctx: FeedContext) -> Sequence[ConsultationDraft]:
     return [d for d in drafts if department is None or d.department == department]
 
 
-def _next_change(ctx: FeedContext) -> dt.datetime | None:
-    """The next publication, opening or close to come: the feed changes then with no write."""
-    later = [
-        ctx.session.scalar(
-            select(func.min(column)).where(
-                ConsultationDraft.published_at.is_not(None),
-                ConsultationDraft.secret_by_law.is_(False),
-                column > ctx.now,
-            )
+def _steady(ctx: FeedContext) -> TimeSpan:
+    """The last and the next publication, opening or close around now: the feed changes at
+    each with no write."""
+    columns = (
+        ConsultationDraft.published_at,
+        ConsultationDraft.opens_at,
+        ConsultationDraft.closes_at,
+    )
+    row = ctx.session.execute(
+        select(
+            *(func.max(c).filter(c <= ctx.now) for c in columns),
+            *(func.min(c).filter(c > ctx.now) for c in columns),
+        ).where(
+            ConsultationDraft.published_at.is_not(None),
+            ConsultationDraft.secret_by_law.is_(False),
         )
-        for column in (
-            ConsultationDraft.published_at,
-            ConsultationDraft.opens_at,
-            ConsultationDraft.closes_at,
-        )
-    ]
-    return min((t for t in later if t is not None), default=None)
+    ).one()
+    past = [t for t in row[: len(columns)] if t is not None]
+    future = [t for t in row[len(columns) :] if t is not None]
+    return max(past, default=None), min(future, default=None)
 
 
 def _last_modified(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> dt.datetime:
@@ -154,6 +157,6 @@ CONSULTATIONS_FEED = FeedSource(
     events=_events,
     last_modified=_last_modified,
     watches=(ConsultationDraft.__tablename__, WindowExtension.__tablename__),
-    next_change=_next_change,
+    steady=_steady,
     filters=(FeedFilter(name="department", description="Only drafts of this department."),),
 )

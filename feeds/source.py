@@ -1,7 +1,7 @@
 """What a feature declares to be subscribable: a `FeedSource`, served by one route factory.
 
 A source names its feed (`/feeds/{name}.{format}`), its optional filters (query parameters),
-what says when to rebuild (the tables it *watches* and its *next change* in time, or else a
+what says when to rebuild (the tables it *watches* and the span it stays *steady* in time, or a
 cheap *version* token asked per request), and functions of a `FeedContext`: the *rows* it
 shows, and what they become:
 *entries* (RSS/Atom), for calendar feeds *events* (iCalendar), and the *last modified*
@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from feeds.model import CalendarEvent, FeedEntry
+
+#: (since, until): the clock instants between which time alone leaves a feed unchanged
+TimeSpan = tuple[dt.datetime | None, dt.datetime | None]
 
 #: the earliest instant any feed may claim as its last change (an empty feed's date)
 FEEDS_EPOCH = dt.datetime(2018, 1, 1, tzinfo=dt.UTC)
@@ -66,12 +69,12 @@ class FeedSource:
     #: seconds clients and proxies may reuse a response
     max_age: int = 300
     #: the tables the rows come from; when given, the body is kept in memory while their
-    #: generations (bumped by every write, in any process) stay the same and `next_change`
-    #: has not come, and `version` is not asked per request
+    #: generations (bumped by every write, in any process) stay the same and the clock stays
+    #: within `steady`, and `version` is not asked per request
     watches: tuple[str, ...] = ()
-    #: the next instant at which time alone changes the feed (a scheduled publication, a
-    #: window opening or closing), or None
-    next_change: Callable[[FeedContext], dt.datetime | None] | None = None
+    #: the last and the next instants at which time alone changes the feed (a scheduled
+    #: publication, a window opening or closing); None for no such instant
+    steady: Callable[[FeedContext], TimeSpan] | None = None
 
     def __post_init__(self) -> None:
         if not self.watches and self.version is None:

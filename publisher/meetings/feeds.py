@@ -3,7 +3,7 @@ meeting for life (SEQUENCE raised on changes that matter to an attendee), `?kind
 
 Kept in memory while the notices and their revisions are unchanged (the tables it watches);
 visibility is decided at read time, so a built body also ends at the next scheduled
-publication (`_next_change`): the feed is rebuilt exactly when it would differ.
+publication (`_steady`): the feed is rebuilt exactly when it would differ.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 
 from feeds.model import CalendarEvent, EventStatus, FeedEntry, entry_guid, event_uid
-from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource
+from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource, TimeSpan
 from publisher.meetings.history import revision_changes
 from publisher.meetings.listing import public_notices
 from publisher.meetings.models import MeetingNotice, NoticeRevision
@@ -28,14 +28,17 @@ def _rows(ctx: FeedContext) -> Sequence[MeetingNotice]:
     return [n for n in public_notices(ctx.session, ctx.now) if kind is None or n.kind == kind]
 
 
-def _next_change(ctx: FeedContext) -> dt.datetime | None:
-    """The next scheduled publication: the feed changes then with no write."""
-    upcoming: dt.datetime | None = ctx.session.scalar(
-        select(func.min(MeetingNotice.published_at)).where(
-            MeetingNotice.withheld.is_(False), MeetingNotice.published_at > ctx.now
-        )
-    )
-    return upcoming
+def _steady(ctx: FeedContext) -> TimeSpan:
+    """The last and the next scheduled publications around now: the feed changes at each with
+    no write."""
+    scheduled = MeetingNotice.published_at
+    since, until = ctx.session.execute(
+        select(
+            func.max(scheduled).filter(scheduled <= ctx.now),
+            func.min(scheduled).filter(scheduled > ctx.now),
+        ).where(MeetingNotice.withheld.is_(False))
+    ).one()
+    return since, until
 
 
 def _last_modified(notices: Iterable[MeetingNotice], _: FeedContext) -> dt.datetime:
@@ -156,7 +159,7 @@ MEETINGS_FEED = FeedSource(
     events=_events,
     last_modified=_last_modified,
     watches=(MeetingNotice.__tablename__, NoticeRevision.__tablename__),
-    next_change=_next_change,
+    steady=_steady,
     filters=(
         FeedFilter(
             name="kind",

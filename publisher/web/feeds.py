@@ -91,8 +91,9 @@ def _filter_values(filters: dict[str, Any]) -> dict[str, str]:
 def _build_in_memory(
     request: Request, source: FeedSource, fmt: str, values: dict[str, str], now: dt.datetime
 ) -> BuiltFeed:
-    """A fresh body with its own session (the hit path needs none), valid until the next
-    instant at which time alone changes the feed."""
+    """A fresh body with its own session (the hit path needs none), valid while the clock
+    stays between the instants at which time alone changes the feed (not from this request's
+    instant: requests that waited for this build began a little earlier)."""
     state = request.app.state
     factory: sessionmaker[Session] = state.session_factory
     settings: Settings = state.settings
@@ -106,15 +107,15 @@ def _build_in_memory(
             live_tables=getattr(state, "open_data_tables", ()),
         )
         built = build_source_feed(source, fmt, ctx)
-        until = source.next_change(ctx) if source.next_change is not None else None
-    return replace(built, valid_from=now, valid_until=until)
+        since, until = source.steady(ctx) if source.steady is not None else (None, None)
+    return replace(built, valid_from=since, valid_until=until)
 
 
 def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
     """A feed kept in memory: a hit reads no database and never leaves the event loop; the
     generations of the watched tables (refreshed after this process's writes and every
-    `PUBLISHER_CACHE_CHECK_SECONDS` otherwise) and the next time-driven change say when to
-    rebuild, which runs in the thread pool."""
+    `PUBLISHER_CACHE_CHECK_SECONDS` otherwise) and the span the feed stays steady in time say
+    when to rebuild, which runs in the thread pool."""
     name = f"{source.name}.{fmt}"
 
     async def endpoint(request: Request, **filters: Any) -> Response:

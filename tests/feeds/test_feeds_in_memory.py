@@ -7,6 +7,7 @@ transaction by whichever process writes; a hit runs no SQL at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -152,8 +153,26 @@ def test_a_watched_feed_reads_only_tables_it_watches(
         ctx = FeedContext(session, MEETINGS_NOW, settings, "http://testserver", {})
         for fmt in source.formats:
             assert build_source_feed(source, fmt, ctx).body
-        if source.next_change is not None:
-            source.next_change(ctx)
+        if source.steady is not None:
+            source.steady(ctx)
     read = {name for sql in statements for name in _TABLE.findall(sql)}
     assert read and read & set(Base.metadata.tables) <= set(source.watches)
     assert set(source.watches) <= tracked_tables()
+
+
+def test_a_body_serves_every_instant_of_its_steady_span(client: TestClient, staff: Any) -> None:
+    """Requests that began just before a build must not rebuild it (under 50 clients every
+    waiting request rebuilt the feed once more, serially), and an instant before the last
+    publication must."""
+    _publish_meeting(client, staff, "市政府第十次全体会议")
+    clock: Clock = client.app.state.clock  # type: ignore[attr-defined]
+    cache = client.app.state.feed_cache  # type: ignore[attr-defined]
+    clock.now = MEETINGS_NOW + dt.timedelta(hours=1)
+    assert "第十次" in client.get("/feeds/meetings.rss").text
+    builds = cache.builds
+    clock.now = MEETINGS_NOW + dt.timedelta(minutes=1)  # earlier than the build, same span
+    client.get("/feeds/meetings.rss")
+    assert cache.builds == builds
+    clock.now = MEETINGS_NOW - dt.timedelta(seconds=1)  # before the publication
+    assert "第十次" not in client.get("/feeds/meetings.rss").text
+    assert cache.builds == builds + 1
