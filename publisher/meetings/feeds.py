@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from feeds.model import CalendarEvent, EventStatus, FeedEntry, entry_guid, event_uid
 from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource, TimeSpan
-from publisher.meetings.history import revision_changes
+from publisher.meetings.history import NoticeState, revision_changes, states_after
 from publisher.meetings.listing import public_notices
 from publisher.meetings.models import MeetingNotice, NoticeRevision
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
@@ -46,7 +46,8 @@ def _last_modified(notices: Iterable[MeetingNotice], _: FeedContext) -> dt.datet
     return max(stamps, default=FEEDS_EPOCH)
 
 
-def _meeting_facts(notice: MeetingNotice) -> str:
+def _meeting_facts(notice: MeetingNotice, state: NoticeState | None = None) -> str:
+    """The facts as `state` announced them (by default: as the notice stands now)."""
     kind = MeetingKind(notice.kind).label_zh
     if notice.status == NoticeStatus.WITHDRAWN.value and notice.withdrawn_at is not None:
         # the content was taken down with the notice: the feeds keep only the record
@@ -54,16 +55,17 @@ def _meeting_facts(notice: MeetingNotice) -> str:
             f"本预告已于{format_local(notice.withdrawn_at)}（北京时间）撤回。"
             f"撤回理由：{notice.withdrawal_reason or '未说明'}\n会议类型：{kind}"
         )
-    lines = [f"会议类型：{kind}"]
-    if notice.starts_at:
-        lines.append(f"会议时间：{format_local(notice.starts_at)}（北京时间）")
+    shown = state or NoticeState.current(notice)
+    lines = [f"会议类型：{MeetingKind(shown.kind).label_zh}"]
+    if shown.starts_at:
+        lines.append(f"会议时间：{format_local(shown.starts_at)}（北京时间）")
     lines += [
-        f"会议地点：{notice.place}",
-        f"主要内容：{notice.agenda}",
-        f"公众参与方式：{notice.participation}",
+        f"会议地点：{shown.place}",
+        f"主要内容：{shown.agenda}",
+        f"公众参与方式：{shown.participation}",
     ]
-    if notice.status == NoticeStatus.CANCELLED.value:
-        lines.insert(0, f"本次会议已取消。原因：{notice.cancel_reason or '未说明'}")
+    if shown.status == NoticeStatus.CANCELLED.value:
+        lines.insert(0, f"本次会议已取消。原因：{shown.cancel_reason or '未说明'}")
     return "\n".join(lines)
 
 
@@ -82,36 +84,41 @@ def _entries(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[FeedEnt
         assert notice.published_at is not None
         link = f"{ctx.base_url}/meetings/{notice.id}"
         kind = MeetingKind(notice.kind).label_zh
+        after_publication = [r for r in notice.revisions if r.changed_at >= notice.published_at]
+        published, states = states_after(notice, after_publication)
         entries.append(
             FeedEntry(
                 guid=entry_guid("meeting", notice.id, 1),
-                title=f"【公开预告】{notice.title}",
+                title=f"【公开预告】{published.title}",
                 link=link,
                 published=notice.published_at,
                 updated=notice.published_at,
-                summary=_meeting_facts(notice),
+                summary=_meeting_facts(notice, published),
                 categories=(kind,),
             )
         )
-        after_publication = [r for r in notice.revisions if r.changed_at >= notice.published_at]
         # revisions are append-only, so a revision's position is a stable GUID component
-        for position, revision in enumerate(after_publication, start=2):
+        pairs = zip(after_publication, states, strict=True)
+        for position, (revision, state) in enumerate(pairs, start=2):
             ended = "status" in revision_changes(revision)
             prefix = (
-                f"【{NoticeStatus(notice.status).label_zh}】"
-                if ended and notice.status != NoticeStatus.SCHEDULED.value
+                f"【{NoticeStatus(state.status).label_zh}】"
+                if ended and state.status != NoticeStatus.SCHEDULED.value
                 else "【变更】"
             )
             entries.append(
                 FeedEntry(
                     guid=entry_guid("meeting", notice.id, position),
-                    title=f"{prefix}{notice.title}",
+                    title=f"{prefix}{state.title}",
                     link=link,
                     published=revision.changed_at,
                     updated=revision.changed_at,
                     summary="\n".join(
                         part
-                        for part in (_revision_summary(notice, revision), _meeting_facts(notice))
+                        for part in (
+                            _revision_summary(notice, revision),
+                            _meeting_facts(notice, state),
+                        )
                         if part
                     ),
                     categories=(kind,),

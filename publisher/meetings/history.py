@@ -1,13 +1,15 @@
 """A published notice's public history in people's words (issue #12): instants in Beijing
-time, statuses and kinds in Chinese, never the stored values."""
+time, statuses and kinds in Chinese, never the stored values; and what the notice said after
+each revision, for feed entries that keep their history (issue #18)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from publisher.meetings.models import NoticeRevision
+from publisher.meetings.models import MeetingNotice, NoticeRevision
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
 from publisher.rules.predisclosure import MeetingKind
 from publisher.timeutil import format_local, to_local
@@ -52,3 +54,49 @@ def change_lines_zh(changes: dict[str, list[Any]]) -> list[str]:
         else:
             lines.append(f"{label}：{_value_zh(name, old)} → {_value_zh(name, new)}")
     return lines
+
+
+@dataclass(frozen=True)
+class NoticeState:
+    """What a notice said at one moment of its public life: the fields its feed entries show."""
+
+    title: str
+    kind: str
+    starts_at: dt.datetime | None
+    place: str
+    agenda: str
+    participation: str
+    status: str
+    cancel_reason: str | None
+
+    @classmethod
+    def current(cls, notice: MeetingNotice) -> NoticeState:
+        return cls(**{name: getattr(notice, name) for name in _STATE_FIELDS})
+
+    def before(self, revision: NoticeRevision) -> NoticeState:
+        """This state with the revision undone: each changed field back to its old value."""
+        stored: dict[str, list[Any]] = json.loads(revision.changes)
+        undone: dict[str, Any] = {}
+        for name, (old, _new) in stored.items():
+            if name not in _STATE_FIELDS:
+                continue
+            undone[name] = dt.datetime.fromisoformat(old) if name == "starts_at" and old else old
+        return replace(self, **undone)
+
+
+_STATE_FIELDS = tuple(f.name for f in fields(NoticeState))
+
+
+def states_after(
+    notice: MeetingNotice, revisions: list[NoticeRevision]
+) -> tuple[NoticeState, list[NoticeState]]:
+    """The notice as published, and as it stood after each of `revisions` (those after the
+    publication, oldest first): the current state with later revisions undone, so a feed entry
+    shows what was announced then, not what the notice says today."""
+    state = NoticeState.current(notice)
+    after: list[NoticeState] = []
+    for revision in reversed(revisions):
+        after.append(state)
+        state = state.before(revision)
+    after.reverse()
+    return state, after

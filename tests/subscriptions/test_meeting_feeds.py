@@ -138,6 +138,14 @@ def test_meeting_followed_through_publish_move_cancel(
         titles = sorted(e.title for e in parsed.entries)
         assert any(t.startswith("【已取消】") for t in titles)
         assert any(t.startswith("【变更】") for t in titles)
+    # each entry shows the notice as it was then (before: all three said "已取消" and 10:00)
+    by_kind = {
+        e.title.split("】")[0]: e.summary for e in feedparser.parse(response.content).entries
+    }
+    announced, moved_entry = by_kind["【公开预告"], by_kind["【变更"]
+    assert "09:30" in announced and "已取消" not in announced
+    assert "10:00" in moved_entry and "09:30" not in moved_entry and "已取消" not in moved_entry
+    assert "本次会议已取消。原因：因故取消" in by_kind["【已取消"]
     rss = client.get("/feeds/meetings.rss")
     assert rss.headers["content-type"] == "application/rss+xml; charset=utf-8"
     atom = client.get("/feeds/meetings.atom")
