@@ -11,7 +11,11 @@ What calendar apps need so that a subscription stays right after every change:
   subscribed calendar that merely stops seeing an event deletes it without a word.
 
 Pure: DTSTAMP is the event's LAST-MODIFIED, not "now", so identical input gives identical bytes
-and an unchanged calendar keeps its ETag.
+and an unchanged calendar keeps its ETag. That is what RFC 5545 (3.8.7.2) asks of an object
+*without* a METHOD: "the date and time that the information associated with the calendar
+component was last revised". With METHOD:PUBLISH it would have to be the build instant, so the
+calendar carries no METHOD: a subscription is not an iTIP message, and subscribing clients
+read it the same.
 """
 
 from __future__ import annotations
@@ -105,7 +109,8 @@ def _vevent(event: CalendarEvent) -> Event:
 
 
 def build_calendar(name: str, events: Iterable[CalendarEvent], description: str = "") -> bytes:
-    """A complete VCALENDAR (METHOD:PUBLISH) with an Asia/Shanghai VTIMEZONE, UTF-8, CRLF."""
+    """A complete VCALENDAR (no METHOD: see the module) with an Asia/Shanghai VTIMEZONE, UTF-8,
+    CRLF."""
     ordered = sorted(events, key=lambda e: (_utc(e.start), e.uid))
     uids = [e.uid for e in ordered]
     if len(set(uids)) != len(uids):
@@ -114,7 +119,6 @@ def build_calendar(name: str, events: Iterable[CalendarEvent], description: str 
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     cal.add("name", clean_text(name))
     cal.add("x-wr-calname", clean_text(name))
     if description:

@@ -66,7 +66,9 @@ def build_source_feed(source: FeedSource, fmt: str, ctx: FeedContext) -> BuiltFe
     if fmt == "ics":
         assert source.events is not None
         return BuiltFeed.from_body(
-            build_calendar(title, source.events(rows, ctx)), ICS_MEDIA_TYPE, updated
+            build_calendar(title, source.events(rows, ctx), description=source.subtitle),
+            ICS_MEDIA_TYPE,
+            updated,
         )
     url = self_url(ctx.base_url, f"/feeds/{source.name}.{fmt}", dict(ctx.filters))
     info = FeedInfo(

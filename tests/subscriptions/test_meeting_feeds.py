@@ -82,6 +82,9 @@ def test_meeting_followed_through_publish_move_cancel(
     assert str(event["LOCATION"]) == "市政府第一会议室"
     assert str(event["URL"]) == f"http://testserver/meetings/{meeting_id}"
     assert b"REFRESH-INTERVAL" in first.content and b"X-PUBLISHED-TTL" in first.content
+    # the calendar describes itself as docs/feeds.md promises (before: no description at all)
+    assert str(calendar["X-WR-CALDESC"]) == str(calendar["DESCRIPTION"])
+    assert "重大会议" in str(calendar["X-WR-CALDESC"])
     # an independent parser agrees
     (vevent,) = _vobject_events(first.content)
     assert vevent.uid.value == uid
