@@ -31,7 +31,10 @@ _INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 
 def clean_text(text: str) -> str:
-    """Drop characters that XML and iCalendar cannot carry (a form feed becomes a space)."""
+    """Drop characters that XML and iCalendar cannot carry (a form feed becomes a space), and
+    end lines with LF only: text typed in a browser form arrives with CRLF, which XML writes
+    as a visible ``&#13;`` in every line of a reader's view."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _INVALID_CHARS.sub(lambda m: " " if m.group() == "\x0c" else "", text)
 
 

@@ -247,3 +247,19 @@ def test_thousand_items_build_and_parse(
     assert not parsed.bozo
     assert len(parsed.entries) == 1000
     assert len({e.id for e in parsed.entries}) == 1000
+
+
+def test_lines_typed_in_a_form_end_with_lf_in_every_format(feed_info: FeedInfo) -> None:
+    """A browser sends CRLF; XML wrote it as '&#13;' on every line a reader showed."""
+    typed = "一、审议《方案》\r\n二、其他事项\r三、散会"
+    entry = FeedEntry(
+        guid=entry_guid("meeting", 8, 1),
+        title="市政府常务会议",
+        link=f"{BASE}/meetings/8",
+        published=local(2026, 3, 1, 9, 0),
+        updated=local(2026, 3, 1, 9, 0),
+        summary=typed,
+    )
+    for body in (build_rss(feed_info, [entry]), build_atom(feed_info, [entry])):
+        assert b"&#13;" not in body and b"\r" not in body
+        assert "二、其他事项\n三、散会" in feedparser.parse(body).entries[0].summary
