@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import urlencode
 
 #: Authority and date of the tag URIs (RFC 4151) used as entry GUIDs. Both are part of every
 #: GUID ever published, so they must never change, whatever the year.
@@ -53,6 +55,16 @@ def _check_segment(name: str, value: str) -> str:
     return value
 
 
+def feed_id(name: str, filters: Mapping[str, str]) -> str:
+    """A feed's permanent Atom id, e.g. ``tag:smx.gov.cn,2026:feed/meetings?kind=plenary``:
+    not its URL, which changes with the host the service runs under (RFC 4287 4.2.6: an id
+    never changes)."""
+    query = urlencode(sorted(filters.items()))
+    return f"tag:{TAG_AUTHORITY},{TAG_DATE}:feed/{_check_segment('name', name)}" + (
+        f"?{query}" if query else ""
+    )
+
+
 def entry_guid(kind: str, object_id: int | str, revision: int) -> str:
     """The GUID of one published revision, e.g. ``tag:smx.gov.cn,2026:meeting/42/rev/3``.
 
@@ -81,7 +93,7 @@ def event_uid(kind: str, object_id: int | str) -> str:
 class FeedInfo:
     """Channel-level data of an RSS or Atom feed."""
 
-    #: permanent identifier of the feed (Atom ``id``); usually the canonical self URL
+    #: permanent identifier of the feed (Atom ``id``): a tag URI (`feed_id`), not a URL
     id: str
     #: URL this feed is served at (``<link rel="self">``), with its filter parameters
     self_url: str

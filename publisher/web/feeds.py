@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from feeds.cache import BuiltFeed, FeedCache
 from feeds.calendar import ICS_MEDIA_TYPE, build_calendar
-from feeds.model import FeedInfo
+from feeds.model import FeedInfo, feed_id
 from feeds.source import FeedContext, FeedFilter, FeedSource
 from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_feed
 from publisher.settings import Settings
@@ -72,7 +72,7 @@ def build_source_feed(source: FeedSource, fmt: str, ctx: FeedContext) -> BuiltFe
         )
     url = self_url(ctx.base_url, f"/feeds/{source.name}.{fmt}", dict(ctx.filters))
     info = FeedInfo(
-        id=url,
+        id=feed_id(source.name, ctx.filters),
         self_url=url,
         title=title,
         link=f"{ctx.base_url}{source.page_path}",

@@ -212,6 +212,12 @@ def test_withheld_meetings_and_other_kinds_are_filtered(client: TestClient, staf
     assert "公开的全体会议" in everything and "市政府常务会议" in everything
     plenary = feedparser.parse(client.get("/feeds/meetings.rss?kind=plenary").content)
     assert {e.title for e in plenary.entries} == {"【公开预告】公开的全体会议"}
+    # the feed's Atom id is permanent, not the host it happens to be served under
+    atom = feedparser.parse(client.get("/feeds/meetings.atom?kind=plenary").content)
+    assert atom.feed.id == "tag:smx.gov.cn,2026:feed/meetings?kind=plenary"
+    assert feedparser.parse(client.get("/feeds/meetings.atom").content).feed.id == (
+        "tag:smx.gov.cn,2026:feed/meetings"
+    )
     assert client.get("/feeds/meetings.ics?kind=nonsense").status_code == 422
 
 
