@@ -249,5 +249,9 @@ def list_public_drafts(session: Session, now: dt.datetime) -> list[ConsultationD
             ConsultationDraft.secret_by_law.is_(False),
         )
         .order_by(ConsultationDraft.closes_at.desc())
+        .options(  # two queries in all, not two per draft (feeds read both)
+            selectinload(ConsultationDraft.extensions),
+            selectinload(ConsultationDraft.attachments),
+        )
     ).all()
     return list(rows)

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 
 from consultation.drafts import list_public_drafts
-from consultation.models import ConsultationDraft, WindowExtension
+from consultation.models import ConsultationAttachment, ConsultationDraft, WindowExtension
 from feeds.calendar import consultation_deadline_event
-from feeds.model import CalendarEvent, FeedEntry, entry_guid, event_uid
+from feeds.model import CalendarEvent, Enclosure, FeedEntry, entry_guid, event_uid
 from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource, TimeSpan
 from publisher.timeutil import format_local, format_local_end
 
@@ -85,6 +85,10 @@ def _entries(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> list[Feed
                 updated=published,
                 summary=facts,
                 categories=("征求意见",),
+                enclosures=tuple(
+                    Enclosure(f"{link}/attachments/{a.id}", a.size, a.media_type)
+                    for a in draft.attachments
+                ),
             )
         )
         extensions: list[WindowExtension] = sorted(draft.extensions, key=lambda e: e.extended_at)
@@ -156,7 +160,11 @@ CONSULTATIONS_FEED = FeedSource(
     entries=_entries,
     events=_events,
     last_modified=_last_modified,
-    watches=(ConsultationDraft.__tablename__, WindowExtension.__tablename__),
+    watches=(
+        ConsultationDraft.__tablename__,
+        WindowExtension.__tablename__,
+        ConsultationAttachment.__tablename__,
+    ),
     steady=_steady,
     filters=(FeedFilter(name="department", description="Only drafts of this department."),),
 )

@@ -146,4 +146,4 @@ class Comment(Base):
 
 
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
-track_changes(ConsultationDraft, WindowExtension)
+track_changes(ConsultationDraft, WindowExtension, ConsultationAttachment)

@@ -90,6 +90,16 @@ def event_uid(kind: str, object_id: int | str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A downloadable file attached to an entry."""
+
+    url: str
+    #: bytes
+    length: int
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class FeedInfo:
     """Channel-level data of an RSS or Atom feed."""
 
@@ -129,6 +139,9 @@ class FeedEntry:
     content: str = ""
     content_is_html: bool = False
     categories: tuple[str, ...] = ()
+    #: files that go with the entry (a draft's basis and explanation): RSS carries the first
+    #: (RSS 2.0 allows one per item), Atom all of them as ``link rel="enclosure"``
+    enclosures: tuple[Enclosure, ...] = ()
     #: the issuing office; never a private person's name
     author_name: str = DEFAULT_AUTHOR
 

@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from feeds.cache import BuiltFeed
 from feeds.model import FeedEntry, FeedInfo, clean_text
@@ -27,6 +28,9 @@ _GENERATOR = "smx-publisher feeds"
 def _utc(value: dt.datetime) -> dt.datetime:
     # Both formats carry the offset, so any aware zone is correct; UTC keeps output canonical.
     return value.astimezone(dt.UTC)
+
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _ordered(entries: Iterable[FeedEntry]) -> list[FeedEntry]:
@@ -66,6 +70,9 @@ def _generator(info: FeedInfo, entries: Iterable[FeedEntry], for_rss: bool) -> F
         fe.id(entry.guid)  # also the RSS guid, isPermaLink="false"
         fe.title(clean_text(entry.title))
         fe.link(href=entry.link, rel="alternate", type="text/html")
+        # feedgen puts the last enclosure into RSS: add them last to first, so it is the first
+        for enclosure in reversed(entry.enclosures):
+            fe.enclosure(enclosure.url, str(enclosure.length), enclosure.media_type)
         fe.published(_utc(entry.published))
         fe.updated(_utc(entry.updated))
         fe.pubDate(_utc(entry.published))
@@ -90,8 +97,33 @@ def build_rss(info: FeedInfo, entries: Iterable[FeedEntry]) -> bytes:
 
 def build_atom(info: FeedInfo, entries: Iterable[FeedEntry]) -> bytes:
     """Atom 1.0 document, UTF-8, with ``xml:lang`` and ``<link rel="self">``."""
-    body: bytes = _generator(info, entries, for_rss=False).atom_str(pretty=False)
-    return body
+    listed = list(entries)
+    body: bytes = _generator(info, listed, for_rss=False).atom_str(pretty=False)
+    return _with_entry_links(body, _ordered(listed))
+
+
+def _with_entry_links(body: bytes, ordered: list[FeedEntry]) -> bytes:
+    """Write each entry's links again with their attributes: feedgen 1.0.0 writes an entry's
+    links with ``href`` only (it reads rel, type and length from the element it has just
+    created), which turns every enclosure into a second alternate link."""
+    root = etree.fromstring(body)
+    for element, entry in zip(root.iter(f"{_ATOM}entry"), ordered, strict=True):
+        for link in element.findall(f"{_ATOM}link"):
+            element.remove(link)
+        etree.SubElement(
+            element, f"{_ATOM}link", href=entry.link, rel="alternate", type="text/html"
+        )
+        for enclosure in entry.enclosures:
+            etree.SubElement(
+                element,
+                f"{_ATOM}link",
+                href=enclosure.url,
+                rel="enclosure",
+                type=enclosure.media_type,
+                length=str(enclosure.length),
+            )
+    written: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return written
 
 
 def build_feed(fmt: str, info: FeedInfo, entries: Iterable[FeedEntry]) -> BuiltFeed:

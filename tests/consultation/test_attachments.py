@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import docx
+import feedparser
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
@@ -254,3 +255,23 @@ def test_staff_page_form_uploads_with_csrf_only(client: TestClient, staff: Staff
     assert "起草说明" in listed and "说明.docx" in listed
     public = client.get(f"/api/v1/consultations/{draft_id}").json()["attachments"]
     assert [a["title"] for a in public] == ["起草说明"]
+
+
+def test_attachments_are_enclosures_in_the_feeds(client: TestClient, staff: StaffFixture) -> None:
+    """Feed readers and podcatcher-style clients fetch a draft's files from the feed itself."""
+    draft_id = open_consultation(client, staff.headers("editor"))
+    pdf, word = make_pdf(PDF_LINE), make_docx(*DOCX_PARAGRAPHS)
+    first = upload(client, staff, draft_id, "决策依据", "依据.pdf", pdf)
+    second = upload(client, staff, draft_id, "起草说明", "起草说明.docx", word)
+    base = f"http://testserver/consultations/{draft_id}/attachments"
+    rss = feedparser.parse(client.get("/feeds/consultations.rss").content)
+    (item,) = rss.entries
+    assert [(e.href, int(e.length), e.type) for e in item.enclosures] == [
+        (f"{base}/{first['id']}", len(pdf), "application/pdf")  # RSS 2.0: one per item
+    ]
+    atom = feedparser.parse(client.get("/feeds/consultations.atom").content)
+    (entry,) = atom.entries
+    assert sorted((e.href, int(e.length)) for e in entry.enclosures) == sorted(
+        [(f"{base}/{first['id']}", len(pdf)), (f"{base}/{second['id']}", len(word))]
+    )
+    assert client.get(f"{base}/{first['id']}").content == pdf
