@@ -293,7 +293,7 @@ def add_attachment(
         )
         session.add(attachment)
         session.flush()
-        draft.sequence += 1  # a public change: feeds see the draft as updated
+        # a public change (feeds see the draft as updated) but not of its deadline event
         draft.updated_at = now
         audit.record(
             session,

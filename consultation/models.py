@@ -48,6 +48,8 @@ class ConsultationDraft(Base):
     secret_by_law: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome_text: Mapped[str | None] = mapped_column(Text)
     summary_published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: iCalendar SEQUENCE of the deadline event: raised when its title, opening or close
+    #: changes, not by attachments or the adoption summary
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

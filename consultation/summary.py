@@ -58,7 +58,7 @@ def publish_summary(
         )
     draft.outcome_text = outcome
     draft.summary_published_at = now
-    draft.sequence += 1
+    # not a revision of the deadline event: its SEQUENCE stays (RFC 5545 3.8.7.4)
     draft.updated_at = now
     audit.record(session, principal, "consultation.summary.publish", "consultation", draft.id)
     return draft

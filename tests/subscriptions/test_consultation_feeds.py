@@ -75,6 +75,12 @@ def test_consultation_window_in_feeds(app_client: TestClient, staff: Any) -> Non
         json={"comment_ids": [c["id"] for c in queue], "disposition": "adopted", "reason": "采纳"},
         headers=staff.headers("editor"),
     )
+    def deadline_sequence() -> int:
+        calendar = icalendar.Calendar.from_ical(client.get("/feeds/consultations.ics").content)
+        (deadline,) = calendar.walk("VEVENT")
+        return int(str(deadline["SEQUENCE"]))
+
+    sequence = deadline_sequence()
     summary = client.post(
         f"/api/v1/staff/consultations/{draft_id}/summary",
         json={"outcome_text": "办法已修改"},
@@ -83,6 +89,8 @@ def test_consultation_window_in_feeds(app_client: TestClient, staff: Any) -> Non
     assert summary.status_code == 200, summary.text
     titles = _rss_titles(client)
     assert any(t.startswith("【意见采纳情况】") for t in titles)
+    # the deadline did not move: calendars must not be told the event was revised
+    assert deadline_sequence() == sequence
     atom = feedparser.parse(client.get("/feeds/consultations.atom").content)
     assert not atom.bozo and {e.link for e in atom.entries} == {link}
     assert len({e.id for e in atom.entries}) == len(atom.entries) == 4
