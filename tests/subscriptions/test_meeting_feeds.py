@@ -221,11 +221,19 @@ def test_withheld_meetings_and_other_kinds_are_filtered(client: TestClient, staf
     assert client.get("/feeds/meetings.ics?kind=nonsense").status_code == 422
 
 
-def test_subscribe_page_explains_webcal(client: TestClient) -> None:
+def test_subscribe_page_explains_webcal(client: TestClient, settings: Settings) -> None:
     page = client.get("/subscribe")
     assert page.status_code == 200
     assert "webcal://testserver/feeds/meetings.ics" in page.text
     assert 'rel="alternate" type="application/rss+xml"' in page.text
+    for name in ("meetings", "consultations", "documents", "datasets"):
+        assert f'href="/feeds/{name}.atom"' in page.text
+    secure = create_app(settings.model_copy(update={"base_url": "https://www.smx.gov.cn"}))
+    with TestClient(secure, base_url="https://www.smx.gov.cn") as https_client:
+        https_page = https_client.get("/subscribe").text
+    secure.state.engine.dispose()
+    assert "webcals://www.smx.gov.cn/feeds/meetings.ics" in https_page
+    assert "webcal://" not in https_page
 
 
 def test_documents_and_datasets_have_atom_too(client: TestClient, settings: Settings) -> None:

@@ -16,7 +16,9 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 @router.get("/subscribe", response_class=HTMLResponse)
 def subscribe_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     base = settings.base_url.rstrip("/")
-    webcal = "webcal://" + base.split("://", 1)[-1]
+    scheme, _, host = base.partition("://")
+    # webcals:// makes the calendar app fetch over HTTPS; webcal:// would try plain HTTP first
+    webcal = ("webcals://" if scheme == "https" else "webcal://") + host
     return templates.TemplateResponse(
         request, "subscribe.html", {"base": base, "webcal": webcal, "kinds": list(MeetingKind)}
     )
