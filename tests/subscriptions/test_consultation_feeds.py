@@ -75,6 +75,7 @@ def test_consultation_window_in_feeds(app_client: TestClient, staff: Any) -> Non
         json={"comment_ids": [c["id"] for c in queue], "disposition": "adopted", "reason": "采纳"},
         headers=staff.headers("editor"),
     )
+
     def deadline_sequence() -> int:
         calendar = icalendar.Calendar.from_ical(client.get("/feeds/consultations.ics").content)
         (deadline,) = calendar.walk("VEVENT")
