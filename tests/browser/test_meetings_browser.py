@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Page
 
 from publisher.timeutil import LOCAL_TZ, now_utc
 from tests.browser.conftest import assert_accessible
 
 
-def test_apply_approve_and_look_up(page: Page, live_server: str, staff: Any) -> None:
+@pytest.fixture
+def api(live_server: str) -> Iterator[httpx.Client]:
+    """The staff calls, allowing for a machine busy with other tests (httpx's default: 5 s)."""
+    with httpx.Client(base_url=live_server, timeout=30) as client:
+        yield client
+
+
+def test_apply_approve_and_look_up(
+    page: Page, live_server: str, staff: Any, api: httpx.Client
+) -> None:
     # three weeks from today: the executive meeting's 1-working-day lead is always met now
     today = now_utc().astimezone(LOCAL_TZ).date()
     start = dt.datetime.combine(today + dt.timedelta(days=21), dt.time(9, 30), tzinfo=LOCAL_TZ)
@@ -27,9 +38,7 @@ def test_apply_approve_and_look_up(page: Page, live_server: str, staff: Any) -> 
         "capacity": 5,
         "publication_at": (now_utc() - dt.timedelta(minutes=1)).isoformat(),
     }
-    created = httpx.post(
-        f"{live_server}/api/v1/staff/meetings", json=body, headers=staff.headers("editor")
-    )
+    created = api.post("/api/v1/staff/meetings", json=body, headers=staff.headers("editor"))
     assert created.status_code == 201, created.text
     mid = created.json()["id"]
 
@@ -43,12 +52,12 @@ def test_apply_approve_and_look_up(page: Page, live_server: str, staff: Any) -> 
     code = page.locator("#receipt-code").inner_text().strip()
     assert code.startswith("CH-")
 
-    queue = httpx.get(
-        f"{live_server}/api/v1/staff/meetings/{mid}/applications",
+    queue = api.get(
+        f"/api/v1/staff/meetings/{mid}/applications",
         headers=staff.headers("reviewer"),
     ).json()
-    decided = httpx.post(
-        f"{live_server}/api/v1/staff/meetings/{mid}/applications/{queue[0]['id']}/decision",
+    decided = api.post(
+        f"/api/v1/staff/meetings/{mid}/applications/{queue[0]['id']}/decision",
         json={"approve": True, "note": "请携带身份证件"},
         headers=staff.headers("reviewer"),
     )
