@@ -192,6 +192,14 @@ def find_starts(
     return ordered
 
 
+def _is_masthead(key: str) -> bool:
+    """A masthead line a title never is: a whole-line remark in brackets ("(内部资料免费赠阅)"),
+    the gazette's name or its issue number."""
+    return bool(
+        re.fullmatch(r"[(（][^()（）]*[)）]", key) or "公报" in key or ISSUE_NUMBER.search(key)
+    )
+
+
 def _title_lines_before(lines: list[str], j: int, floor: int) -> int | None:
     """First line of the title printed just above a bare document number at line j."""
     found: int | None = None
@@ -205,6 +213,7 @@ def _title_lines_before(lines: list[str], j: int, floor: int) -> int | None:
         key = compact(line)
         if (
             "\t" in line
+            or _is_masthead(key)
             or is_date_line(line)
             or ENUMERATOR.match(line)
             or re.search(r"[。；：:，]", key)
