@@ -29,12 +29,18 @@ from publisher.gazette.text import (
     is_date_line,
     normalise_number,
     parse_cn_date,
+    to_simplified,
 )
 
 
 def normalise_lines(text: str) -> list[str]:
+    """Lines without odd spaces, traditional lines folded to simplified (OpenCC): a title,
+    number (號) or issuer printed in traditional characters is then matched like any other."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return [line.replace("\u3000", " ").replace("\xa0", " ").rstrip() for line in text.split("\n")]
+    return [
+        to_simplified(line.replace("\u3000", " ").replace("\xa0", " ").rstrip())
+        for line in text.split("\n")
+    ]
 
 
 def _not_a_gazette(what: str, what_zh: str) -> GazetteFormatError:

@@ -19,13 +19,18 @@ _S2T = OpenCC("s2t")
 #: A CJK ideograph (the basic block is all that government text uses).
 CJK = r"\u4e00-\u9fff"
 
-# 文号: issuer prefix, year in 〔〕 (or a look-alike bracket), serial, 号; PDF text adds spaces.
+# 文号: issuer prefix, year in 〔〕 (or a look-alike bracket, round ones included), serial, 号;
+# PDF text adds spaces, some gazettes print 第 before the serial (黔府发〔2018〕第7号).
+_YEAR_OPEN = r"[〔\[［【(（]"
+_YEAR_CLOSE = r"[〕\]］】)）]"
 _NUMBER_BODY = (
-    rf"(?P<prefix>[{CJK}]{{1,6}})\s*[〔\[［【]\s*(?P<year>\d{{4}})\s*[〕\]］】]\s*"
-    r"(?P<seq>\d{1,4})\s*号"
+    rf"(?P<prefix>[{CJK}]{{1,6}})\s*{_YEAR_OPEN}\s*(?P<year>\d{{4}})\s*{_YEAR_CLOSE}\s*"
+    r"第?\s*(?P<seq>\d{1,4})\s*号"
 )
+# a government order has no year: 粤府令第 271 号
+_ORDER_BODY = rf"(?P<order>[{CJK}]{{1,8}}令)\s*第\s*(?P<oseq>\d{{1,5}})\s*号"
 _NUMBER_IN_TEXT = re.compile(_NUMBER_BODY)
-_NUMBER_ALONE = re.compile(rf"^\s*{_NUMBER_BODY}\s*$")
+_NUMBER_ALONE = re.compile(rf"^(?:{_NUMBER_BODY}|{_ORDER_BODY})$")
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -67,10 +72,13 @@ def clean_inline(text: str) -> str:
 
 
 def normalise_number(raw: str) -> str | None:
-    """``三政办〔2018〕41 号`` → ``三政办〔2018〕41号``; None when it is not a document number."""
-    match = _NUMBER_ALONE.match(nfkc(raw).strip("()（） "))
+    """``三 政 办 （2018） 41 号`` → ``三政办〔2018〕41号``; ``粤府令第 271 号`` →
+    ``粤府令第271号``; None when the line is not a document number alone."""
+    match = _NUMBER_ALONE.match(re.sub(r"\s+", "", nfkc(raw)).strip("()（）"))
     if match is None:
         return None
+    if match["order"]:
+        return f"{match['order']}第{int(match['oseq'])}号"
     return _format_number(match)
 
 

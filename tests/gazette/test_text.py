@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from publisher.gazette.text import (
     clean_inline,
     find_numbers,
@@ -54,3 +56,19 @@ def test_simplified_text_is_never_altered() -> None:
     # 乾 is a character t2s would rewrite (to 干); in a simplified sentence it must stay
     simplified = "乾坤湾景区发展规划已经市政府同意，现印发给你们。"
     assert to_simplified(simplified) == simplified
+
+
+@pytest.mark.parametrize(
+    ("printed", "number"),
+    [
+        ("黔府发〔2018〕第7号", "黔府发〔2018〕7号"),
+        ("沪府发〔2017〕92号", "沪府发〔2017〕92号"),
+        ("三政办（2018）41号", "三政办〔2018〕41号"),
+        ("三 政 办 〔2018〕 41 号", "三政办〔2018〕41号"),
+        ("粤府令第 271 号", "粤府令第271号"),
+        ("（岳办发〔2017〕2号）", "岳办发〔2017〕2号"),
+        ("第一条 为规范行政执法监督工作", None),
+    ],
+)
+def test_number_formats_of_other_gazettes(printed: str, number: str | None) -> None:
+    assert normalise_number(printed) == number
