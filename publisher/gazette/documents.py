@@ -31,6 +31,7 @@ from publisher.gazette.text import (
     is_date_line,
     normalise_number,
     parse_cn_date,
+    tidy_body,
     to_simplified,
 )
 
@@ -226,7 +227,7 @@ def _unclosed(text: str) -> bool:
 def _simplify(block: Block) -> Block:
     if block.kind == "table":
         return Block(kind="table", rows=[[to_simplified(c) for c in row] for row in block.rows])
-    return Block(kind=block.kind, text=to_simplified(block.text))
+    return Block(kind=block.kind, text=tidy_body(to_simplified(block.text)))
 
 
 def render_body(blocks: list[Block]) -> str:

@@ -86,6 +86,23 @@ def _format_number(match: re.Match[str]) -> str:
     return f"{match['prefix']}〔{match['year']}〕{int(match['seq'])}号"
 
 
+_SPACED_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# the spaces the PDF puts between a date and the Chinese text around it ("对 2015年3月6日 以前")
+_DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
+_SPACE_BEFORE_DATE = re.compile(rf"(?<=[{CJK}])\s+(?={_DATE})")
+_SPACE_AFTER_DATE = re.compile(rf"(?<=\d日)\s+(?=[{CJK}])")
+
+
+def tidy_body(text: str) -> str:
+    """Dates and document numbers in running text written as in the fields: the PDF's
+    ``2015 年 3 月 6 日`` and ``（豫政办〔2015〕39 号）`` become ``2015年3月6日`` and
+    ``（豫政办〔2015〕39号）``; every other space is left as printed."""
+    text = _SPACED_DATE.sub(r"\1年\2月\3日", text)
+    text = _SPACE_BEFORE_DATE.sub("", text)
+    text = _SPACE_AFTER_DATE.sub("", text)
+    return _NUMBER_IN_TEXT.sub(_format_number, text)
+
+
 def find_numbers(text: str) -> list[str]:
     """Every document number cited in the text, normalised, first occurrence first."""
     seen: dict[str, None] = {}

@@ -12,6 +12,7 @@ from publisher.gazette.text import (
     is_date_line,
     normalise_number,
     parse_cn_date,
+    tidy_body,
     to_simplified,
 )
 
@@ -72,3 +73,11 @@ def test_simplified_text_is_never_altered() -> None:
 )
 def test_number_formats_of_other_gazettes(printed: str, number: str | None) -> None:
     assert normalise_number(printed) == number
+
+
+def test_bodies_write_dates_and_numbers_as_the_fields_do() -> None:
+    printed = "对 2015 年 3 月 6 日 以前印发的文件（豫政办〔2015〕39 号）进行了清理，共 5 件。"
+    assert tidy_body(printed) == (
+        "对2015年3月6日以前印发的文件（豫政办〔2015〕39号）进行了清理，共 5 件。"
+    )
+    assert tidy_body("Windows 10 于 2019 年发布") == "Windows 10 于 2019 年发布"
