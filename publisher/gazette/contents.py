@@ -31,14 +31,16 @@ from publisher.gazette.text import (
     parse_cn_date,
     to_simplified,
 )
+from publisher.radicals import fold_radicals
 
 
 def normalise_lines(text: str) -> list[str]:
     """Lines without odd spaces, traditional lines folded to simplified (OpenCC): a title,
-    number (號) or issuer printed in traditional characters is then matched like any other."""
+    number (號) or issuer printed in traditional characters is then matched like any other;
+    radical code points from the PDF's fonts (⼈⺠) become the characters they stand for."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return [
-        to_simplified(line.replace("\u3000", " ").replace("\xa0", " ").rstrip())
+        to_simplified(fold_radicals(line.replace("\u3000", " ").replace("\xa0", " ").rstrip()))
         for line in text.split("\n")
     ]
 

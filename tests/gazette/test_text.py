@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from publisher.gazette.contents import normalise_lines
 from publisher.gazette.text import (
     clean_inline,
     find_numbers,
@@ -81,3 +82,9 @@ def test_bodies_write_dates_and_numbers_as_the_fields_do() -> None:
         "对2015年3月6日以前印发的文件（豫政办〔2015〕39号）进行了清理，共 5 件。"
     )
     assert tidy_body("Windows 10 于 2019 年发布") == "Windows 10 于 2019 年发布"
+
+
+def test_radical_code_points_in_gazette_lines_are_folded() -> None:
+    assert normalise_lines("《中华\u2f08\u2ea0共和国行政许可法》，第\u2f00条") == [
+        "《中华人民共和国行政许可法》，第一条"
+    ]
