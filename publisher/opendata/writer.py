@@ -21,6 +21,7 @@ from typing import Any
 
 from publisher.gazette import GazetteIssue, Table, parse_gazette
 from publisher.gazette.text import compact
+from publisher.opendata.errata import Erratum, apply_errata, load_errata
 from publisher.opendata.specs import (
     BODIES_NAME,
     DOCUMENTS_NAME,
@@ -119,8 +120,12 @@ def write_datasets(datasets_dir: Path) -> WriteResult:
     return WriteResult(datasets_dir / "datapackage.json", names, changed, skipped)
 
 
-def build_package(sources: Sequence[SourceIssue]) -> tuple[dict[str, bytes], tuple[str, ...]]:
-    """Every file of the package, by relative path, as bytes; plus the datasets left out."""
+def build_package(
+    sources: Sequence[SourceIssue], errata: tuple[Erratum, ...] | None = None
+) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    """Every file of the package, by relative path, as bytes; plus the datasets left out.
+    The reviewed errata (``errata.csv``) correct the table datasets' cells."""
+    errata = load_errata() if errata is None else errata
     if not sources:
         raise ValueError("no gazette issue to build the open data from")
     files: dict[str, bytes] = {}
@@ -132,25 +137,35 @@ def build_package(sources: Sequence[SourceIssue]) -> tuple[dict[str, bytes], tup
             skipped.append(spec.name)
             continue
         source, table = found
-        rows = _table_rows(spec, source.issue, table)
+        rows, applied = apply_errata(
+            spec.name,
+            spec.source_number,
+            [f.name for f in spec.fields],
+            _table_rows(spec, source.issue, table),
+            errata,
+        )
         doc = source.issue.document(spec.source_number)
         publisher = (doc.issuer if doc else None) or source.issue.issue.sponsor
-        resources.append(
-            _resource(
-                spec.name,
-                spec.title,
-                spec.description,
-                spec.keywords,
-                publisher,
-                [spec.source_number],
-                [source],
-                spec.fields,
-                rows,
-                files,
-                primary_key=None,
-                unique=spec.unique,
-            )
+        description = "".join(
+            [spec.description, *(f"{e.note_zh()}；公报正文保留原文。" for e in applied)]
         )
+        resource = _resource(
+            spec.name,
+            spec.title,
+            description,
+            spec.keywords,
+            publisher,
+            [spec.source_number],
+            [source],
+            spec.fields,
+            rows,
+            files,
+            primary_key=None,
+            unique=spec.unique,
+        )
+        if applied:
+            resource["errata"] = [e.as_property() for e in applied]
+        resources.append(resource)
     doc_rows, body_rows = _document_rows(sources)
     sponsor = sources[-1].issue.issue.sponsor
     numbers = [d.number for s in sources for d in s.issue.documents if d.number]
