@@ -187,3 +187,23 @@ def test_an_erratum_applies_to_whole_cells_of_its_own_dataset_only() -> None:
     assert fixed == [["1", "乙县"], ["2", "甲县人民政府"]] and applied == [erratum]
     assert apply_errata("other", "三政办〔2018〕44号", ["seq", "name"], rows, (erratum,))[0] == rows
     assert apply_errata("units", "三政〔2018〕1号", ["seq", "name"], rows, (erratum,))[0] == rows
+
+
+def test_a_dataset_the_sources_no_longer_give_loses_its_csv(tmp_path: Path) -> None:
+    """No stale CSV beside a package that no longer lists it (issue #14)."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(DATASETS / "sources" / "sanmenxia-gazette-2019-02.txt", sources)
+    write_datasets(tmp_path)
+    assert (tmp_path / "data" / "historic-buildings.csv").is_file()
+    (sources / "sanmenxia-gazette-2019-02.txt").unlink()
+    shutil.copy(HERE / "other-gazette.txt", sources / "beijing-2019-02.txt")
+    result = write_datasets(tmp_path)
+    assert "data/historic-buildings.csv" in result.changed
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [
+        "gazette-document-bodies.csv",
+        "gazette-documents.csv",
+    ]
+    assert [r["id"] for r in _rows(tmp_path / "data" / "gazette-documents.csv")] == [
+        "beijing-2019-02-01"
+    ]
