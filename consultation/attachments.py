@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from consultation.drafts import get_draft, get_public_draft
 from consultation.models import ConsultationAttachment
 from publisher.errors import NotFound, PayloadTooLarge, ValidationFailed
+from publisher.radicals import fold_radicals
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import write_unit
@@ -96,8 +97,10 @@ def sanitise_filename(name: str, media_type: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """One paragraph per line, no control characters (PostgreSQL refuses NUL in text)."""
+    """One paragraph per line, no control characters (PostgreSQL refuses NUL in text), radical
+    code points folded to the characters they stand for (``⼈⺠`` → ``人民``)."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = fold_radicals(text)
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 

@@ -9,6 +9,7 @@ Every setting is read from an environment variable with the prefix ``PUBLISHER_`
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +91,20 @@ class Settings(BaseSettings):
         description="Working days of notice per meeting kind, as JSON, e.g. "
         '`{"executive": 2, "other": 2}`; kinds not listed keep their default (plenary 3, '
         "fixed as a minimum by art. 3; executive 1; economic_work_conference 3; other 1).",
+    )
+    gazette_sources: dict[str, str] = Field(
+        {"三门峡市人民政府公报": "sanmenxia-gazette"},
+        description="The gazettes `publisher ingest gazette` accepts, as JSON mapping each "
+        "gazette's title (as its masthead prints it) to a file-name slug (lower-case letters, "
+        "digits, hyphens). An issue is identified by (title, year, number); any other gazette "
+        "is refused. The `sanmenxia-gazette` issues keep the ids `YYYY-NN`; another "
+        "source's issues get `<slug>-YYYY-NN`, so they can never replace ours.",
+    )
+    gazette_max_bytes: int = Field(
+        4_000_000,
+        ge=10_000,
+        description="Largest gazette text `publisher ingest gazette` reads, in bytes (an issue "
+        "is about 120 KB); larger input is refused before it is parsed.",
     )
     secret_key: str = Field(
         "",
@@ -190,6 +205,18 @@ class Settings(BaseSettings):
             notice_leads(self.notice_lead_days)  # type: ignore[arg-type]
         except Exception as exc:  # an unknown kind (ValueError) or a lead under the rule
             raise ValueError(f"PUBLISHER_NOTICE_LEAD_DAYS: {exc}") from None
+        return self
+
+    @model_validator(mode="after")
+    def _gazette_slugs(self) -> Settings:
+        """Slugs become file names and ids: refused at start-up when they could not be."""
+        slugs = list(self.gazette_sources.values())
+        bad = [s for s in slugs if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", s) or len(s) > 40]
+        if bad or len(set(slugs)) != len(slugs) or not slugs:
+            raise ValueError(
+                "PUBLISHER_GAZETTE_SOURCES: one distinct slug per title, "
+                f"[a-z0-9-] up to 40 characters (got {slugs})"
+            )
         return self
 
     @model_validator(mode="after")

@@ -22,6 +22,7 @@ from publisher.web.routes import (
     opendata_api,
     opendata_feeds,
     opendata_pages,
+    opendata_schemas,
     staff_api,
     staff_pages,
     subscriptions,
@@ -41,8 +42,9 @@ PLATFORM = Feature(
 )
 OPEN_DATA = Feature(
     name="opendata",
-    # the API before the pages: /datasets/{name}.csv must match before /datasets/{name}
-    routers=(opendata_api.router, opendata_pages.router),
+    # the schemas first (/datasets/datapackage.json is not a dataset's .json), then the API
+    # before the pages: /datasets/{name}.csv must match before /datasets/{name}
+    routers=(opendata_schemas.router, opendata_api.router, opendata_pages.router),
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
 )
 

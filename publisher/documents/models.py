@@ -22,7 +22,7 @@ class GazetteIssueRow(Base):
 
     __tablename__ = "gazette_issue"
 
-    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # "2019-02"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # "2019-02", "<slug>-2019-02"
     title: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
@@ -49,8 +49,8 @@ class GazetteDocument(Base):
     __tablename__ = "gazette_document"
     __table_args__ = (UniqueConstraint("issue_id", "position"),)
 
-    id: Mapped[str] = mapped_column(String(24), primary_key=True)  # "2019-02-01"
-    issue_id: Mapped[str] = mapped_column(ForeignKey("gazette_issue.id"), index=True)
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # "2019-02-01"
+    issue_id: Mapped[str] = mapped_column(String(64), ForeignKey("gazette_issue.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)  # 1-based order in the issue
     section: Mapped[str | None] = mapped_column(String(100), index=True)
     number: Mapped[str | None] = mapped_column(String(100), index=True)

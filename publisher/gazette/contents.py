@@ -29,12 +29,20 @@ from publisher.gazette.text import (
     is_date_line,
     normalise_number,
     parse_cn_date,
+    to_simplified,
 )
+from publisher.radicals import fold_radicals
 
 
 def normalise_lines(text: str) -> list[str]:
+    """Lines without odd spaces, traditional lines folded to simplified (OpenCC): a title,
+    number (號) or issuer printed in traditional characters is then matched like any other;
+    radical code points from the PDF's fonts (⼈⺠) become the characters they stand for."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return [line.replace("\u3000", " ").replace("\xa0", " ").rstrip() for line in text.split("\n")]
+    return [
+        to_simplified(fold_radicals(line.replace("\u3000", " ").replace("\xa0", " ").rstrip()))
+        for line in text.split("\n")
+    ]
 
 
 def _not_a_gazette(what: str, what_zh: str) -> GazetteFormatError:
@@ -192,6 +200,14 @@ def find_starts(
     return ordered
 
 
+def _is_masthead(key: str) -> bool:
+    """A masthead line a title never is: a whole-line remark in brackets ("(内部资料免费赠阅)"),
+    the gazette's name or its issue number."""
+    return bool(
+        re.fullmatch(r"[(（][^()（）]*[)）]", key) or "公报" in key or ISSUE_NUMBER.search(key)
+    )
+
+
 def _title_lines_before(lines: list[str], j: int, floor: int) -> int | None:
     """First line of the title printed just above a bare document number at line j."""
     found: int | None = None
@@ -205,6 +221,7 @@ def _title_lines_before(lines: list[str], j: int, floor: int) -> int | None:
         key = compact(line)
         if (
             "\t" in line
+            or _is_masthead(key)
             or is_date_line(line)
             or ENUMERATOR.match(line)
             or re.search(r"[。；：:，]", key)

@@ -14,6 +14,7 @@ from publisher.gazette.layout import (
     JOINABLE_END,
     MIN_BROKEN_LINE,
     NUMBERED_ITEM,
+    ORGANISATION,
     SENTENCE_PUNCT,
     Start,
     is_running_header,
@@ -30,6 +31,7 @@ from publisher.gazette.text import (
     is_date_line,
     normalise_number,
     parse_cn_date,
+    tidy_body,
     to_simplified,
 )
 
@@ -37,13 +39,18 @@ from publisher.gazette.text import (
 def parse_document(lines: list[str], start: Start, end: int) -> Document:
     body_lines = [x for x in lines[start.body : end] if not is_running_header(x)]
     number = None
+    title = to_simplified(start.title)
     first = skip_blank(body_lines, 0)
-    if first < len(body_lines) and not re.match(r"^\s*[（(]", body_lines[first]):
+    # a number in brackets under the title is the document's own (（岳办发〔2017〕2号）), except
+    # under an interpretation, where it names the policy explained
+    bracketed = first < len(body_lines) and re.match(r"^\s*[（(]", body_lines[first])
+    if first < len(body_lines) and not (bracketed and "解读" in title):
         number = normalise_number(body_lines[first])
         if number:
             body_lines = body_lines[first + 1 :]
     issuer, date = _signature(body_lines)
-    title = to_simplified(start.title)
+    if date is None:
+        issuer, date = _head_of(body_lines, issuer)
     if issuer is None and (found := ISSUER_IN_TITLE.match(title)):
         issuer = found["issuer"]
     blocks = [_simplify(b) for b in _join_breaks(_blocks(body_lines))]
@@ -60,16 +67,38 @@ def parse_document(lines: list[str], start: Start, end: int) -> Document:
 
 
 def _signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
-    """(issuer, date) from the first ``issuer line`` + ``date line`` pair in the document."""
+    """(issuer, date) from the first ``issuer line`` + ``date line`` pair in the document; two
+    issuer lines above the date (a joint document) are both kept, joined with 、."""
     content = [x for x in lines if x.strip()]
     for k, line in enumerate(content):
         if not is_date_line(line):
             continue
         if k > 0 and _looks_like_issuer(content[k - 1]):
-            return clean_inline(content[k - 1]), parse_cn_date(line)
+            issuer = clean_inline(content[k - 1])
+            if k > 1 and ORGANISATION.match(issuer) and _looks_like_issuer(content[k - 2]):
+                first = clean_inline(content[k - 2])
+                if ORGANISATION.match(first):
+                    issuer = f"{first}、{issuer}"
+            return issuer, parse_cn_date(line)
         if k < 3:  # a speech prints its date under the title, without a signature
             return None, parse_cn_date(line)
     return None, None
+
+
+def _head_of(lines: list[str], issuer: str | None) -> tuple[str | None, dt.date | None]:
+    """(issuer, date) printed under the title of a report, speech or interpretation: in the
+    few lines before the text starts (``2019年1月15日在…会议上``, ``发布日期：…``, the body
+    that reports)."""
+    date = None
+    for line in [x for x in lines if x.strip()][:4]:
+        key = compact(line)
+        if key.endswith(("：", ":")) or re.search(r"[。；，]", key):
+            break  # the salutation or the first sentence: the head is over
+        if date is None and len(key) <= 40 and (found := parse_cn_date(key)):
+            date = found
+        elif issuer is None and ORGANISATION.match(key):
+            issuer = key
+    return issuer, date
 
 
 def _looks_like_issuer(line: str) -> bool:
@@ -77,6 +106,7 @@ def _looks_like_issuer(line: str) -> bool:
     return (
         "\t" not in line
         and 2 <= len(key) <= 30
+        and not key.startswith(("—", "-"))  # "——市长 张某某" under a speech's title
         and not SENTENCE_PUNCT.search(key)
         and not ENUMERATOR.match(line)
         and bool(re.search(rf"[{CJK}]$", key))
@@ -178,7 +208,7 @@ def _continues(prev: str, nxt: str) -> bool:
         return not re.search(r"[。！？；]$", prev)  # "(三政〔2018〕34号)" under its title
     return (
         len(compact(prev)) >= MIN_BROKEN_LINE
-        and bool(SENTENCE_PUNCT.search(prev))
+        and (bool(SENTENCE_PUNCT.search(prev)) or _unclosed(prev))
         and bool(JOINABLE_END.search(prev))
         and not ENUMERATOR.match(nxt)
         and not is_date_line(nxt)
@@ -186,10 +216,18 @@ def _continues(prev: str, nxt: str) -> bool:
     )
 
 
+def _unclosed(text: str) -> bool:
+    """A bracket or title mark left open: the sentence goes on after the page break (a
+    heading never leaves one open), even with no punctuation before the break."""
+    return text.count("《") > text.count("》") or (
+        text.count("（") + text.count("(") > text.count("）") + text.count(")")
+    )
+
+
 def _simplify(block: Block) -> Block:
     if block.kind == "table":
         return Block(kind="table", rows=[[to_simplified(c) for c in row] for row in block.rows])
-    return Block(kind=block.kind, text=to_simplified(block.text))
+    return Block(kind=block.kind, text=tidy_body(to_simplified(block.text)))
 
 
 def render_body(blocks: list[Block]) -> str:

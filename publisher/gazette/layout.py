@@ -36,6 +36,11 @@ ISSUER_IN_TITLE = re.compile(
     rf"^(?P<issuer>[{CJK}]{{2,24}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅"
     rf"|委员会|局|厅|委|院|部|中心))关于"
 )
+#: a body that issues documents, as a signature or a report's author line prints it
+ORGANISATION = re.compile(
+    rf"^(?:中共)?[{CJK}]{{2,24}}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会"
+    rf"|政府|党委|市委|县委|区委|省委|常委会|局|厅|委|院|部|中心|协会|联合会)$"
+)
 PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
 RULE_LINE = re.compile(r"^[-—–－_=~\s]+$")
 RUNNING_HEADER = re.compile(

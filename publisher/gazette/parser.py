@@ -15,12 +15,14 @@ The parser relies on the gazette's structure, never on one issue's strings:
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 
 from publisher.gazette.contents import find_starts, normalise_lines, parse_issue, parse_toc
 from publisher.gazette.curated import CURATED_TABLES, CuratedTable
 from publisher.gazette.documents import link_related, parse_document
-from publisher.gazette.layout import GazetteFormatError
+from publisher.gazette.layout import GazetteFormatError, TocEntry
 from publisher.gazette.model import Document, GazetteIssue, Table
 from publisher.gazette.tables import curated_table, extract_tables
 
@@ -43,6 +45,8 @@ def parse_gazette(text: str, curated: Mapping[str, CuratedTable] | None = None) 
     for index, start in enumerate(starts):
         end = starts[index + 1].line if index + 1 < len(starts) else len(lines)
         documents.append(parse_document(lines, start, end))
+    _refuse_repeated_numbers(documents)
+    _warn_missing_structure(entries, documents, warnings)
     link_related(documents)
     tables: list[Table] = []
     for doc in documents:
@@ -50,3 +54,32 @@ def parse_gazette(text: str, curated: Mapping[str, CuratedTable] | None = None) 
         if doc.number is not None and doc.number in curated:
             tables.extend(curated_table(doc, curated[doc.number], warnings))
     return GazetteIssue(issue=issue, documents=documents, tables=tables, warnings=warnings)
+
+
+def _refuse_repeated_numbers(documents: list[Document]) -> None:
+    """One issue prints each document once: a number seen twice means pasted or repeated text
+    (a 50 MB file of one issue repeated stored 6,244 "documents" before this check)."""
+    counts = Counter(d.number for d in documents if d.number)
+    repeated = sorted(n for n, c in counts.items() if c > 1)
+    if repeated:
+        shown = "、".join(repeated[:5]) + ("…" if len(repeated) > 5 else "")
+        raise GazetteFormatError(
+            f"Implausible gazette text: {len(repeated)} document number(s) appear more than "
+            f"once ({shown}); one issue prints each document once.",
+            f"公报文本不合理：{len(repeated)} 个文号重复出现（{shown}）；"
+            "一期公报每份文件只刊登一次。",
+        )
+
+
+def _warn_missing_structure(
+    entries: list[TocEntry], documents: list[Document], warnings: list[str]
+) -> None:
+    """Say what the parser had to guess: no contents, documents without a section."""
+    if not entries:
+        warnings.append("未找到目录（目 录）：文件按版式识别，栏目无法确定")
+    unsectioned = [d for d in documents if d.section is None]
+    if unsectioned:
+        warnings.append(f"{len(unsectioned)} 篇文件未归入栏目（目录中没有对应条目）")
+    for doc in documents:
+        if re.match(r"[(（]", doc.title):
+            warnings.append(f"标题以括号开头，可能混入了刊头文字：{doc.title}")

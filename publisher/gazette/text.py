@@ -19,13 +19,18 @@ _S2T = OpenCC("s2t")
 #: A CJK ideograph (the basic block is all that government text uses).
 CJK = r"\u4e00-\u9fff"
 
-# 文号: issuer prefix, year in 〔〕 (or a look-alike bracket), serial, 号; PDF text adds spaces.
+# 文号: issuer prefix, year in 〔〕 (or a look-alike bracket, round ones included), serial, 号;
+# PDF text adds spaces, some gazettes print 第 before the serial (黔府发〔2018〕第7号).
+_YEAR_OPEN = r"[〔\[［【(（]"
+_YEAR_CLOSE = r"[〕\]］】)）]"
 _NUMBER_BODY = (
-    rf"(?P<prefix>[{CJK}]{{1,6}})\s*[〔\[［【]\s*(?P<year>\d{{4}})\s*[〕\]］】]\s*"
-    r"(?P<seq>\d{1,4})\s*号"
+    rf"(?P<prefix>[{CJK}]{{1,6}})\s*{_YEAR_OPEN}\s*(?P<year>\d{{4}})\s*{_YEAR_CLOSE}\s*"
+    r"第?\s*(?P<seq>\d{1,4})\s*号"
 )
+# a government order has no year: 粤府令第 271 号
+_ORDER_BODY = rf"(?P<order>[{CJK}]{{1,8}}令)\s*第\s*(?P<oseq>\d{{1,5}})\s*号"
 _NUMBER_IN_TEXT = re.compile(_NUMBER_BODY)
-_NUMBER_ALONE = re.compile(rf"^\s*{_NUMBER_BODY}\s*$")
+_NUMBER_ALONE = re.compile(rf"^(?:{_NUMBER_BODY}|{_ORDER_BODY})$")
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -67,15 +72,35 @@ def clean_inline(text: str) -> str:
 
 
 def normalise_number(raw: str) -> str | None:
-    """``三政办〔2018〕41 号`` → ``三政办〔2018〕41号``; None when it is not a document number."""
-    match = _NUMBER_ALONE.match(nfkc(raw).strip("()（） "))
+    """``三 政 办 （2018） 41 号`` → ``三政办〔2018〕41号``; ``粤府令第 271 号`` →
+    ``粤府令第271号``; None when the line is not a document number alone."""
+    match = _NUMBER_ALONE.match(re.sub(r"\s+", "", nfkc(raw)).strip("()（）"))
     if match is None:
         return None
+    if match["order"]:
+        return f"{match['order']}第{int(match['oseq'])}号"
     return _format_number(match)
 
 
 def _format_number(match: re.Match[str]) -> str:
     return f"{match['prefix']}〔{match['year']}〕{int(match['seq'])}号"
+
+
+_SPACED_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# the spaces the PDF puts between a date and the Chinese text around it ("对 2015年3月6日 以前")
+_DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
+_SPACE_BEFORE_DATE = re.compile(rf"(?<=[{CJK}])\s+(?={_DATE})")
+_SPACE_AFTER_DATE = re.compile(rf"(?<=\d日)\s+(?=[{CJK}])")
+
+
+def tidy_body(text: str) -> str:
+    """Dates and document numbers in running text written as in the fields: the PDF's
+    ``2015 年 3 月 6 日`` and ``（豫政办〔2015〕39 号）`` become ``2015年3月6日`` and
+    ``（豫政办〔2015〕39号）``; every other space is left as printed."""
+    text = _SPACED_DATE.sub(r"\1年\2月\3日", text)
+    text = _SPACE_BEFORE_DATE.sub("", text)
+    text = _SPACE_AFTER_DATE.sub("", text)
+    return _NUMBER_IN_TEXT.sub(_format_number, text)
 
 
 def find_numbers(text: str) -> list[str]:

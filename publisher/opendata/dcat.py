@@ -1,9 +1,12 @@
 """The open-data catalogue as DCAT-AP JSON-LD, for portals and harvesters (data.gov.cn, CKAN...).
 
 Pure: the catalogue, the base URL and the size of each JSON rendition in, a JSON-LD document
-out. Every URL is absolute (harvesters resolve nothing), every text carries ``@language: zh``,
-dates are typed ``xsd:date``; a live table with no rows yet has none (DCAT-AP makes
-``dct:issued`` and ``dct:modified`` optional) rather than an invented one.
+out. Each dataset names its Table Schema (``dct:conformsTo``, served at a stable URL), its
+contact point (the office), publisher, dates and keywords, as the DCAT-AP shapes in
+``tests/opendata/dcat-ap-shapes.ttl`` require. Every URL is absolute (harvesters resolve
+nothing), every text carries ``@language: zh``, dates are typed ``xsd:date``; a live table
+with no rows yet has none (DCAT-AP makes ``dct:issued`` and ``dct:modified`` optional) rather
+than an invented one.
 """
 
 from __future__ import annotations
@@ -35,6 +38,34 @@ FORMATS = {
 }
 
 
+PACKAGE_URL_PATH = "/datasets/datapackage.json"
+
+
+def schema_url(base_url: str, name: str) -> str:
+    """Where a dataset's Table Schema is served: stable, one per dataset."""
+    return f"{base_url.rstrip('/')}/datasets/{name}/schema.json"
+
+
+def web_package(package: Mapping[str, Any], base_url: str) -> dict[str, Any]:
+    """The Data Package as served at ``/datasets/datapackage.json``: each resource's ``path``
+    is the absolute URL of its CSV download and its schema also has a URL (``schemaUrl``),
+    since the relative paths of the bundled file do not exist on the web; the bundled
+    sources are named (title) without their file path, which is not served."""
+    base = base_url.rstrip("/")
+    served = dict(package)
+    served["sources"] = [{"title": s["title"]} for s in package.get("sources", [])]
+    served["resources"] = [
+        {
+            **resource,
+            "path": f"{base}/datasets/{resource['name']}.csv",
+            "sources": [{"title": s["title"]} for s in resource.get("sources", [])],
+            "schemaUrl": schema_url(base, resource["name"]),
+        }
+        for resource in package["resources"]
+    ]
+    return served
+
+
 def _zh(text: str) -> dict[str, str]:
     return {"@value": text, "@language": "zh"}
 
@@ -56,6 +87,25 @@ def _agent(name: str, node_id: str | None = None) -> dict[str, Any]:
     return agent
 
 
+def _table_schema(base: str, dataset: DatasetInfo) -> dict[str, Any]:
+    """``dct:conformsTo``: the dataset's Table Schema, a ``dct:Standard`` at a stable URL."""
+    return {
+        "@id": schema_url(base, dataset.name),
+        "@type": "dct:Standard",
+        "dct:title": _zh(f"{dataset.title}：表结构（Frictionless Table Schema）"),
+    }
+
+
+def _contact(base: str, dataset: DatasetInfo) -> dict[str, Any]:
+    """``dcat:contactPoint``: the publishing office (never a person), reached on the site."""
+    return {
+        "@id": f"{base}/#contact",
+        "@type": ["vcard:Kind", "vcard:Organization"],
+        "vcard:fn": _zh(CATALOG_PUBLISHER),
+        "vcard:hasURL": {"@id": f"{base}/datasets"},
+    }
+
+
 def _distribution(base: str, dataset: DatasetInfo, kind: str, size: int) -> dict[str, Any]:
     media, file_type, label = FORMATS[kind]
     url = f"{base}/datasets/{dataset.name}.{kind}"
@@ -68,6 +118,7 @@ def _distribution(base: str, dataset: DatasetInfo, kind: str, size: int) -> dict
         "dcat:mediaType": {"@id": f"{_IANA}/{media}"},
         "dct:format": {"@id": file_type},
         "dcat:byteSize": {"@value": str(size), "@type": "xsd:nonNegativeInteger"},
+        "dct:conformsTo": {"@id": schema_url(base, dataset.name)},
         **_dates(dataset),
     }
     if dataset.license_url:
@@ -93,6 +144,8 @@ def build_catalog(
             "dct:publisher": _agent(ds.publisher or CATALOG_PUBLISHER),
             "dcat:landingPage": {"@id": f"{base}/datasets/{ds.name}"},
             "dct:language": {"@id": f"{_EU}/language/ZHO"},
+            "dct:conformsTo": _table_schema(base, ds),
+            "dcat:contactPoint": _contact(base, ds),
             "dcat:distribution": [
                 _distribution(base, ds, "csv", ds.resources[0].bytes),
                 _distribution(base, ds, "json", json_sizes.get(ds.name, 0)),

@@ -103,7 +103,13 @@ TABLE_DATASETS: tuple[TableDatasetSpec, ...] = (
         table_phrase="先进单位",
         fields=(
             FieldSpec("seq", "序号", "integer", "在原文名单中的顺序（原文无编号）。"),
-            FieldSpec("name", "单位名称", "string", "单位名称，照录原文。", "名称"),
+            FieldSpec(
+                "name",
+                "单位名称",
+                "string",
+                "单位名称，照录原文；原文错字按勘误表更正（见数据集说明）。",
+                "名称",
+            ),
             SOURCE,
         ),
         unique="name",

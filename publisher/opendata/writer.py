@@ -21,6 +21,7 @@ from typing import Any
 
 from publisher.gazette import GazetteIssue, Table, parse_gazette
 from publisher.gazette.text import compact
+from publisher.opendata.errata import Erratum, apply_errata, load_errata
 from publisher.opendata.specs import (
     BODIES_NAME,
     DOCUMENTS_NAME,
@@ -54,25 +55,55 @@ class WriteResult:
     skipped: tuple[str, ...]  # datasets whose source document no bundled issue holds
 
 
-def source_filename(issue: GazetteIssue) -> str:
-    """``sanmenxia-gazette-2019-02.txt``: one stable name per issue."""
-    return f"{SOURCE_SLUG}-{issue.issue.year}-{issue.issue.number:02d}.txt"
+_SOURCE_FILE = re.compile(
+    r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<year>\d{4})-(?P<number>\d{2,3})"
+)
 
 
-def bundle_source(datasets_dir: Path, text: str, issue: GazetteIssue) -> Path:
-    """Copy an issue's text into ``sources/`` (unchanged bytes) so the package can be rebuilt."""
-    path = datasets_dir / SOURCES_DIR / source_filename(issue)
+def issue_id(slug: str, year: int, number: int) -> str:
+    """``2019-02`` for our gazette; ``<slug>-2019-02`` for another configured source, so two
+    gazettes' issues of the same year and number never share an id (one replaced the other)."""
+    base = f"{year}-{number:02d}"
+    return base if slug == SOURCE_SLUG else f"{slug}-{base}"
+
+
+def identify(issue: GazetteIssue, slug: str) -> GazetteIssue:
+    """Give the parsed issue the id of its source (the parser only knows year and number)."""
+    issue.issue.id = issue_id(slug, issue.issue.year, issue.issue.number)
+    return issue
+
+
+def source_filename(issue: GazetteIssue, slug: str = SOURCE_SLUG) -> str:
+    """``sanmenxia-gazette-2019-02.txt``: one stable name per issue of each source."""
+    return f"{slug}-{issue.issue.year}-{issue.issue.number:02d}.txt"
+
+
+def bundle_source(
+    datasets_dir: Path, text: str, issue: GazetteIssue, slug: str = SOURCE_SLUG
+) -> Path:
+    """Copy an issue's text into ``sources/`` (as UTF-8) so the package can be rebuilt."""
+    path = datasets_dir / SOURCES_DIR / source_filename(issue, slug)
     _write_if_changed(path, text.encode("utf-8"))
     return path
 
 
-def load_sources(datasets_dir: Path) -> list[SourceIssue]:
-    """Parse every bundled issue, oldest first."""
+def bundled_files(datasets_dir: Path) -> list[tuple[Path, str]]:
+    """Every bundled issue file with its source slug, ours first, then by name."""
     found = []
-    for path in sorted((datasets_dir / SOURCES_DIR).glob(f"{SOURCE_SLUG}-*.txt")):
-        issue = parse_gazette(path.read_text(encoding="utf-8"))
+    for path in (datasets_dir / SOURCES_DIR).glob("*.txt"):
+        match = _SOURCE_FILE.fullmatch(path.stem)
+        if match:
+            found.append((path, match["slug"]))
+    return sorted(found, key=lambda f: (f[1] != SOURCE_SLUG, f[0].name))
+
+
+def load_sources(datasets_dir: Path) -> list[SourceIssue]:
+    """Parse every bundled issue: ours first, oldest first."""
+    found = []
+    for path, slug in bundled_files(datasets_dir):
+        issue = identify(parse_gazette(path.read_text(encoding="utf-8")), slug)
         found.append(SourceIssue(issue, f"{SOURCES_DIR}/{path.name}"))
-    return sorted(found, key=lambda s: s.issue.issue.id)
+    return found
 
 
 def write_datasets(datasets_dir: Path) -> WriteResult:
@@ -81,12 +112,20 @@ def write_datasets(datasets_dir: Path) -> WriteResult:
     changed = tuple(
         name for name, data in files.items() if _write_if_changed(datasets_dir / name, data)
     )
+    for stale in sorted((datasets_dir / DATA_DIR).glob("*.csv")):
+        if f"{DATA_DIR}/{stale.name}" not in files:  # a dataset the sources no longer give
+            stale.unlink()
+            changed += (f"{DATA_DIR}/{stale.name}",)
     names = tuple(r["name"] for r in json.loads(files["datapackage.json"])["resources"])
     return WriteResult(datasets_dir / "datapackage.json", names, changed, skipped)
 
 
-def build_package(sources: Sequence[SourceIssue]) -> tuple[dict[str, bytes], tuple[str, ...]]:
-    """Every file of the package, by relative path, as bytes; plus the datasets left out."""
+def build_package(
+    sources: Sequence[SourceIssue], errata: tuple[Erratum, ...] | None = None
+) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    """Every file of the package, by relative path, as bytes; plus the datasets left out.
+    The reviewed errata (``errata.csv``) correct the table datasets' cells."""
+    errata = load_errata() if errata is None else errata
     if not sources:
         raise ValueError("no gazette issue to build the open data from")
     files: dict[str, bytes] = {}
@@ -98,25 +137,35 @@ def build_package(sources: Sequence[SourceIssue]) -> tuple[dict[str, bytes], tup
             skipped.append(spec.name)
             continue
         source, table = found
-        rows = _table_rows(spec, source.issue, table)
+        rows, applied = apply_errata(
+            spec.name,
+            spec.source_number,
+            [f.name for f in spec.fields],
+            _table_rows(spec, source.issue, table),
+            errata,
+        )
         doc = source.issue.document(spec.source_number)
         publisher = (doc.issuer if doc else None) or source.issue.issue.sponsor
-        resources.append(
-            _resource(
-                spec.name,
-                spec.title,
-                spec.description,
-                spec.keywords,
-                publisher,
-                [spec.source_number],
-                [source],
-                spec.fields,
-                rows,
-                files,
-                primary_key=None,
-                unique=spec.unique,
-            )
+        description = "".join(
+            [spec.description, *(f"{e.note_zh()}；公报正文保留原文。" for e in applied)]
         )
+        resource = _resource(
+            spec.name,
+            spec.title,
+            description,
+            spec.keywords,
+            publisher,
+            [spec.source_number],
+            [source],
+            spec.fields,
+            rows,
+            files,
+            primary_key=None,
+            unique=spec.unique,
+        )
+        if applied:
+            resource["errata"] = [e.as_property() for e in applied]
+        resources.append(resource)
     doc_rows, body_rows = _document_rows(sources)
     sponsor = sources[-1].issue.issue.sponsor
     numbers = [d.number for s in sources for d in s.issue.documents if d.number]
@@ -235,9 +284,14 @@ def _table_rows(spec: TableDatasetSpec, issue: GazetteIssue, table: Table) -> li
 def _document_rows(sources: Sequence[SourceIssue]) -> tuple[list[list[str]], list[list[str]]]:
     docs: list[list[str]] = []
     bodies: list[list[str]] = []
+    seen: set[str] = set()
     for source in sources:
         issue_id = source.issue.issue.id
         for index, doc in enumerate(source.issue.documents, start=1):
+            if doc.number and doc.number in seen:
+                continue  # the same document in a later issue: published once (issue #14)
+            if doc.number:
+                seen.add(doc.number)
             doc_id = f"{issue_id}-{index:02d}"
             docs.append(
                 [

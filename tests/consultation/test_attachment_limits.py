@@ -264,3 +264,12 @@ def test_text_pages_keep_paragraphs_whole_and_split_only_giant_ones() -> None:
     pages = attachments.text_pages("甲" * 15 + "\n" + "乙" * 10 + "\n" + "丙" * 45, page_chars=20)
     assert pages == [["甲" * 15], ["乙" * 10], ["丙" * 20], ["丙" * 20], ["丙" * 5]]
     assert attachments.text_pages("") == []
+
+
+def test_radical_code_points_become_the_characters_they_stand_for() -> None:
+    """Fonts map 人 to the Kangxi radical U+2F08 and 民 to the supplement form U+2EA0 (#14)."""
+    extracted = attachments.extract_text(
+        make_docx("中华\u2f08\u2ea0共和国\u2f47\u2ed4，（\u2fa6额）：保持全角标点。"),
+        attachments.DOCX,
+    )
+    assert extracted.text == "中华人民共和国日门，（金额）：保持全角标点。"

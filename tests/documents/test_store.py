@@ -49,7 +49,7 @@ def test_a_changed_document_is_updated_with_a_new_revision(db: Session) -> None:
     store_issue(db, issue)
     db.commit()
     issue.documents[2].title = issue.documents[2].title + "（修订）"
-    result = store_issue(db, issue)
+    result = store_issue(db, issue, replace=True)
     db.commit()
     assert result.updated == ["2019-02-03"] and len(result.unchanged) == 13
     doc = db.get(GazetteDocument, "2019-02-03")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from publisher.gazette.contents import normalise_lines
 from publisher.gazette.text import (
     clean_inline,
     find_numbers,
     is_date_line,
     normalise_number,
     parse_cn_date,
+    tidy_body,
     to_simplified,
 )
 
@@ -54,3 +58,33 @@ def test_simplified_text_is_never_altered() -> None:
     # 乾 is a character t2s would rewrite (to 干); in a simplified sentence it must stay
     simplified = "乾坤湾景区发展规划已经市政府同意，现印发给你们。"
     assert to_simplified(simplified) == simplified
+
+
+@pytest.mark.parametrize(
+    ("printed", "number"),
+    [
+        ("黔府发〔2018〕第7号", "黔府发〔2018〕7号"),
+        ("沪府发〔2017〕92号", "沪府发〔2017〕92号"),
+        ("三政办（2018）41号", "三政办〔2018〕41号"),
+        ("三 政 办 〔2018〕 41 号", "三政办〔2018〕41号"),
+        ("粤府令第 271 号", "粤府令第271号"),
+        ("（岳办发〔2017〕2号）", "岳办发〔2017〕2号"),
+        ("第一条 为规范行政执法监督工作", None),
+    ],
+)
+def test_number_formats_of_other_gazettes(printed: str, number: str | None) -> None:
+    assert normalise_number(printed) == number
+
+
+def test_bodies_write_dates_and_numbers_as_the_fields_do() -> None:
+    printed = "对 2015 年 3 月 6 日 以前印发的文件（豫政办〔2015〕39 号）进行了清理，共 5 件。"
+    assert tidy_body(printed) == (
+        "对2015年3月6日以前印发的文件（豫政办〔2015〕39号）进行了清理，共 5 件。"
+    )
+    assert tidy_body("Windows 10 于 2019 年发布") == "Windows 10 于 2019 年发布"
+
+
+def test_radical_code_points_in_gazette_lines_are_folded() -> None:
+    assert normalise_lines("《中华\u2f08\u2ea0共和国行政许可法》，第\u2f00条") == [
+        "《中华人民共和国行政许可法》，第一条"
+    ]

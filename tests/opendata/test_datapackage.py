@@ -14,6 +14,7 @@ import pytest
 
 from publisher.gazette import parse_gazette
 from publisher.opendata import award_per_enterprise, read_package, write_datasets
+from publisher.opendata.errata import Erratum, apply_errata
 from publisher.settings import PROJECT_ROOT
 from tests.gazette.corpus.build import HERE, real_text
 
@@ -147,9 +148,62 @@ def test_package_from_another_issue_skips_datasets_it_cannot_source(tmp_path: Pa
     shutil.copy(DATASETS / "sources" / "sanmenxia-gazette-2019-02.txt", tmp_path / "sources")
     result = write_datasets(tmp_path)
     catalog = {d.name: d for d in read_package(tmp_path)}
-    assert catalog["gazette-documents"].resources[0].row_count == 24
+    # the corpus's "2019-03" reprints 2019-02's first ten documents under the same numbers:
+    # each document is published once, in the first issue that printed it (issue #14)
+    assert catalog["gazette-documents"].resources[0].row_count == 14
     assert catalog["gazette-documents"].gazette_issues == ("2019-02", "2019-03")
     modified = catalog["gazette-documents"].modified
     assert modified is not None and modified.isoformat() == "2019-03-11"
     assert catalog["intangible-heritage-items"].gazette_issue == "2019-02"  # first source wins
     assert _validate(result.datapackage)["valid"]
+
+
+def test_the_gazettes_misprint_is_corrected_in_the_data_and_kept_in_the_text() -> None:
+    """三政办〔2018〕44号 prints "浉池县人民政府"; the county is 渑池县 (errata.csv, #14)."""
+    names = [row["name"] for row in _rows(DATASETS / "data" / "advanced-units-2018.csv")]
+    assert "渑池县人民政府" in names and "浉池县人民政府" not in names
+    catalog = {d.name: d for d in read_package(DATASETS)}
+    assert "勘误：原文“浉池县人民政府”更正为“渑池县人民政府”" in (
+        catalog["advanced-units-2018"].description
+    )
+    package = json.loads((DATASETS / "datapackage.json").read_text(encoding="utf-8"))
+    (units,) = [r for r in package["resources"] if r["name"] == "advanced-units-2018"]
+    assert units["errata"] == [
+        {
+            "field": "name",
+            "original": "浉池县人民政府",
+            "correction": "渑池县人民政府",
+            "reason": "原文错字：三门峡市所辖为渑池县，无“浉池县”（浉河区属信阳市）",
+        }
+    ]
+    bodies = (DATASETS / "data" / "gazette-document-bodies.csv").read_text(encoding="utf-8")
+    assert "浉池县人民政府" in bodies  # the document keeps what the gazette printed
+
+
+def test_an_erratum_applies_to_whole_cells_of_its_own_dataset_only() -> None:
+    erratum = Erratum("units", "name", "三政办〔2018〕44号", "甲县", "乙县", "错字")
+    rows = [["1", "甲县"], ["2", "甲县人民政府"]]
+    fixed, applied = apply_errata("units", "三政办〔2018〕44号", ["seq", "name"], rows, (erratum,))
+    assert fixed == [["1", "乙县"], ["2", "甲县人民政府"]] and applied == [erratum]
+    assert apply_errata("other", "三政办〔2018〕44号", ["seq", "name"], rows, (erratum,))[0] == rows
+    assert apply_errata("units", "三政〔2018〕1号", ["seq", "name"], rows, (erratum,))[0] == rows
+
+
+def test_a_dataset_the_sources_no_longer_give_loses_its_csv(tmp_path: Path) -> None:
+    """No stale CSV beside a package that no longer lists it (issue #14)."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(DATASETS / "sources" / "sanmenxia-gazette-2019-02.txt", sources)
+    write_datasets(tmp_path)
+    assert (tmp_path / "data" / "historic-buildings.csv").is_file()
+    (sources / "sanmenxia-gazette-2019-02.txt").unlink()
+    shutil.copy(HERE / "other-gazette.txt", sources / "beijing-2019-02.txt")
+    result = write_datasets(tmp_path)
+    assert "data/historic-buildings.csv" in result.changed
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [
+        "gazette-document-bodies.csv",
+        "gazette-documents.csv",
+    ]
+    assert [r["id"] for r in _rows(tmp_path / "data" / "gazette-documents.csv")] == [
+        "beijing-2019-02-01"
+    ]

@@ -172,6 +172,52 @@ def missing_toc_entry() -> str:
     )
 
 
+#: Another city's gazette, 2019 No. 2 like ours: invented text in the same printed layout.
+OTHER_GAZETTE = """北京市人民政府 公 报
+
+目 录
+
+【市政府文件】
+
+北京市人民政府关于开展城市绿化美化专项行动的通知	1
+
+2019
+
+第 2 号(总第 590 号)
+
+主 办
+
+北京市人民政府办公厅
+
+出版日期:2019 年 1 月 25 日
+
+北京市人民政府 关于开展城市绿化美化专项行动的 通 知
+
+京政发〔2019〕3号
+
+各区人民政府，市政府各委、办、局：
+
+为改善城市生态环境，市政府决定在全市开展城市绿化美化专项行动。现将有关事项通知如下：
+
+一、各区要制定本区绿化美化工作方案，明确责任单位和完成时限。
+
+二、市园林绿化局负责统筹协调和督促检查。
+
+北京市人民政府
+
+2019年1月10日
+"""
+
+
+def no_toc() -> str:
+    """The masthead kept, the table of contents gone: the body follows the masthead."""
+    lines = _lines()
+    toc = _index(lines, "目 录")
+    masthead = (_index(lines, "--\t"), _index(lines, "(内部资料免费赠阅)"))
+    body = _index(lines, "三门峡市人民政府 关于表彰全市交通运输系统")
+    return "\n".join(lines[:toc] + lines[masthead[0] + 1 : masthead[1] + 1] + lines[body:])
+
+
 NOT_A_GAZETTE = """三门峡市召开政务公开工作推进会
 
 2019 年 1 月 18 日，市政府召开政务公开工作推进会，安排部署今年的工作。
@@ -189,6 +235,8 @@ VARIANTS: dict[str, Callable[[], str]] = {
     "running-headers.txt": running_headers,
     "missing-toc-entry.txt": missing_toc_entry,
     "not-a-gazette.txt": lambda: NOT_A_GAZETTE,
+    "other-gazette.txt": lambda: OTHER_GAZETTE,
+    "no-toc.txt": no_toc,
 }
 
 
