@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from publisher.meetings.models import NoticeRevision
+from publisher.meetings.models import MeetingNotice, NoticeRevision
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
 from publisher.rules.predisclosure import MeetingKind
 from publisher.timeutil import format_local, to_local
@@ -52,3 +52,16 @@ def change_lines_zh(changes: dict[str, list[Any]]) -> list[str]:
         else:
             lines.append(f"{label}：{_value_zh(name, old)} → {_value_zh(name, new)}")
     return lines
+
+
+#: the fields whose change moves a meeting: its time or its place
+MOVE_FIELDS = frozenset({"starts_at", "ends_at", "place"})
+
+
+def moved_since(notice: MeetingNotice, since: dt.datetime) -> bool:
+    """Whether the meeting's time or place changed after `since` (an application's moment),
+    so that the applicant's page puts the new time above the decision they were given."""
+    return any(
+        revision.changed_at >= since and MOVE_FIELDS & set(json.loads(revision.changes))
+        for revision in notice.revisions
+    )
