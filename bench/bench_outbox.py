@@ -11,6 +11,7 @@ message is counted on the server and must arrive exactly once.
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 import tempfile
 import threading
@@ -48,6 +49,12 @@ class Counter:
         return "250 OK"
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=500)
@@ -60,9 +67,9 @@ def main() -> int:
         upgrade(engine)
         factory = make_session_factory(engine)
         counter = Counter()
-        controller = Controller(counter, hostname="127.0.0.1", port=0)
+        port = _free_port()
+        controller = Controller(counter, hostname="127.0.0.1", port=port)
         controller.start()
-        port = controller.server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         settings = Settings(
             environment="test", database_url=url, smtp_host="127.0.0.1", smtp_port=port
         )
