@@ -1,5 +1,5 @@
-"""Answers to comments (第六–七条): one disposition and reason for one or many comments, then
-each commenter who left an e-mail address is told, after the commit.
+"""Answers to comments (第六–七条): one disposition and reason for one or many comments; each
+commenter who left a contact is told through the outbox, in the same unit of work.
 """
 
 from __future__ import annotations
@@ -14,16 +14,15 @@ from sqlalchemy.orm import Session
 from consultation.comments import refuse_after_summary
 from consultation.drafts import get_draft
 from consultation.models import Comment
+from consultation.notify import comment_context
 from consultation.vocabulary import Disposition
 from publisher.errors import NotFound, ValidationFailed, required_text
-from publisher.mail import Mailer
+from publisher.notifications.outbox import Contact, DeliveryHook, enqueue
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
-from publisher.timeutil import format_local
 
 
-@unit_of_work
 def _record_answers(
     session: Session,
     principal: StaffPrincipal,
@@ -33,9 +32,7 @@ def _record_answers(
     reason: str,
     now: dt.datetime,
 ) -> list[Comment]:
-    """Record one disposition and reason for one or several comments (第六–七条).
-
-    Committed before anyone is told (`answer_comments`)."""
+    """Record one disposition and reason for one or several comments (第六–七条)."""
     draft = get_draft(session, draft_id)
     refuse_after_summary(draft)
     disposition = Disposition(disposition)
@@ -72,43 +69,25 @@ def _record_answers(
     return comments
 
 
-@dataclass(frozen=True)
-class Notification:
-    comment_id: int
-    to: str
-    subject: str
-    body: str
-
-
-def answer_notifications(comments: Sequence[Comment], base_url: str) -> list[Notification]:
-    notes = []
-    for c in comments:
-        if not c.email or c.disposition is None:
-            continue
-        disposition = Disposition(c.disposition)
-        subject = f"您对《{c.draft.title}》提出的意见已有答复（{c.receipt_code}）"
-        body = (
-            f"您好：\n\n您于{format_local(c.submitted_at)}对《{c.draft.title}》提出的意见"
-            f"（回执编号 {c.receipt_code}）已办理。\n\n处理结果：{disposition.label_zh}\n"
-            f"答复：{c.answer_text}\n\n可随时凭回执编号查询：{base_url.rstrip('/')}"
-            f"/comments/status?code={c.receipt_code}\n\n三门峡市人民政府办公室\n"
-        )
-        notes.append(Notification(c.id, c.email, subject, body))
-    return notes
-
-
-@unit_of_work
-def _mark_notified(session: Session, comment_ids: Sequence[int], now: dt.datetime) -> None:
-    for comment in session.scalars(select(Comment).where(Comment.id.in_(comment_ids))):
+def mark_notified(session: Session, comment_id: int, now: dt.datetime) -> None:
+    """The outbox worker delivered an answer: the comment's `notified_at` is that moment (the
+    first delivery, when a commenter is told by both e-mail and SMS)."""
+    comment = session.get(Comment, comment_id)
+    if comment is not None and comment.notified_at is None and comment.answered_at is not None:
         comment.notified_at = now
+
+
+#: the outbox's hook: answers delivered set `notified_at` (consultation.feature)
+ANSWER_DELIVERED = DeliveryHook("consultation_comment.answer", mark_notified)
 
 
 @dataclass(frozen=True)
 class Answered:
     comments: list[Comment]
-    emails_sent: int
+    messages_queued: int
 
 
+@unit_of_work
 def answer_comments(
     session: Session,
     principal: StaffPrincipal,
@@ -117,17 +96,22 @@ def answer_comments(
     disposition: Disposition,
     reason: str,
     now: dt.datetime,
-    mailer: Mailer,
-    base_url: str,
 ) -> Answered:
-    """Record the answer (committed), then tell each commenter who gave an e-mail address; a
-    mail server that is down loses nothing: the answer stays visible by receipt code."""
+    """Record the answer and put a message to each commenter who left a contact in the
+    outbox, in one unit: nothing is sent inside the request, and nothing is lost if the mail
+    server is down (the worker retries; the answer is visible by receipt code at once)."""
     comments = _record_answers(session, principal, draft_id, comment_ids, disposition, reason, now)
-    sent = [
-        note.comment_id
-        for note in answer_notifications(comments, base_url)
-        if mailer.send(note.to, note.subject, note.body)
-    ]
-    if sent:
-        _mark_notified(session, sent, now)
-    return Answered(comments, len(sent))
+    queued = 0
+    for comment in comments:
+        if comment.flagged_spam:  # caught by the honeypot: a bot must not steer our messages
+            continue
+        label = Disposition(comment.disposition or disposition).label_zh
+        queued += enqueue(
+            session,
+            "consultation.comment.answered",
+            Contact(comment.email, comment.phone),
+            comment_context(comment) | {"disposition": label, "answer": comment.answer_text or ""},
+            now,
+            ref=(ANSWER_DELIVERED.ref_kind, comment.id),
+        )
+    return Answered(comments, queued)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from consultation.drafts import get_draft, get_public_draft, window_state
 from consultation.models import Comment, ConsultationDraft
+from consultation.notify import tell_commenter
 from consultation.vocabulary import ONLINE_CHANNELS, Channel, QueueFilter, WindowState
 from publisher.contact import normalise_email, normalise_phone
 from publisher.errors import (
@@ -184,6 +185,7 @@ def _take_comment(
     comment = _new_comment(session, draft, data, now, channel, key, None)
     comment.flagged_spam = bool(data.honeypot.strip())
     session.flush()
+    tell_commenter(session, comment, now)
     return comment, True
 
 
@@ -259,6 +261,7 @@ def record_offline_comment(
         draft_id=draft.id,
         channel=channel.value,
     )
+    tell_commenter(session, comment, now)
     return comment
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from consultation.models import ConsultationDraft, WindowExtension
+from consultation.notify import tell_commenters
 from consultation.vocabulary import WindowState
 from publisher.errors import Conflict, NotFound, RuleViolation, ValidationFailed, required_text
 from publisher.rules.predisclosure import ConsultationProfile, Deadline
@@ -216,6 +217,14 @@ def extend_window(
     draft.closes_at = new_closes_at
     _touch(draft, now)
     session.flush()
+    tell_commenters(
+        session,
+        draft,
+        "consultation.extended",
+        now,
+        closes=format_local_end(new_closes_at),
+        reason=reason,
+    )
     session.refresh(draft, ["extensions"])
     return draft
 

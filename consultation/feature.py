@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS
@@ -17,4 +18,5 @@ FEATURE = Feature(
     feeds=(CONSULTATIONS_FEED,),
     open_data=(ADOPTION_SUMMARIES_TABLE,),
     retention=(COMMENTER_CONTACTS,),
+    delivery_hooks=(ANSWER_DELIVERED,),
 )

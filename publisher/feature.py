@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from feeds.source import FeedSource
+from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
 
@@ -30,3 +31,5 @@ class Feature:
     open_data: tuple[LiveTable, ...] = ()
     #: how long the personal data it keeps is kept (`publisher retention run`)
     retention: tuple[RetentionRule, ...] = ()
+    #: what it records when the outbox delivers one of its messages (worker's transaction)
+    delivery_hooks: tuple[DeliveryHook, ...] = ()

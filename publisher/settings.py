@@ -150,6 +150,47 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         "noreply@smx.gov.cn", description="Sender address of notification e-mails."
     )
+    sms_gateway_url: str = Field(
+        "",
+        description="URL of the HTTP SMS gateway (docs/notifications.md describes the request). "
+        "Empty disables SMS.",
+    )
+    sms_app_key: str = Field("", description="Application key given by the SMS gateway.")
+    sms_app_secret: str = Field(
+        "", description="Secret that signs requests to the SMS gateway (HMAC-SHA256)."
+    )
+    sms_sign_name: str = Field(
+        "三门峡市政府",
+        description="SMS signature name registered with the gateway, shown as 【…】 before "
+        "each text; it counts towards the 70 characters of a segment.",
+    )
+    outbox_worker: bool = Field(
+        True,
+        description="Deliver the notification outbox from inside `publisher serve` (a background "
+        "thread). Turn off when `publisher outbox run` runs as a separate service.",
+    )
+    outbox_poll_seconds: float = Field(
+        5.0, gt=0, le=3600, description="How often the outbox worker looks for due messages."
+    )
+    outbox_max_attempts: int = Field(
+        8,
+        ge=1,
+        le=50,
+        description="Attempts before a message is marked failed and shown to staff for a retry.",
+    )
+    outbox_retry_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Wait after the first failed attempt; each further failure doubles it "
+        "(at most 6 hours).",
+    )
+    outbox_lease_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="How long a worker holds the messages it claimed. A worker that stops "
+        "without finishing: after this, its unsent messages go back to the queue, and one it "
+        "was sending is marked failed (it may have gone out) for staff to retry.",
+    )
     ckan_url: str = Field(
         "", description="Base URL of the city's CKAN catalogue. Empty disables CKAN publishing."
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from consultation.feature import FEATURE as CONSULTATION
 from publisher.feature import Feature
 from publisher.meetings.feature import FEATURE as MEETINGS
+from publisher.notifications.feature import FEATURE as NOTIFICATIONS
+from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
 from publisher.staff.service import EXPIRED_SESSIONS
@@ -48,7 +50,7 @@ OPEN_DATA = Feature(
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
 )
 
-FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, MEETINGS, CONSULTATION)
+FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, NOTIFICATIONS, MEETINGS, CONSULTATION)
 
 
 def open_data_tables(features: tuple[Feature, ...] = FEATURES) -> tuple[LiveTable, ...]:
@@ -59,3 +61,8 @@ def open_data_tables(features: tuple[Feature, ...] = FEATURES) -> tuple[LiveTabl
 def retention_rules(features: tuple[Feature, ...] = FEATURES) -> tuple[RetentionRule, ...]:
     """Every rule `publisher retention run` applies, feature by feature."""
     return tuple(rule for feature in features for rule in feature.retention)
+
+
+def delivery_hooks(features: tuple[Feature, ...] = FEATURES) -> tuple[DeliveryHook, ...]:
+    """What the features record when the outbox delivers their messages (the worker's)."""
+    return tuple(hook for feature in features for hook in feature.delivery_hooks)

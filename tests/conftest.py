@@ -23,6 +23,7 @@ from publisher.storage.migrate import upgrade
 from publisher.web.app import create_app
 from tests.harness.postgres import PostgresServer, start_postgres
 from tests.support.mail import Mailbox
+from tests.support.sms import APP_KEY, APP_SECRET, SmsGateway
 from tests.support.staff import StaffFixture
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -121,6 +122,8 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         password_hash_profile="cheapest-for-tests",
         # the test client is the "proxy": tests choose the client address with X-Forwarded-For
         trusted_proxies="testclient",
+        # tests deliver the outbox themselves (tests.support.outbox.deliver), when they choose
+        outbox_worker=False,
     )
 
 
@@ -169,3 +172,23 @@ def mailbox() -> Iterator[Mailbox]:
 def mail_settings(settings: Settings, mailbox: Mailbox) -> Settings:
     """Settings whose SMTP server is the test mailbox."""
     return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": mailbox.port})
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[SmsGateway]:
+    gateway = SmsGateway()
+    gateway.start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+def notify_settings(mail_settings: Settings, sms_gateway: SmsGateway) -> Settings:
+    """Settings with both channels: the test mailbox and the SMS gateway stand-in."""
+    return mail_settings.model_copy(
+        update={
+            "sms_gateway_url": sms_gateway.url,
+            "sms_app_key": APP_KEY,
+            "sms_app_secret": APP_SECRET,
+        }
+    )

@@ -7,8 +7,8 @@ import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from consultation import attachments, comments, drafts
 from consultation.models import ConsultationDraft
@@ -171,6 +171,12 @@ def comment_form(
         )
         return with_retry_after(refused, exc)
     return page(request, "consultations/receipt.html", comment=comment, draft=comment.draft)
+
+
+@router.get("/c/{code}")
+def comment_short_link(code: Annotated[str, Path(max_length=40)]) -> RedirectResponse:
+    """The short link in a commenter's e-mail and SMS: the status page of that receipt code."""
+    return RedirectResponse(f"/comments/status?code={quote(code, safe='')}", status_code=303)
 
 
 @router.get("/comments/status", response_class=HTMLResponse)

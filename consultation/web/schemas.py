@@ -431,7 +431,8 @@ class AnswerIn(BaseModel):
 
 class AnswerOut(BaseModel):
     answered: int
-    emails_sent: int
+    #: messages put in the outbox (e-mail and SMS); the worker delivers them after the request
+    messages_queued: int
 
 
 class HideIn(BaseModel):

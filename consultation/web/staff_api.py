@@ -23,7 +23,6 @@ from consultation.web.schemas import (
     StaffDraftOut,
     SummaryIn,
 )
-from publisher.mail import Mailer
 from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import DbSession, IdPath, Now, Rules, SettingsDep
 from publisher.web.forms import read_upload
@@ -120,7 +119,6 @@ def answer_comments(
     body: AnswerIn,
     principal: Editor,
     db: DbSession,
-    settings: SettingsDep,
     now: Now,
 ) -> AnswerOut:
     answered = answers.answer_comments(
@@ -131,10 +129,8 @@ def answer_comments(
         body.disposition,
         body.reason,
         now,
-        Mailer(settings),
-        settings.base_url,
     )
-    return AnswerOut(answered=len(answered.comments), emails_sent=answered.emails_sent)
+    return AnswerOut(answered=len(answered.comments), messages_queued=answered.messages_queued)
 
 
 @router.post("/{draft_id}/comments/{comment_id}/hide", response_model=StaffCommentOut)

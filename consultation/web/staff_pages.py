@@ -17,7 +17,6 @@ from consultation import answers, attachments, comments, drafts, exports, summar
 from consultation.models import ConsultationDraft
 from consultation.vocabulary import Channel, Disposition, QueueFilter
 from publisher.errors import PublisherError, ValidationFailed
-from publisher.mail import Mailer
 from publisher.rules.deadline import Deadline
 from publisher.rules.predisclosure import ConsultationProfile
 from publisher.rules.rulebook import RuleBook
@@ -263,7 +262,6 @@ def answer_comments_form(
     draft_id: IdPath,
     principal: Editor,
     db: DbSession,
-    settings: SettingsDep,
     now: Now,
     comment_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
     disposition: Annotated[str, Form(max_length=40)] = "",
@@ -282,8 +280,6 @@ def answer_comments_form(
             Disposition(disposition),
             reason,
             now,
-            Mailer(settings),
-            settings.base_url,
         )
 
     return _act(request, principal, db, draft_id, now, action, "answered")

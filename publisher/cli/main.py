@@ -16,6 +16,7 @@ from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
 from publisher.cli.deadlines import deadline_app
 from publisher.cli.ingest import ingest_app
+from publisher.cli.outbox import outbox_app
 from publisher.cli.retention import retention_app
 from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
@@ -39,6 +40,7 @@ app.add_typer(deadline_app, name="deadline")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")
+app.add_typer(outbox_app, name="outbox")
 
 
 @db_app.command("upgrade")

@@ -1,8 +1,8 @@
 """Attendance applications (参会申请, 第五–六条): the public applies, the office decides.
 
 Intake takes one write unit: lock the notice, check the window, capacity and duplicates,
-insert, commit; the receipt code is only shown once the row is durable. Deciding tells the
-applicant by e-mail after the commit, when they gave an address.
+insert, commit; the receipt code is only shown once the row is durable. Intake and decision
+each put a message to the applicant in the outbox, in the same unit (docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ from publisher.errors import (
     TooManyRequests,
     ValidationFailed,
 )
-from publisher.mail import Mailer
 from publisher.meetings.models import MeetingApplication, MeetingNotice
 from publisher.meetings.notices import get_notice
+from publisher.meetings.notify import application_context, tell_applicant
 from publisher.meetings.vocabulary import (
     ApplicationStatus,
     NoticeStatus,
     RepresentativeCategory,
 )
+from publisher.notifications.outbox import Contact, enqueue
 from publisher.receipts import find_by_receipt, new_receipt_code, normalise_receipt_code
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
@@ -154,7 +155,6 @@ def apply_to_attend(
     now: dt.datetime,
     *,
     requester: str,
-    mailer: Mailer,
     idempotency_key: str | None = None,
 ) -> tuple[MeetingApplication, bool]:
     """Take an application in one write unit; returns (application, created).
@@ -177,7 +177,7 @@ def apply_to_attend(
         with write_unit(session):
             return _take_application(session, notice_id, intake, now, requester, key)
     except _SamePhone as same:
-        _resend_receipt(session, same.application_id, now, mailer)
+        _resend_receipt(session, same.application_id, now)
         raise AlreadyApplied() from None
     except IntegrityError:
         # A concurrent request with the same key (or phone) committed first.
@@ -240,6 +240,7 @@ def _take_application(
     )
     session.add(application)
     session.flush()
+    tell_applicant(session, application, "meeting.application.received", now)
     return application, True
 
 
@@ -263,27 +264,7 @@ def _check_open(notice: MeetingNotice, now: dt.datetime) -> None:
         )
 
 
-def receipt_mail(application: MeetingApplication) -> tuple[str, str]:
-    """Subject and body of the e-mail that re-sends an applicant their receipt code."""
-    notice = application.notice
-    subject = f"参会申请回执码 — {notice.title}"
-    body = "\n".join(
-        [
-            f"您好，您已申请列席“{notice.title}”。",
-            "有人（可能是您本人）使用您的电话号码再次提交了申请，因此我们将首次申请的回执码重新"
-            "发送给您：",
-            f"回执码：{application.receipt_code}（可在网站“申请查询”页面查看办理情况）。",
-            "如非本人操作，请忽略本邮件。",
-            "",
-            "三门峡市人民政府办公室",
-        ]
-    )
-    return subject, body
-
-
-def _resend_receipt(
-    session: Session, application_id: int, now: dt.datetime, mailer: Mailer
-) -> None:
+def _resend_receipt(session: Session, application_id: int, now: dt.datetime) -> None:
     """Re-send the first receipt to the e-mail on file, a few times a day at most; a limit
     reached or no e-mail on file sends nothing, and the asker is told the same either way."""
     try:
@@ -292,10 +273,15 @@ def _resend_receipt(
             if application is None or not application.email:
                 return
             limits.take(session, RECEIPT_RESENDS_PER_APPLICATION, str(application_id), now)
+            enqueue(
+                session,
+                "meeting.application.receipt_resent",
+                Contact(email=application.email),
+                application_context(application),
+                now,
+            )
     except TooManyRequests:
         return
-    subject, body = receipt_mail(application)
-    mailer.send(application.email, subject, body)
 
 
 def find_application(session: Session, receipt_code: str) -> MeetingApplication:
@@ -336,7 +322,7 @@ def list_applications(session: Session, notice_id: int) -> Sequence[MeetingAppli
 
 
 @unit_of_work
-def _decide(
+def decide_application(
     session: Session,
     principal: StaffPrincipal,
     notice_id: int,
@@ -345,7 +331,8 @@ def _decide(
     note: str,
     now: dt.datetime,
 ) -> MeetingApplication:
-    """第六条: the office decides who attends. Approving past capacity is refused."""
+    """第六条: the office decides who attends, and the applicant is told through the outbox.
+    Approving past capacity is refused."""
     notice = session.scalar(
         select(MeetingNotice).where(MeetingNotice.id == notice_id).with_for_update()
     )
@@ -373,43 +360,11 @@ def _decide(
         application.id,
         note=note,
     )
-    return application
-
-
-def decision_mail(application: MeetingApplication) -> tuple[str, str]:
-    """Subject and body of the e-mail telling an applicant the decision."""
-    notice = application.notice
-    status = ApplicationStatus(application.status)
-    when = format_local(notice.starts_at) if notice.starts_at else ""
-    subject = f"参会申请结果：{status.label_zh} — {notice.title}"
-    lines = [
-        f"您好，您申请列席“{notice.title}”（{when}，{notice.place}）。",
-        f"办理结果：{status.label_zh}。",
-    ]
-    if application.review_note:
-        lines.append(f"说明：{application.review_note}")
-    lines += [
-        f"回执码：{application.receipt_code}（可在网站“申请查询”页面查看办理情况）。",
-        "",
-        "三门峡市人民政府办公室",
-    ]
-    return subject, "\n".join(lines)
-
-
-def decide_application(
-    session: Session,
-    principal: StaffPrincipal,
-    notice_id: int,
-    application_id: int,
-    approve: bool,
-    note: str,
-    now: dt.datetime,
-    mailer: Mailer,
-) -> MeetingApplication:
-    """Record the decision, commit, then tell the applicant (a mail failure loses nothing:
-    the decision stays visible by receipt code)."""
-    application = _decide(session, principal, notice_id, application_id, approve, note, now)
-    if application.email:
-        subject, body = decision_mail(application)
-        mailer.send(application.email, subject, body)
+    tell_applicant(
+        session,
+        application,
+        f"meeting.application.{status.value}",
+        now,
+        note=application.review_note,
+    )
     return application

@@ -100,3 +100,16 @@ def states_after(
         state = state.before(revision)
     after.reverse()
     return state, after
+
+
+#: the fields whose change moves a meeting: its time or its place
+MOVE_FIELDS = frozenset({"starts_at", "ends_at", "place"})
+
+
+def moved_since(notice: MeetingNotice, since: dt.datetime) -> bool:
+    """Whether the meeting's time or place changed after `since` (an application's moment),
+    so that the applicant's page puts the new time above the decision they were given."""
+    return any(
+        revision.changed_at >= since and MOVE_FIELDS & set(json.loads(revision.changes))
+        for revision in notice.revisions
+    )

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from publisher.errors import Conflict, NotFound, ValidationFailed
+from publisher.meetings.history import MOVE_FIELDS
 from publisher.meetings.models import MeetingNotice, NoticeRevision
+from publisher.meetings.notify import tell_attendees
 from publisher.meetings.vocabulary import NoticeStatus
 from publisher.rules.predisclosure import (
     Deadline,
@@ -29,6 +31,7 @@ from publisher.rules.rulebook import RuleBook
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
+from publisher.timeutil import format_local
 
 #: Public fields whose changes after publication go into the visible history.
 PUBLIC_FIELDS = (
@@ -48,6 +51,7 @@ PUBLIC_FIELDS = (
 )
 #: Changes that matter to an attendee: each bumps ``sequence`` (iCalendar SEQUENCE).
 ATTENDEE_FIELDS = frozenset({"starts_at", "ends_at", "place", "status"})
+
 EDITABLE_FIELDS = frozenset(PUBLIC_FIELDS) - {"status", "cancel_reason", "withdrawal_reason"} | {
     "withheld"
 }
@@ -350,7 +354,18 @@ def update_notice(
         raise
     for name, value in before.items():
         setattr(notice, name, value)
+    old_when, old_place = notice.starts_at, notice.place
     diff = _apply_changes(session, notice, changes, now, reason)
+    if MOVE_FIELDS & set(diff) and _was_public(notice, now):
+        tell_attendees(
+            session,
+            notice,
+            "meeting.moved",
+            now,
+            old_when=format_local(old_when) if old_when else "",
+            old_place=old_place,
+            reason=reason.strip(),
+        )
     audit.record(
         session,
         principal,
@@ -386,6 +401,8 @@ def cancel_notice(
         reason.strip(),
     )
     audit.record(session, principal, "meeting.cancel", "meeting_notice", notice.id, reason=reason)
+    if _was_public(notice, now):
+        tell_attendees(session, notice, "meeting.cancelled", now, reason=reason.strip())
     return notice
 
 
@@ -424,6 +441,7 @@ def withdraw_notice(
     )
     notice.withdrawn_at = now
     audit.record(session, principal, "meeting.withdraw", "meeting_notice", notice.id, reason=reason)
+    tell_attendees(session, notice, "meeting.withdrawn", now, reason=reason)
     return notice
 
 

@@ -1,7 +1,8 @@
 """Representatives' opinions (第七–八条): recorded, assigned to a department (交办), answered.
 
 The representative records an opinion with their receipt code, or staff record it for them;
-the answer is visible to the representative by the same code.
+the answer is visible to the representative by the same code, and assignment and answer are
+told to the representative through the outbox when the application has contact details.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from publisher.errors import NotFound, RuleViolation, ValidationFailed
 from publisher.meetings.applications import find_application, get_application
 from publisher.meetings.models import MeetingApplication, RepresentativeOpinion
+from publisher.meetings.notify import tell_applicant
 from publisher.meetings.vocabulary import ApplicationStatus
 from publisher.receipts import find_by_receipt
 from publisher.staff import audit
@@ -143,6 +145,13 @@ def assign_opinion(
         opinion.id,
         department=opinion.department,
     )
+    tell_applicant(
+        session,
+        opinion.application,
+        "meeting.opinion.assigned",
+        now,
+        department=opinion.department,
+    )
     return opinion
 
 
@@ -163,4 +172,7 @@ def answer_opinion(
     opinion.answered_at = now
     opinion.answered_by = principal.username
     audit.record(session, principal, "meeting.opinion.answer", "meeting_opinion", opinion.id)
+    tell_applicant(
+        session, opinion.application, "meeting.opinion.answered", now, answer=opinion.answer
+    )
     return opinion

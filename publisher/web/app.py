@@ -14,6 +14,7 @@ from feeds.cache import FeedCache
 from publisher import __version__
 from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
+from publisher.notifications.worker import BackgroundWorker, Worker
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.generations import GenerationWatch
@@ -22,7 +23,7 @@ from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.security import install_transport_security
-from publisher.wiring import FEATURES, open_data_tables
+from publisher.wiring import FEATURES, delivery_hooks, open_data_tables
 from publisher.workdays.store import CalendarSource
 
 
@@ -49,16 +50,25 @@ def operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Background work that lives as long as the app: the periodic CKAN push, when configured."""
+    """Background work that lives as long as the app: the periodic CKAN push, when configured,
+    and the outbox worker unless `PUBLISHER_OUTBOX_WORKER` turns it off."""
     settings: Settings = app.state.settings
     pusher = None
     if BackgroundPusher.enabled(settings):
         pusher = BackgroundPusher(settings, app.state.engine, app.state.open_data_tables)
         pusher.start()
     app.state.ckan_pusher = pusher
+    deliverer = None
+    if settings.outbox_worker:
+        worker = Worker(app.state.session_factory, settings, delivery_hooks())
+        deliverer = BackgroundWorker(worker, settings.outbox_poll_seconds)
+        deliverer.start()
+    app.state.outbox_worker = deliverer
     try:
         yield
     finally:
+        if deliverer is not None:
+            deliverer.stop()
         if pusher is not None:
             pusher.stop()
 

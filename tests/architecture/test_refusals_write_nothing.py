@@ -55,7 +55,10 @@ def _world(client: TestClient, staff: StaffFixture) -> dict[str, Any]:
     comments = client.get(
         f"/api/v1/staff/consultations/{draft['id']}/comments", headers=editor
     ).json()
+    waiting = client.get("/api/v1/staff/outbox", headers=editor).json()
+    assert waiting, "the application, the decision and the comment each queued messages"
     return {
+        "X": waiting[0]["id"],
         "M": meeting["id"],
         "A": applications[0]["id"],
         "O": opinion.json()["id"],
@@ -111,6 +114,8 @@ REFUSALS: list[tuple[str | None, str, str, dict[str, Any], int, str]] = [
     ("editor", "PATCH", "/api/v1/staff/meetings/{M}", {"withheld": True}, 409, "vanish"),
     ("editor", "POST", "/api/v1/staff/meetings/{M}/publish", {}, 409, "already public"),
     ("editor", "POST", "/api/v1/staff/meetings/{M}/cancel", {"reason": " "}, 422, "no reason"),
+    ("editor", "POST", "/api/v1/staff/outbox/{X}/retry", {}, 409, "not failed: still queued"),
+    ("editor", "POST", "/api/v1/staff/outbox/99999/retry", {}, 404, "no such message"),
     ("editor", "POST", "/api/v1/staff/meetings/{M}/withdraw", {"reason": " "}, 422, "no reason"),
     (
         "reviewer",

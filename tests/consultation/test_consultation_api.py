@@ -17,7 +17,8 @@ from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.support.bodies import comment_body, draft_body, open_consultation
 from tests.support.clock import Clock, local
-from tests.support.mail import Mailbox
+from tests.support.mail import Mailbox, text_of
+from tests.support.outbox import deliver
 from tests.support.staff import StaffFixture, sign_in
 
 STAFF_PATH = "/api/v1/staff/consultations"
@@ -313,10 +314,13 @@ def test_answer_sends_mail_and_shows_by_receipt(
             headers=staff.headers("editor"),
         )
         assert answered.status_code == 200, answered.text
-        assert answered.json() == {"answered": 2, "emails_sent": 1}
-        messages = mailbox.to("citizen@example.cn")
+        # each commenter: e-mail and/or SMS, queued in the answer's transaction, none sent yet
+        assert answered.json() == {"answered": 2, "messages_queued": 3}
+        assert [m for m in mailbox.to("citizen@example.cn") if "答复" in str(m["Subject"])] == []
+        deliver(mail_settings)
+        messages = [m for m in mailbox.to("citizen@example.cn") if "答复" in str(m["Subject"])]
         assert len(messages) == 1
-        body = messages[0].get_content()
+        body = text_of(messages[0])
         assert first["receipt_code"] in body and "部分采纳" in body and "已在第二条中增加。" in body
         for receipt in (first["receipt_code"], second["receipt_code"]):
             status = client.get(f"/api/v1/comments/{receipt}").json()

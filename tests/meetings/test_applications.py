@@ -11,16 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.errors import Conflict
-from publisher.mail import Mailer
 from publisher.meetings import applications
 from publisher.meetings.models import MeetingApplication
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.settings import Settings
 from tests.support.bodies import notice_body
 from tests.support.clock import MEETINGS_NOW, Clock, local
+from tests.support.mail import text_of
+from tests.support.outbox import deliver
 from tests.support.staff import sign_in
-
-NO_MAIL = Mailer(Settings(environment="test", smtp_host=""))
 
 
 def application(phone: str = "13800138000", **overrides: Any) -> dict[str, Any]:
@@ -94,7 +93,7 @@ def test_concurrent_intake_never_exceeds_capacity(
             )
             try:
                 applications.apply_to_attend(
-                    session, mid, data, MEETINGS_NOW, requester=f"10.0.0.{i}", mailer=NO_MAIL
+                    session, mid, data, MEETINGS_NOW, requester=f"10.0.0.{i}"
                 )
                 outcomes.append("ok")
             except Conflict:
@@ -111,7 +110,9 @@ def test_concurrent_intake_never_exceeds_capacity(
     assert count == 5
 
 
-def test_round_trip_with_email(mail_client: TestClient, staff: Any, mailbox: Any) -> None:
+def test_round_trip_with_email(
+    mail_client: TestClient, mail_settings: Settings, staff: Any, mailbox: Any
+) -> None:
     client = mail_client
     mid = open_notice(client, staff)
     receipt = client.post(
@@ -136,10 +137,12 @@ def test_round_trip_with_email(mail_client: TestClient, staff: Any, mailbox: Any
         headers=staff.headers("reviewer"),
     )
     assert decided.status_code == 200
-    messages = mailbox.to("li@example.cn")
+    assert mailbox.to("li@example.cn") == []  # nothing is sent inside the request
+    deliver(mail_settings)
+    messages = [m for m in mailbox.to("li@example.cn") if "参会申请结果" in str(m["Subject"])]
     assert len(messages) == 1
     assert "已同意" in str(messages[0]["Subject"])
-    assert receipt in messages[0].get_content()
+    assert receipt in text_of(messages[0])
     status_response = client.get(f"/api/v1/applications/{receipt.lower()}")
     status = status_response.json()
     assert status["status"] == "approved" and status["status_label"] == "已同意"

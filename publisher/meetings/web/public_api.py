@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from publisher.mail import Mailer
 from publisher.meetings import applications, listing, notices, opinions
 from publisher.meetings.vocabulary import ApplicationStatus
 from publisher.meetings.web.schemas import (
@@ -23,7 +22,6 @@ from publisher.web.deps import (
     Now,
     PageQuery,
     PerPageQuery,
-    SettingsDep,
 )
 from publisher.web.responses import paginate
 
@@ -59,7 +57,6 @@ def apply_to_attend(
     response: Response,
     db: DbSession,
     now: Now,
-    settings: SettingsDep,
     requester: ClientKey,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> ReceiptOut:
@@ -72,7 +69,6 @@ def apply_to_attend(
         body.to_input(),
         now,
         requester=requester,
-        mailer=Mailer(settings),
         idempotency_key=idempotency_key,
     )
     if not created:

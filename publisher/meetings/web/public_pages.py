@@ -10,15 +10,14 @@ import datetime as dt
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
-from publisher.mail import Mailer
 from publisher.meetings import applications, listing, notices, opinions
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import page
 
@@ -90,7 +89,6 @@ def application_form(
     request: Request,
     db: DbSession,
     now: Now,
-    settings: SettingsDep,
     requester: ClientKey,
     applicant_name: Annotated[str, Form(max_length=100)],
     phone: Annotated[str, Form(max_length=32)],
@@ -115,7 +113,6 @@ def application_form(
             data,
             now,
             requester=requester,
-            mailer=Mailer(settings),
             idempotency_key=form_token or None,
         )
     except NotFound:
@@ -171,6 +168,18 @@ def application_status_page(
     requester: ClientKey,
     receipt_code: Annotated[str, Form(max_length=40)],
 ) -> HTMLResponse:
+    return _status(request, db, receipt_code, requester, now)
+
+
+@router.get("/a/{receipt_code}", response_class=HTMLResponse)
+def application_short_link(
+    request: Request,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    receipt_code: Annotated[str, Path(max_length=40)],
+) -> HTMLResponse:
+    """The short link in an applicant's e-mail and SMS: the status of that receipt code."""
     return _status(request, db, receipt_code, requester, now)
 
 

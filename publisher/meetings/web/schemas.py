@@ -202,10 +202,32 @@ class ApplicationStatusOut(PublicModel):
     created_at: LocalInstant
     reviewed_at: LocalInstant | None
     opinions: list[OpinionOut]
+    #: the meeting as it stands now: scheduled, cancelled or withdrawn, with the reason
+    meeting_status: NoticeStatus
+    meeting_status_label: str
+    meeting_end_reason: str | None
+    meeting_starts_at: LocalInstant | None
+    meeting_place: str
+    #: the time or place changed after the application was made
+    meeting_moved: bool
 
     @classmethod
     def of(cls, application: MeetingApplication) -> ApplicationStatusOut:
+        notice = application.notice
+        status = NoticeStatus(notice.status)
         return cls(
+            meeting_status=status,
+            meeting_status_label=status.label_zh,
+            meeting_end_reason=(
+                notice.cancel_reason
+                if status is NoticeStatus.CANCELLED
+                else notice.withdrawal_reason
+                if status is NoticeStatus.WITHDRAWN
+                else None
+            ),
+            meeting_starts_at=notice.starts_at,
+            meeting_place=notice.place,
+            meeting_moved=history.moved_since(notice, application.created_at),
             receipt_code=application.receipt_code,
             meeting_id=application.notice_id,
             meeting_title=application.notice.title,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from publisher.mail import Mailer
 from publisher.meetings import applications, exports, notices, opinions
 from publisher.meetings.web.staff_schemas import (
     AnswerIn,
@@ -23,7 +22,7 @@ from publisher.meetings.web.staff_schemas import (
     WithdrawIn,
 )
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import DbSession, IdPath, Now, Rules, SettingsDep
+from publisher.web.deps import DbSession, IdPath, Now, Rules
 from publisher.web.responses import csv_download
 
 router = APIRouter(prefix="/api/v1/staff/meetings", tags=["staff: meetings"])
@@ -125,11 +124,10 @@ def decide_application(
     body: DecisionIn,
     principal: Reviewer,
     db: DbSession,
-    settings: SettingsDep,
     now: Now,
 ) -> StaffApplicationOut:
     application = applications.decide_application(
-        db, principal, meeting_id, application_id, body.approve, body.note, now, Mailer(settings)
+        db, principal, meeting_id, application_id, body.approve, body.note, now
     )
     return StaffApplicationOut.of(application)
 

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from publisher.errors import PublisherError
-from publisher.mail import Mailer
 from publisher.meetings import applications, exports, history, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
@@ -25,7 +24,7 @@ from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import DbSession, IdField, IdPath, Now, Rules, SettingsDep
+from publisher.web.deps import DbSession, IdField, IdPath, Now, Rules
 from publisher.web.forms import parse_local_datetime
 from publisher.web.render import render
 from publisher.web.responses import csv_download
@@ -223,7 +222,6 @@ def decide_application_form(
     request: Request,
     principal: Reviewer,
     db: DbSession,
-    settings: SettingsDep,
     now: Now,
     rules: Rules,
     decision: Annotated[str, Form(pattern="^(approve|decline)$")],
@@ -238,7 +236,6 @@ def decide_application_form(
             decision == "approve",
             note,
             now,
-            Mailer(settings),
         )
 
     return _act(request, principal, db, meeting_id, now, rules, action, "decided")

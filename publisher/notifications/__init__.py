@@ -1,0 +1,1 @@
+"""Telling people: the transactional outbox, its worker and its channels (docs/notifications.md)."""

@@ -1,0 +1,16 @@
+"""The notification outbox as the service wires it: its staff page and API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.feature import Feature
+from publisher.notifications.retention import OUTBOX_RECIPIENTS
+from publisher.notifications.web import staff_api, staff_pages
+
+FEATURE = Feature(
+    name="notifications",
+    routers=(staff_api.router, staff_pages.router),
+    templates=Path(__file__).resolve().parent / "web" / "templates",
+    retention=(OUTBOX_RECIPIENTS,),
+)

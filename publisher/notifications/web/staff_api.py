@@ -1,0 +1,26 @@
+"""Staff API of the outbox: undelivered messages, and a retry of a failed one (audited)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from publisher.notifications import outbox
+from publisher.notifications.web.schemas import OutboxMessageOut
+from publisher.web.auth import Editor
+from publisher.web.deps import DbSession, IdPath, Now
+
+router = APIRouter(prefix="/api/v1/staff/outbox", tags=["staff: notifications"])
+
+
+@router.get("", response_model=list[OutboxMessageOut])
+def list_undelivered(_: Editor, db: DbSession) -> list[OutboxMessageOut]:
+    """Messages not delivered yet: failed first, then waiting, oldest first."""
+    return [OutboxMessageOut.of(m) for m in outbox.undelivered(db)]
+
+
+@router.post("/{message_id}/retry", response_model=OutboxMessageOut)
+def retry_message(
+    message_id: IdPath, principal: Editor, db: DbSession, now: Now
+) -> OutboxMessageOut:
+    """Put a failed message back in the queue (409 if it is not failed)."""
+    return OutboxMessageOut.of(outbox.retry_message(db, principal, message_id, now))
