@@ -156,6 +156,14 @@ class Settings(BaseSettings):
         description="How long a request waits for a free database connection before it is "
         "answered 503 with Retry-After, instead of hanging (a burst must not freeze the service).",
     )
+    db_connect_timeout_seconds: float = Field(
+        3.0,
+        gt=0,
+        le=60,
+        description="PostgreSQL only: how long opening a connection may take before the "
+        "attempt fails (libpq `connect_timeout`, whole seconds, at least 2). With the database "
+        "machine gone, requests are answered 503 with Retry-After within about this time.",
+    )
     password_hash_profile: HashProfile = Field(
         "argon2id",
         description="How staff passwords are hashed: `argon2id` (argon2-cffi's defaults, RFC "

@@ -75,15 +75,29 @@ def serve(
     host: str | None = typer.Option(None, help="Listen address (default PUBLISHER_HOST)."),
     port: int | None = typer.Option(None, help="Port (default PUBLISHER_PORT)."),
 ) -> None:
-    """Migrate the database, load the bundled data if missing, and run the web service."""
+    """Check the database is at the newest schema (else refuse: run `publisher db upgrade`),
+    load the bundled data if missing, and run the web service."""
     # Lazy: the web stack loads only for `serve`, keeping every other command quick to start.
     import uvicorn  # noqa: PLC0415
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
 
     from publisher.bootstrap import prepare  # noqa: PLC0415
     from publisher.web.app import create_app  # noqa: PLC0415
 
     settings = get_settings()
-    prepare(settings, echo=typer.echo)
+    try:
+        prepare(settings, echo=typer.echo)
+    except PublisherError as exc:  # the schema is not at head: say which command to run
+        typer.echo(f"error: {exc.message_en}\n错误：{exc.message_zh}", err=True)
+        raise typer.Exit(2) from None
+    except SQLAlchemyError as exc:
+        typer.echo(
+            f"error: cannot reach the database {_safe_url(settings.effective_database_url)} "
+            f"({type(exc).__name__}); start it, or check PUBLISHER_DATABASE_URL.\n"
+            "错误：无法连接数据库，请启动数据库或检查 PUBLISHER_DATABASE_URL。",
+            err=True,
+        )
+        raise typer.Exit(2) from None
     host = host or settings.host
     port = port or settings.port
     typer.echo(f"三门峡市政府预公开与开放数据服务 running at http://{host}:{port}/")

@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.effective_database_url,
         pool_size=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
     )
     app.state.settings = settings
     app.state.engine = engine
