@@ -39,7 +39,16 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(
         PROJECT_ROOT / "var",
-        description="Folder for the embedded SQLite database, uploaded attachments and caches.",
+        description="Folder for the embedded SQLite database, uploaded attachments when "
+        "`PUBLISHER_BLOB_STORE` is `disk`, and caches.",
+    )
+    blob_store: Literal["auto", "database", "disk"] = Field(
+        "auto",
+        description="Where uploaded attachments are kept: `database` (chunked rows in the "
+        "service's database, shared by every process and machine and backed up by `pg_dump`), "
+        "`disk` (`<data_dir>/attachments/`, one machine only) or `auto` (the database on "
+        "PostgreSQL, disk on SQLite). Files already on disk move into the database with "
+        "`publisher blobs migrate`.",
     )
     datasets_dir: Path = Field(
         PROJECT_ROOT / "datasets",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from consultation import attachments, comments, drafts
 from consultation.models import ConsultationDraft
@@ -17,10 +16,11 @@ from consultation.vocabulary import Channel, Disposition, WindowState
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
 from publisher.privacy import mask_personal_text
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import Blobs, ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
 from publisher.web.render import page
+from publisher.web.responses import blob_download
 
 router = APIRouter(tags=["consultation pages"], include_in_schema=False)
 
@@ -66,20 +66,17 @@ def consultation_page(request: Request, draft_id: IdPath, db: DbSession, now: No
 
 @router.get("/consultations/{draft_id}/attachments/{attachment_id}")
 def download_attachment(
-    draft_id: IdPath, attachment_id: IdPath, db: DbSession, now: Now, settings: SettingsDep
-) -> FileResponse:
+    request: Request,
+    draft_id: IdPath,
+    attachment_id: IdPath,
+    db: DbSession,
+    now: Now,
+    blobs: Blobs,
+) -> Response:
     """The original bytes, as uploaded; always a download, never rendered inline."""
     attachment = attachments.get_public_attachment(db, draft_id, attachment_id, now)
-    path = attachments.open_blob(settings.data_dir, attachment)
-    return FileResponse(
-        path,
-        media_type=attachment.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(attachment.filename)}",
-            "X-Content-Type-Options": "nosniff",
-            "ETag": f'"{attachment.sha256}"',
-        },
-    )
+    blob = attachments.open_blob(blobs, attachment)
+    return blob_download(request, blob, attachment.media_type, attachment.filename)
 
 
 @router.get(

@@ -12,6 +12,7 @@ import sys
 
 import typer
 
+from publisher.cli.blobs import blobs_app
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
 from publisher.cli.deadlines import deadline_app
@@ -39,6 +40,7 @@ app.add_typer(deadline_app, name="deadline")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")
+app.add_typer(blobs_app, name="blobs")
 
 
 @db_app.command("upgrade")

@@ -12,6 +12,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 
 from feeds.cache import FeedCache
 from publisher import __version__
+from publisher.blobs.store import blob_store
 from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
 from publisher.settings import Settings, get_settings
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.blob_store = blob_store(settings.blob_store, engine, settings.data_dir)
     app.state.calendar_source = CalendarSource(
         app.state.session_factory, settings.calendar_dir, settings.calendar_check_seconds
     )
