@@ -173,6 +173,15 @@ class Settings(BaseSettings):
         "attempt fails (libpq `connect_timeout`, whole seconds, at least 2). With the database "
         "machine gone, requests are answered 503 with Retry-After within about this time.",
     )
+    shutdown_grace_seconds: int = Field(
+        20,
+        ge=1,
+        le=600,
+        description="On SIGTERM `publisher serve` stops accepting connections and lets the "
+        "requests in flight finish for at most this long, then exits 0. Keep it under the "
+        "orchestrator's kill timeout (docker's default `stop_grace_period` is 10 s: "
+        "docker-compose.yml sets 30 s).",
+    )
     password_hash_profile: HashProfile = Field(
         "argon2id",
         description="How staff passwords are hashed: `argon2id` (argon2-cffi's defaults, RFC "

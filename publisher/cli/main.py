@@ -8,6 +8,7 @@ inside the commands that use them. `tests/foundation/test_cli_startup.py` checks
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
@@ -103,9 +104,25 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     typer.echo(f"三门峡市政府预公开与开放数据服务 running at http://{host}:{port}/")
+    # SIGTERM (an orchestrator's stop, a deploy): uvicorn stops accepting, lets the requests in
+    # flight finish (up to PUBLISHER_SHUTDOWN_GRACE_SECONDS), runs the app's shutdown, then
+    # raises the signal again for the previous handler: this one, so the exit status is 0 and
+    # a supervisor does not count a requested stop as a crash.
+    signal.signal(signal.SIGTERM, _stopped_on_request)
     # The app reads proxy headers itself, from PUBLISHER_TRUSTED_PROXIES only (uvicorn would
     # otherwise believe any X-Forwarded-For sent from loopback).
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+    )
+
+
+def _stopped_on_request(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _safe_url(url: str) -> str:
