@@ -16,6 +16,7 @@ from consultation.vocabulary import Channel, Disposition, WindowState
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
 from publisher.privacy import mask_personal_text
+from publisher.web.caching import personal
 from publisher.web.deps import Blobs, ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
@@ -60,6 +61,7 @@ def _detail(
 
 
 @router.get("/consultations/{draft_id}", response_class=HTMLResponse)
+@personal  # its form carries its own idempotency token
 def consultation_page(request: Request, draft_id: IdPath, db: DbSession, now: Now) -> HTMLResponse:
     return _detail(request, db, draft_id, now)
 
@@ -171,6 +173,7 @@ def comment_form(
 
 
 @router.get("/comments/status", response_class=HTMLResponse)
+@personal  # a receipt's status
 def comment_status_page(
     request: Request, db: DbSession, now: Now, requester: ClientKey, code: str = ""
 ) -> HTMLResponse:

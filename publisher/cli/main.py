@@ -77,6 +77,9 @@ def show_settings(
 def serve(
     host: str | None = typer.Option(None, help="Listen address (default PUBLISHER_HOST)."),
     port: int | None = typer.Option(None, help="Port (default PUBLISHER_PORT)."),
+    workers: int | None = typer.Option(
+        None, min=1, max=64, help="Worker processes (default PUBLISHER_WORKERS)."
+    ),
 ) -> None:
     """Check the database is at the newest schema (else refuse: run `publisher db upgrade`),
     load the bundled data if missing, and run the web service."""
@@ -89,7 +92,8 @@ def serve(
 
     settings = get_settings()
     try:
-        prepare(settings, echo=typer.echo)
+        workers = workers or settings.workers
+        prepare(settings, echo=typer.echo, workers=workers)
     except PublisherError as exc:  # the schema is not at head: say which command to run
         typer.echo(f"error: {exc.message_en}\n错误：{exc.message_zh}", err=True)
         raise typer.Exit(2) from None
@@ -111,8 +115,13 @@ def serve(
     signal.signal(signal.SIGTERM, _stopped_on_request)
     # The app reads proxy headers itself, from PUBLISHER_TRUSTED_PROXIES only (uvicorn would
     # otherwise believe any X-Forwarded-For sent from loopback).
+    # One worker serves the app built here; several each build theirs from the same
+    # environment (uvicorn imports the factory in every worker process).
+    app: object = create_app(settings) if workers == 1 else "publisher.web.app:create_app"
     uvicorn.run(
-        create_app(settings),
+        app,  # type: ignore[arg-type]
+        factory=workers > 1,
+        workers=workers,
         host=host,
         port=port,
         log_level="info",

@@ -17,6 +17,7 @@ from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
+from publisher.web.caching import CachePolicy
 from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
@@ -115,5 +116,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             *(media.partition(";")[0] for media in FEED_MEDIA_TYPES),
         ),
     )
+    app.add_middleware(CachePolicy, shared_seconds=settings.shared_cache_seconds)
     install_transport_security(app, settings)  # added last: runs first
     return app

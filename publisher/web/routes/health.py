@@ -26,12 +26,15 @@ log = logging.getLogger(__name__)
 
 
 @router.get("/healthz")
-async def healthz(request: Request) -> dict[str, str]:
+async def healthz(request: Request) -> JSONResponse:
     """The process is up and its event loop answers; touches no database and no thread pool
     (no dependency: a sync one would wait for a worker thread, which a burst can exhaust)."""
     settings: Settings = request.app.state.settings
     backend = settings.effective_database_url.split(":", 1)[0].split("+", 1)[0]
-    return {"status": "ok", "database": "postgresql" if backend.startswith("postgres") else backend}
+    database = "postgresql" if backend.startswith("postgres") else backend
+    return JSONResponse(
+        {"status": "ok", "database": database}, headers={"Cache-Control": "no-store"}
+    )
 
 
 def _not_ready(database: str, code: str, en: str, zh: str, **details: object) -> JSONResponse:
