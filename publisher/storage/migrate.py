@@ -51,6 +51,12 @@ def code_heads() -> frozenset[str]:
     return frozenset(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
 
 
+@lru_cache(maxsize=1)
+def code_revisions() -> frozenset[str]:
+    """Every revision this code knows."""
+    return frozenset(r.revision for r in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions())
+
+
 class SchemaNotAtHead(PublisherError):
     """The database's schema is not the one this code was written for."""
 
@@ -72,6 +78,16 @@ class SchemaState:
             return None
         current = ", ".join(sorted(self.current)) or "none (empty database)"
         heads = ", ".join(sorted(self.heads))
+        if not self.current <= code_revisions():  # migrated by a newer version of the service
+            return SchemaNotAtHead(
+                f"The database schema is at revision {current}, newer than this version of the "
+                f"service knows (its newest is {heads}): run the newer version, or restore the "
+                "database it was written for.",
+                f"数据库结构版本为 {current}，比本版本服务所知的最新版本 {heads} 更新：请运行"
+                "与之相符的新版本服务，或恢复相应的数据库备份。",
+                current=sorted(self.current),
+                head=sorted(self.heads),
+            )
         return SchemaNotAtHead(
             f"The database schema is at revision {current}; this version of the service needs "
             f"{heads}. Run `publisher db upgrade` (once, from one machine), then start again.",

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from publisher.settings import PROJECT_ROOT, Settings
 from publisher.storage.db import make_engine
@@ -160,6 +160,15 @@ def test_schema_state_tells_behind_from_at_head(engine: Engine) -> None:
     assert not state.at_head and state.current == {"0010"}
     problem = state.problem()
     assert problem is not None and "publisher db upgrade" in problem.message_en
+
+
+def test_a_database_migrated_by_a_newer_version_is_not_told_to_upgrade(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    problem = schema_state(engine).problem()
+    assert problem is not None
+    assert "newer than this version" in problem.message_en
+    assert "publisher db upgrade" not in problem.message_en and "新版本" in problem.message_zh
 
 
 def _serve(database_url: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
