@@ -11,4 +11,6 @@ COPY datasets ./datasets
 RUN useradd --system --home /app publisher && mkdir -p /app/var && chown publisher /app/var
 USER publisher
 EXPOSE 8000
+# `serve` refuses a schema not at head: run `publisher db upgrade` once first (compose's
+# `migrate` service does); workers: PUBLISHER_WORKERS (docs/deploy.md)
 CMD ["publisher", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -67,19 +67,30 @@ def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
     """Migrate a fresh SQLite file and open one consultation now (real clock); its id. The
     calendar is ``calendar_covering(db_path.parent / "calendar")`` unless given (the server's
     environment from `server_env` uses the same folder)."""
+    from publisher.storage.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    upgrade(engine)
+    engine.dispose()
+    return open_consultation_on(
+        f"sqlite:///{db_path}", calendar_dir or calendar_covering(db_path.parent / "calendar")
+    )
+
+
+def open_consultation_on(database_url: str, calendar_dir: Path) -> int:
+    """Open one consultation now (real clock) on a migrated database, SQLite or PostgreSQL;
+    its id."""
     from consultation import drafts
     from publisher.rules.rulebook import RuleBook
     from publisher.rules.workcalendar import get_calendar
     from publisher.staff.principal import StaffPrincipal
     from publisher.staff.roles import Role
-    from publisher.storage.migrate import upgrade
     from publisher.timeutil import now_utc
 
-    engine = make_engine(f"sqlite:///{db_path}")
-    upgrade(engine)
+    engine = make_engine(database_url)
     now = now_utc()
     actor = StaffPrincipal(None, "bench", "bench", Role.EDITOR, "cli")
-    rules = RuleBook(get_calendar(calendar_dir or calendar_covering(db_path.parent / "calendar")))
+    rules = RuleBook(get_calendar(calendar_covering(calendar_dir)))
     with make_session_factory(engine)() as session:
         draft = drafts.create_draft(
             session,

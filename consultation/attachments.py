@@ -1,10 +1,10 @@
 """Attachments of a draft decision (决策依据、起草说明…): PDF or DOCX, kept exactly as uploaded.
 
 The type is decided by the content, never by the file name: a renamed executable is refused.
-The bytes are stored content-addressed under `<data_dir>/attachments/<sha256>`, durably (temp
-file, fsync, `os.replace`), before the row is written, so a row never points at a missing
-file. A text version is extracted once at upload for reading on a phone; a scanned PDF yields
-an empty text, and the pages say so instead of showing nothing.
+The bytes are stored content-addressed by SHA-256 in the blob store (`publisher.blobs`: the
+database on PostgreSQL, the data dir on SQLite), durably, before the row is written, so a row
+never points at missing bytes. A text version is extracted once at upload for reading on a
+phone; a scanned PDF yields an empty text, and the pages say so instead of showing nothing.
 
 Uploads are hostile input (issue #19: a 712 KB DOCX unpacked to 190 MB of XML). A DOCX is
 checked from its central directory before anything is parsed: member count, total unpacked
@@ -17,25 +17,22 @@ time budget; a truncated text says so on its public page, which is shown in page
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import logging
-import os
 import re
-import tempfile
 import time
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consultation.drafts import get_draft, get_public_draft
 from consultation.models import ConsultationAttachment
+from publisher.blobs.store import BlobStore, StoredBlob
 from publisher.errors import NotFound, PayloadTooLarge, ValidationFailed
 from publisher.radicals import fold_radicals
 from publisher.staff import audit
@@ -203,37 +200,6 @@ def _bomb(why: str) -> ValidationFailed:
     )
 
 
-def blob_path(data_dir: Path, sha256: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-        raise ValueError("not a SHA-256 hex digest")
-    return data_dir / "attachments" / sha256
-
-
-def store_blob(data_dir: Path, data: bytes) -> str:
-    """Write the bytes durably under their SHA-256; the same content is stored once."""
-    digest = hashlib.sha256(data).hexdigest()
-    target = blob_path(data_dir, digest)
-    if target.exists() and target.stat().st_size == len(data):
-        return digest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # the rename itself must survive a crash
-    finally:
-        os.close(dir_fd)
-    return digest
-
-
 def add_attachment(
     session: Session,
     principal: StaffPrincipal,
@@ -242,14 +208,14 @@ def add_attachment(
     filename: str,
     data: bytes,
     *,
-    data_dir: Path,
+    blobs: BlobStore,
     max_bytes: int,
     now: dt.datetime,
 ) -> ConsultationAttachment:
     """Validate, store the bytes, extract the text, add the row and its audit entry.
 
-    Commits. The file is written first: a refusal or failed commit leaves at most
-    an unused file, never a row without its file."""
+    Commits. The bytes are stored first (in their own durable write): a failed commit leaves
+    at most an unused blob, never a row without its bytes; a refusal stores nothing."""
     title = (title or "").strip()
     if not title:
         raise ValidationFailed("title is required", "请填写附件标题", field="title")
@@ -279,7 +245,8 @@ def add_attachment(
     # Parse and write the file before taking SQLite's write lock: a large PDF must not make
     # citizens' comments queue behind it.
     extracted = extract_text(data, media_type)
-    digest = store_blob(data_dir, data)
+    get_draft(session, draft_id)  # refused before any byte is stored (checked again below)
+    digest = blobs.put(data)
     with write_unit(session):
         draft = get_draft(session, draft_id)
         attachment = ConsultationAttachment(
@@ -346,14 +313,21 @@ def get_public_attachment(
     return attachment
 
 
-def open_blob(data_dir: Path, attachment: ConsultationAttachment) -> Path:
-    path = blob_path(data_dir, attachment.sha256)
-    if not path.is_file():
-        log.error("attachment %s: file %s is missing", attachment.id, path)
+def open_blob(blobs: BlobStore, attachment: ConsultationAttachment) -> StoredBlob:
+    """The attachment's bytes in the configured store; 404 (logged) when they are not there,
+    e.g. a file left in one machine's data dir (`publisher blobs migrate` moves it)."""
+    found = blobs.find(attachment.sha256)
+    if found is None:
+        log.error(
+            "attachment %s: blob %s is missing (%s store)",
+            attachment.id,
+            attachment.sha256,
+            blobs.name,
+        )
         raise NotFound(
             "The attachment's file is not available.", "附件文件暂时无法提供，请稍后再试。"
         )
-    return path
+    return found
 
 
 def human_size(size: int) -> str:

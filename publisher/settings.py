@@ -40,7 +40,16 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(
         PROJECT_ROOT / "var",
-        description="Folder for the embedded SQLite database, uploaded attachments and caches.",
+        description="Folder for the embedded SQLite database, uploaded attachments when "
+        "`PUBLISHER_BLOB_STORE` is `disk`, and caches.",
+    )
+    blob_store: Literal["auto", "database", "disk"] = Field(
+        "auto",
+        description="Where uploaded attachments are kept: `database` (chunked rows in the "
+        "service's database, shared by every process and machine and backed up by `pg_dump`), "
+        "`disk` (`<data_dir>/attachments/`, one machine only) or `auto` (the database on "
+        "PostgreSQL, disk on SQLite). Files already on disk move into the database with "
+        "`publisher blobs migrate`.",
     )
     datasets_dir: Path = Field(
         PROJECT_ROOT / "datasets",
@@ -132,6 +141,13 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `publisher serve` listens on.")
     port: int = Field(8000, description="Port `publisher serve` listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Worker processes `publisher serve` runs on its port (uvicorn workers; "
+        "`--workers` overrides). With more than one, use PostgreSQL: SQLite has one writer.",
+    )
     max_request_bytes: int = Field(
         1_048_576,
         description="Largest request body accepted outside attachment uploads (bytes); larger "
@@ -211,7 +227,9 @@ class Settings(BaseSettings):
         ge=1,
         le=200,
         description="Database connections one process keeps open (SQLAlchemy pool size); up to "
-        "as many again are opened under bursts.",
+        "as many again are opened under bursts. Each worker has its own pool: a machine opens "
+        "up to `workers × 2 × db_pool_size`, and the sum over machines must stay under "
+        "PostgreSQL's `max_connections` (docs/deploy.md).",
     )
     db_pool_timeout_seconds: float = Field(
         3.0,
@@ -219,6 +237,32 @@ class Settings(BaseSettings):
         le=60,
         description="How long a request waits for a free database connection before it is "
         "answered 503 with Retry-After, instead of hanging (a burst must not freeze the service).",
+    )
+    db_connect_timeout_seconds: float = Field(
+        3.0,
+        gt=0,
+        le=60,
+        description="PostgreSQL only: how long opening a connection may take before the "
+        "attempt fails (libpq `connect_timeout`, whole seconds, at least 2). With the database "
+        "machine gone, requests are answered 503 with Retry-After within about this time.",
+    )
+    shared_cache_seconds: int = Field(
+        30,
+        ge=0,
+        le=3600,
+        description="Public GET answers carry `Cache-Control: public, max-age=0, s-maxage=N, "
+        "stale-while-revalidate=N`: a reverse proxy or CDN serves its copy for N seconds and "
+        "refreshes it in the background for N more, so a publication shows through a proxy "
+        "at most 2N seconds late. Staff and personal answers are always `private, no-store`.",
+    )
+    shutdown_grace_seconds: int = Field(
+        20,
+        ge=1,
+        le=600,
+        description="On SIGTERM `publisher serve` stops accepting connections and lets the "
+        "requests in flight finish for at most this long, then exits 0. Keep it under the "
+        "orchestrator's kill timeout (docker's default `stop_grace_period` is 10 s: "
+        "docker-compose.yml sets 30 s).",
     )
     password_hash_profile: HashProfile = Field(
         "argon2id",

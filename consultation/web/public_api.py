@@ -15,6 +15,7 @@ from consultation.web.schemas import (
     ConsultationOut,
     ReceiptOut,
 )
+from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 
 router = APIRouter(prefix="/api/v1", tags=["consultations"])
@@ -58,6 +59,7 @@ def submit_comment(
 
 
 @router.get("/comments/{receipt_code}", response_model=CommentStatusOut)
+@personal  # a receipt's status
 def comment_status(
     receipt_code: str, db: DbSession, now: Now, requester: ClientKey
 ) -> CommentStatusOut:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from consultation import attachments, comments, drafts
 from consultation.models import ConsultationDraft
@@ -17,10 +17,12 @@ from consultation.vocabulary import Channel, Disposition, WindowState
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
 from publisher.privacy import mask_personal_text
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
+from publisher.web.caching import personal
+from publisher.web.deps import Blobs, ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
 from publisher.web.render import page
+from publisher.web.responses import blob_download
 
 router = APIRouter(tags=["consultation pages"], include_in_schema=False)
 
@@ -60,26 +62,24 @@ def _detail(
 
 
 @router.get("/consultations/{draft_id}", response_class=HTMLResponse)
+@personal  # its form carries its own idempotency token
 def consultation_page(request: Request, draft_id: IdPath, db: DbSession, now: Now) -> HTMLResponse:
     return _detail(request, db, draft_id, now)
 
 
 @router.get("/consultations/{draft_id}/attachments/{attachment_id}")
 def download_attachment(
-    draft_id: IdPath, attachment_id: IdPath, db: DbSession, now: Now, settings: SettingsDep
-) -> FileResponse:
+    request: Request,
+    draft_id: IdPath,
+    attachment_id: IdPath,
+    db: DbSession,
+    now: Now,
+    blobs: Blobs,
+) -> Response:
     """The original bytes, as uploaded; always a download, never rendered inline."""
     attachment = attachments.get_public_attachment(db, draft_id, attachment_id, now)
-    path = attachments.open_blob(settings.data_dir, attachment)
-    return FileResponse(
-        path,
-        media_type=attachment.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(attachment.filename)}",
-            "X-Content-Type-Options": "nosniff",
-            "ETag": f'"{attachment.sha256}"',
-        },
-    )
+    blob = attachments.open_blob(blobs, attachment)
+    return blob_download(request, blob, attachment.media_type, attachment.filename)
 
 
 @router.get(
@@ -180,6 +180,7 @@ def comment_short_link(code: Annotated[str, Path(max_length=40)]) -> RedirectRes
 
 
 @router.get("/comments/status", response_class=HTMLResponse)
+@personal  # a receipt's status
 def comment_status_page(
     request: Request, db: DbSession, now: Now, requester: ClientKey, code: str = ""
 ) -> HTMLResponse:

@@ -24,7 +24,7 @@ from consultation.web.schemas import (
     SummaryIn,
 )
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import DbSession, IdPath, Now, Rules, SettingsDep
+from publisher.web.deps import Blobs, DbSession, IdPath, Now, Rules, SettingsDep
 from publisher.web.forms import read_upload
 from publisher.web.responses import csv_download
 
@@ -73,6 +73,7 @@ def add_attachment(
     principal: Editor,
     db: DbSession,
     settings: SettingsDep,
+    blobs: Blobs,
     now: Now,
     title: Annotated[str, Form(max_length=attachments.MAX_TITLE_CHARS * 2)],
     file: Annotated[UploadFile, File()],
@@ -86,7 +87,7 @@ def add_attachment(
         title,
         filename,
         data,
-        data_dir=settings.data_dir,
+        blobs=blobs,
         max_bytes=settings.max_upload_bytes,
         now=now,
     )

@@ -23,7 +23,7 @@ from publisher.rules.rulebook import RuleBook
 from publisher.staff.principal import StaffPrincipal
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import MAX_ID, DbSession, IdPath, Now, Rules, SettingsDep, rule_book
+from publisher.web.deps import MAX_ID, Blobs, DbSession, IdPath, Now, Rules, SettingsDep, rule_book
 from publisher.web.forms import checked, read_upload, require_local_datetime
 from publisher.web.render import render
 from publisher.web.responses import csv_download
@@ -233,6 +233,7 @@ def add_attachment_form(
     principal: Editor,
     db: DbSession,
     settings: SettingsDep,
+    blobs: Blobs,
     now: Now,
     title: Annotated[str, Form(max_length=attachments.MAX_TITLE_CHARS * 2)] = "",
     file: Annotated[UploadFile | None, File()] = None,
@@ -248,7 +249,7 @@ def add_attachment_form(
             title,
             filename,
             data,
-            data_dir=settings.data_dir,
+            blobs=blobs,
             max_bytes=settings.max_upload_bytes,
             now=now,
         )

@@ -8,10 +8,12 @@ inside the commands that use them. `tests/foundation/test_cli_startup.py` checks
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
 
+from publisher.cli.blobs import blobs_app
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
 from publisher.cli.deadlines import deadline_app
@@ -41,6 +43,7 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(blobs_app, name="blobs")
 
 
 @db_app.command("upgrade")
@@ -76,22 +79,61 @@ def show_settings(
 def serve(
     host: str | None = typer.Option(None, help="Listen address (default PUBLISHER_HOST)."),
     port: int | None = typer.Option(None, help="Port (default PUBLISHER_PORT)."),
+    workers: int | None = typer.Option(
+        None, min=1, max=64, help="Worker processes (default PUBLISHER_WORKERS)."
+    ),
 ) -> None:
-    """Migrate the database, load the bundled data if missing, and run the web service."""
+    """Check the database is at the newest schema (else refuse: run `publisher db upgrade`),
+    load the bundled data if missing, and run the web service."""
     # Lazy: the web stack loads only for `serve`, keeping every other command quick to start.
     import uvicorn  # noqa: PLC0415
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
 
     from publisher.bootstrap import prepare  # noqa: PLC0415
     from publisher.web.app import create_app  # noqa: PLC0415
 
     settings = get_settings()
-    prepare(settings, echo=typer.echo)
+    try:
+        workers = workers or settings.workers
+        prepare(settings, echo=typer.echo, workers=workers)
+    except PublisherError as exc:  # the schema is not at head: say which command to run
+        typer.echo(f"error: {exc.message_en}\n错误：{exc.message_zh}", err=True)
+        raise typer.Exit(2) from None
+    except SQLAlchemyError as exc:
+        typer.echo(
+            f"error: cannot reach the database {_safe_url(settings.effective_database_url)} "
+            f"({type(exc).__name__}); start it, or check PUBLISHER_DATABASE_URL.\n"
+            "错误：无法连接数据库，请启动数据库或检查 PUBLISHER_DATABASE_URL。",
+            err=True,
+        )
+        raise typer.Exit(2) from None
     host = host or settings.host
     port = port or settings.port
     typer.echo(f"三门峡市政府预公开与开放数据服务 running at http://{host}:{port}/")
+    # SIGTERM (an orchestrator's stop, a deploy): uvicorn stops accepting, lets the requests in
+    # flight finish (up to PUBLISHER_SHUTDOWN_GRACE_SECONDS), runs the app's shutdown, then
+    # raises the signal again for the previous handler: this one, so the exit status is 0 and
+    # a supervisor does not count a requested stop as a crash.
+    signal.signal(signal.SIGTERM, _stopped_on_request)
     # The app reads proxy headers itself, from PUBLISHER_TRUSTED_PROXIES only (uvicorn would
     # otherwise believe any X-Forwarded-For sent from loopback).
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    # One worker serves the app built here; several each build theirs from the same
+    # environment (uvicorn imports the factory in every worker process).
+    app: object = create_app(settings) if workers == 1 else "publisher.web.app:create_app"
+    uvicorn.run(
+        app,  # type: ignore[arg-type]
+        factory=workers > 1,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+    )
+
+
+def _stopped_on_request(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _safe_url(url: str) -> str:

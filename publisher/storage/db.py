@@ -9,6 +9,7 @@ PostgreSQL is used when ``PUBLISHER_DATABASE_URL`` points to one.
 from __future__ import annotations
 
 import functools
+import math
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,10 +40,20 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str, pool_size: int = 10, pool_timeout: float = 3.0, **kwargs: Any) -> Engine:
-    """An engine whose pool answers quickly when exhausted (`pool_timeout`): a request that
-    cannot get a connection fails fast with `sqlalchemy.exc.TimeoutError` (a 503 on the web),
-    instead of queueing for SQLAlchemy's default 30 s."""
+def make_engine(
+    url: str,
+    pool_size: int = 10,
+    pool_timeout: float = 3.0,
+    connect_timeout: float = 3.0,
+    **kwargs: Any,
+) -> Engine:
+    """An engine that answers quickly when it cannot serve: a request that cannot get a pooled
+    connection within `pool_timeout` fails with `sqlalchemy.exc.TimeoutError` instead of
+    queueing for SQLAlchemy's default 30 s; on PostgreSQL a server that does not answer (a
+    stopped machine drops packets, it does not refuse them) fails the connection attempt
+    within `connect_timeout` instead of the kernel's minutes, and `pool_pre_ping` replaces
+    connections a restarted server has closed, so the process recovers by itself. Both failures
+    are a 503 with Retry-After on the web."""
     parsed = make_url(url)
     in_memory = parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
     if not in_memory:  # an in-memory SQLite database lives in one connection: no pool to size
@@ -56,6 +67,10 @@ def make_engine(url: str, pool_size: int = 10, pool_timeout: float = 3.0, **kwar
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+        # libpq counts whole seconds and treats anything under 2 as 2
+        connect_args = {"connect_timeout": max(2, math.ceil(connect_timeout))}
+        kwargs["connect_args"] = {**connect_args, **kwargs.get("connect_args", {})}
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -12,12 +12,14 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 
 from feeds.cache import FeedCache
 from publisher import __version__
+from publisher.blobs.store import blob_store
 from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
 from publisher.notifications.worker import BackgroundWorker, Worker
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.generations import GenerationWatch
+from publisher.web.caching import CachePolicy
 from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
@@ -88,10 +90,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.effective_database_url,
         pool_size=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.blob_store = blob_store(settings.blob_store, engine, settings.data_dir)
     app.state.calendar_source = CalendarSource(
         app.state.session_factory, settings.calendar_dir, settings.calendar_check_seconds
     )
@@ -126,5 +130,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             *(media.partition(";")[0] for media in FEED_MEDIA_TYPES),
         ),
     )
+    app.add_middleware(CachePolicy, shared_seconds=settings.shared_cache_seconds)
     install_transport_security(app, settings)  # added last: runs first
     return app

@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from publisher.blobs.store import BlobStore
 from publisher.rules.rulebook import RuleBook
 from publisher.rules.workcalendar import WorkCalendar
 from publisher.settings import Settings
@@ -21,6 +22,12 @@ from publisher.workdays.store import CalendarSource
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def get_blobs(request: Request) -> BlobStore:
+    """Where uploaded bytes live (`PUBLISHER_BLOB_STORE`), shared by every request."""
+    blobs: BlobStore = request.app.state.blob_store
+    return blobs
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -46,6 +53,7 @@ def client_key(request: Request) -> str:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbSession = Annotated[Session, Depends(get_db)]
+Blobs = Annotated[BlobStore, Depends(get_blobs)]
 ClientKey = Annotated[str, Depends(client_key)]
 
 #: An object id in a path: validated at the edge so that an absurd number is a 422, never a

@@ -7,7 +7,8 @@ believed, and the browser security headers (OWASP Secure Headers).
   (`PUBLISHER_TRUSTED_PROXIES`; none by default), so a client cannot choose the address the
   rate limits count.
 - Pages may load only this site's scripts, styles and images; nobody may frame them; staff
-  pages, staff API answers and staff downloads are never stored by a cache or the browser.
+  pages, staff API answers and staff downloads are never stored by a cache or the browser
+  (`publisher.web.caching`: `private, no-store`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ DOCS_CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; frame-ancestors 'none'"
 )
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-PRIVATE_PREFIXES = ("/staff", "/api/v1/staff")
 DOCS_PREFIX = "/api/docs"
 
 
@@ -61,7 +61,6 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        private = path == "/staff" or path.startswith(tuple(p + "/" for p in PRIVATE_PREFIXES))
         policy = (
             DOCS_CONTENT_SECURITY_POLICY
             if path.startswith(DOCS_PREFIX)
@@ -70,19 +69,13 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if not (private and k.lower() == b"cache-control")
-                ]
+                headers = list(message.get("headers", []))
                 headers += [
                     (b"content-security-policy", policy.encode()),
                     (b"x-frame-options", b"DENY"),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"strict-origin-when-cross-origin"),
                 ]
-                if private:
-                    headers.append((b"cache-control", b"no-store"))
                 if self.hsts:
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
                 message = {**message, "headers": headers}

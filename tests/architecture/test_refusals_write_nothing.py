@@ -242,3 +242,27 @@ def test_a_refused_write_leaves_every_table_as_it_was(
     error = response.json()["error"]
     assert error["message"] and error["message_zh"]
     assert database_rows(engine) == before, why
+
+
+@pytest.mark.parametrize(
+    ("draft", "data", "status", "why"),
+    [
+        ("999", b"%PDF-1.4\n%%EOF\n", 404, "no such draft: no bytes stored either"),
+        ("{D}", b"MZ\x90\x00 an executable", 422, "not a PDF or DOCX"),
+    ],
+)
+def test_a_refused_upload_stores_no_row_and_no_bytes(
+    client: TestClient, staff: StaffFixture, draft: str, data: bytes, status: int, why: str
+) -> None:
+    """Attachments write to the blob store (the database on PostgreSQL) before their row."""
+    world = _world(client, staff)
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    before = database_rows(engine)
+    response = client.post(
+        f"/api/v1/staff/consultations/{draft.format(**world)}/attachments",
+        data={"title": "决策依据"},
+        files={"file": ("依据.pdf", data, "application/octet-stream")},
+        headers=staff.headers("editor"),
+    )
+    assert response.status_code == status, f"{why}: {response.text}"
+    assert database_rows(engine) == before, why

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from consultation import attachments
 from publisher.settings import Settings
@@ -64,6 +65,10 @@ def _nothing_stored(client: TestClient, draft_id: int, settings: Settings) -> No
     assert client.get(f"/api/v1/consultations/{draft_id}").json()["attachments"] == []
     folder = Path(settings.data_dir) / "attachments"
     assert not folder.exists() or not any(folder.iterdir())
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with engine.connect() as connection:  # nor in the database's blob store
+        assert connection.scalar(text("SELECT count(*) FROM blob")) == 0
+        assert connection.scalar(text("SELECT count(*) FROM blob_chunk")) == 0
 
 
 def test_a_docx_unpacking_to_tens_of_megabytes_is_refused_before_parsing(

@@ -53,6 +53,31 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
+    def start(self) -> None:
+        """Start (or start again, after `stop`) the server on the same port and data."""
+        base = self.datadir.parent
+        options = (
+            f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
+        )
+        subprocess.run(
+            self._cmd(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.datadir),
+                "-o",
+                options,
+                "-l",
+                str(base / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ),
+            check=True,
+            capture_output=True,
+        )
+
     def stop(self) -> None:
         subprocess.run(
             self._cmd(
@@ -89,25 +114,5 @@ def start_postgres() -> PostgresServer:
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-p {server.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
-    )
-    subprocess.run(
-        server._cmd(
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(datadir),
-            "-o",
-            options,
-            "-l",
-            str(base / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        ),
-        check=True,
-        capture_output=True,
-    )
+    server.start()
     return server

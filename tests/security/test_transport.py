@@ -76,7 +76,7 @@ def test_staff_pages_and_downloads_are_never_cached(
     for path in ("/staff/login", "/api/v1/staff/audit", "/api/v1/staff/audit.csv"):
         response = app_client.get(path, headers=admin)
         assert response.status_code == 200, path
-        assert response.headers["cache-control"] == "no-store", path
+        assert response.headers["cache-control"] == "private, no-store", path
     assert app_client.get("/api/v1/consultations").headers.get("cache-control") != "no-store"
 
 

@@ -15,6 +15,7 @@ from publisher.meetings.web.schemas import (
     OpinionIn,
     ReceiptOut,
 )
+from publisher.web.caching import personal
 from publisher.web.deps import (
     ClientKey,
     DbSession,
@@ -81,6 +82,7 @@ def apply_to_attend(
 
 
 @router.get("/applications/{receipt_code}", response_model=ApplicationStatusOut)
+@personal  # a receipt's status
 def application_status(
     receipt_code: str, db: DbSession, now: Now, requester: ClientKey
 ) -> ApplicationStatusOut:

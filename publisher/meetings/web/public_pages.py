@@ -17,7 +17,8 @@ from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.meetings import applications, listing, notices, opinions
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now
+from publisher.web.caching import personal
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import page
 
@@ -25,7 +26,8 @@ router = APIRouter(tags=["meeting pages"], include_in_schema=False)
 
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    cache = "no-cache" if name == "meetings/list.html" else "no-store"
+    # the list is for shared caches (publisher.web.caching); a notice's page has a form
+    cache = None if name == "meetings/list.html" else "no-store"
     return page(request, name, status=status, cache_control=cache, **context)
 
 
@@ -79,6 +81,7 @@ def _detail(
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+@personal  # its form carries its own idempotency token
 def meeting_page(meeting_id: IdPath, request: Request, db: DbSession, now: Now) -> HTMLResponse:
     return _detail(request, db, meeting_id, now)
 

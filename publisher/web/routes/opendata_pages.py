@@ -29,9 +29,7 @@ TYPE_ZH = {
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, context)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return templates.TemplateResponse(request, name, context)  # cached: publisher.web.caching
 
 
 @router.get("/datasets", response_class=HTMLResponse)

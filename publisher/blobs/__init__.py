@@ -1,0 +1,1 @@
+"""Stored bytes (attachments), content-addressed, in the database or on local disk."""

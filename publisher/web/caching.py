@@ -1,0 +1,90 @@
+"""Cache-Control for a reverse proxy or CDN in front of several processes (#21).
+
+Every response gets a caching class, so a shared cache takes the public read load and never
+keeps anything personal:
+
+* public GET/HEAD answers (pages, API reads, feeds, open data, attachments):
+  `public, max-age=0, s-maxage=N, stale-while-revalidate=N` (N = PUBLISHER_SHARED_CACHE_SECONDS):
+  a proxy serves a copy for N seconds and refreshes it in the background for N more, while
+  browsers revalidate (cheap where the answer has an ETag: feeds, attachments, static files).
+  A scheduled publication or a closing window therefore shows through a proxy up to 2N late.
+* staff paths, answers that set a cookie, and endpoints marked `@personal` (a receipt's status,
+  a page whose form carries its own idempotency token): `private, no-store`.
+* errors, redirects and answers to other methods: `no-store` (a transient 503 must not stick).
+
+A handler that sets Cache-Control itself keeps it, except on staff paths and cookies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PRIVATE = "private, no-store"
+NO_STORE = "no-store"
+STAFF_PREFIXES = ("/staff", "/api/v1/staff")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def personal(endpoint: F) -> F:
+    """Mark an endpoint whose answer is for its requester only: never in a shared cache."""
+    endpoint.__dict__["_personal_response"] = True
+    return endpoint
+
+
+def shared_policy(seconds: int) -> str:
+    return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
+
+
+def is_staff_path(path: str) -> bool:
+    return path == "/staff" or path.startswith(tuple(p + "/" for p in STAFF_PREFIXES))
+
+
+def cache_control_for(
+    scope: Scope, status: int, current: str | None, sets_cookie: bool, shared: str
+) -> str:
+    """The Cache-Control a response leaves with (see the module docstring)."""
+    endpoint = scope.get("endpoint")
+    if is_staff_path(scope.get("path", "")) or sets_cookie:
+        return PRIVATE
+    if getattr(endpoint, "_personal_response", False):
+        return PRIVATE
+    if current:
+        return current
+    if scope.get("method") not in ("GET", "HEAD") or not (200 <= status < 300 or status == 304):
+        return NO_STORE
+    return shared
+
+
+class CachePolicy:
+    """Sets Cache-Control on every HTTP response (pure ASGI: streams pass through)."""
+
+    def __init__(self, app: ASGIApp, *, shared_seconds: int) -> None:
+        self.app = app
+        self.shared = shared_policy(shared_seconds)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                current = next(
+                    (v.decode("latin-1") for k, v in headers if k.lower() == b"cache-control"),
+                    None,
+                )
+                sets_cookie = any(k.lower() == b"set-cookie" for k, _ in headers)
+                policy = cache_control_for(
+                    scope, message["status"], current, sets_cookie, self.shared
+                )
+                headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                headers.append((b"cache-control", policy.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
