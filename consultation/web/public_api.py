@@ -16,22 +16,34 @@ from consultation.web.schemas import (
     ReceiptOut,
 )
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
+from publisher.web.openapi import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["consultations"])
 
 
 @router.get("/consultations", response_model=list[ConsultationOut])
 def list_consultations(db: DbSession, now: Now) -> list[ConsultationOut]:
+    """Published consultations, open and closed, latest closing first."""
     return [ConsultationOut.of(d, now) for d in drafts.list_public_drafts(db, now)]
 
 
 @router.get("/consultations/{draft_id}", response_model=ConsultationDetailOut)
 def get_consultation(draft_id: IdPath, db: DbSession, now: Now) -> ConsultationDetailOut:
+    """One published consultation: its text, basis and explanation, window and
+    extensions, attachments and, once adopted, the summary."""
     draft = drafts.get_public_draft(db, draft_id, now)
     return ConsultationDetailOut.of_detail(db, draft, now)
 
 
-@router.post("/consultations/{draft_id}/comments", response_model=ReceiptOut, status_code=201)
+@router.post(
+    "/consultations/{draft_id}/comments",
+    response_model=ReceiptOut,
+    status_code=201,
+    responses={
+        200: {"model": ReceiptOut, "description": "A retry with the same `Idempotency-Key`."},
+        **error_responses(409, 429),
+    },
+)
 def submit_comment(
     draft_id: IdPath,
     body: CommentIn,
@@ -57,9 +69,13 @@ def submit_comment(
     return ReceiptOut.of(comment)
 
 
-@router.get("/comments/{receipt_code}", response_model=CommentStatusOut)
+@router.get(
+    "/comments/{receipt_code}", response_model=CommentStatusOut, responses=error_responses(429)
+)
 def comment_status(
     receipt_code: str, db: DbSession, now: Now, requester: ClientKey
 ) -> CommentStatusOut:
+    """A comment's status and answer, by its receipt code. Unknown codes are
+    counted per address: too many give 429."""
     comment = comments.comment_by_receipt(db, receipt_code, requester=requester, now=now)
     return CommentStatusOut.of(comment)

@@ -25,6 +25,7 @@ from publisher.web.deps import (
     PerPageQuery,
     SettingsDep,
 )
+from publisher.web.openapi import error_responses
 from publisher.web.responses import paginate
 
 router = APIRouter(prefix="/api/v1", tags=["meetings"])
@@ -49,10 +50,18 @@ def list_meetings(
 
 @router.get("/meetings/{meeting_id}", response_model=NoticeOut)
 def get_meeting(meeting_id: IdPath, db: DbSession, now: Now) -> NoticeOut:
+    """One public notice with its history of changes; 404 before its publication time."""
     return NoticeOut.one(db, notices.get_public_notice(db, meeting_id, now), now)
 
 
-@router.post("/meetings/{meeting_id}/applications", status_code=201)
+@router.post(
+    "/meetings/{meeting_id}/applications",
+    status_code=201,
+    responses={
+        200: {"model": ReceiptOut, "description": "A retry with the same `Idempotency-Key`."},
+        **error_responses(409, 429),
+    },
+)
 def apply_to_attend(
     meeting_id: IdPath,
     body: ApplicationIn,
@@ -84,10 +93,16 @@ def apply_to_attend(
     )
 
 
-@router.get("/applications/{receipt_code}", response_model=ApplicationStatusOut)
+@router.get(
+    "/applications/{receipt_code}",
+    response_model=ApplicationStatusOut,
+    responses=error_responses(429),
+)
 def application_status(
     receipt_code: str, db: DbSession, now: Now, requester: ClientKey
 ) -> ApplicationStatusOut:
+    """An application's review status, by its receipt code. Unknown codes
+    are counted per address: too many give 429."""
     application = applications.application_by_receipt(
         db, receipt_code, requester=requester, now=now
     )
@@ -95,11 +110,16 @@ def application_status(
 
 
 @router.post(
-    "/applications/{receipt_code}/opinions", response_model=ApplicationStatusOut, status_code=201
+    "/applications/{receipt_code}/opinions",
+    response_model=ApplicationStatusOut,
+    status_code=201,
+    responses=error_responses(429),
 )
 def record_opinion_by_receipt(
     receipt_code: str, body: OpinionIn, db: DbSession, now: Now, requester: ClientKey
 ) -> ApplicationStatusOut:
+    """A representative's opinion on the meeting, sent with the receipt code
+    of an approved application; 201 with the application's status."""
     opinion = opinions.record_opinion_by_receipt(
         db, receipt_code, body.body, now, requester=requester
     )

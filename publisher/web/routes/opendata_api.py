@@ -31,6 +31,7 @@ from publisher.privacy import PublicModel
 from publisher.settings import Settings
 from publisher.web.conditional import feed_response
 from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.openapi import media_responses
 from publisher.web.responses import get_and_head
 from publisher.web.routes.opendata_common import (
     DOWNLOAD_MAX_AGE,
@@ -191,7 +192,13 @@ def _attachment(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-@get_and_head(router, "/datasets/{name}.csv", tags=["downloads"])
+@get_and_head(
+    router,
+    "/datasets/{name}.csv",
+    tags=["downloads"],
+    response_class=Response,
+    responses=media_responses(CSV_MEDIA_TYPE, "The rows as CSV.", conditional=True),
+)
 def dataset_csv(
     name: str,
     request: Request,
@@ -215,7 +222,18 @@ def dataset_csv(
     return response
 
 
-@get_and_head(router, "/datasets/{name}.json", tags=["downloads"])
+@get_and_head(
+    router,
+    "/datasets/{name}.json",
+    tags=["downloads"],
+    response_class=Response,
+    responses=media_responses(
+        JSON_MEDIA_TYPE,
+        "The rows as JSON objects.",
+        schema={"type": "array", "items": {"type": "object"}},
+        conditional=True,
+    ),
+)
 def dataset_json(
     name: str, request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
 ) -> Response:
@@ -237,7 +255,15 @@ def catalog_document(settings: Settings, datasets: list[DatasetInfo]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-@get_and_head(router, "/catalog.jsonld", tags=["downloads"])
+@get_and_head(
+    router,
+    "/catalog.jsonld",
+    tags=["downloads"],
+    response_class=Response,
+    responses=media_responses(
+        JSONLD_MEDIA_TYPE, "DCAT-AP JSON-LD.", schema={"type": "object"}, conditional=True
+    ),
+)
 def catalog_jsonld(
     request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
 ) -> Response:
@@ -267,6 +293,7 @@ def api_datasets(settings: SettingsDep, db: DbSession, tables: LiveTables) -> li
 
 @router.get("/api/v1/datasets/{name}", response_model=DatasetOut)
 def api_dataset(name: str, settings: SettingsDep, db: DbSession, tables: LiveTables) -> DatasetOut:
+    """One dataset: its schema, licence and download URLs."""
     return DatasetOut.of(dataset_or_404(settings, db, tables, name), settings.base_url)
 
 
@@ -285,6 +312,7 @@ def api_documents(
 
 @router.get("/api/v1/documents/{doc_id}", response_model=DocumentOut)
 def api_document(doc_id: str, db: DbSession, settings: SettingsDep) -> DocumentOut:
+    """One gazette document with its text and the documents it cites."""
     doc = queries.get_document(db, doc_id)
     summary = DocumentSummaryOut.of(doc, settings.base_url)
     return DocumentOut(
