@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query, Response
 
-from consultation import comments, drafts
-from consultation.vocabulary import Channel
+from consultation import comments, drafts, listing
+from consultation.vocabulary import Channel, WindowState
 from consultation.web.schemas import (
     CommentIn,
     CommentStatusOut,
@@ -17,14 +18,26 @@ from consultation.web.schemas import (
 )
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.openapi import error_responses
+from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1", tags=["consultations"])
 
 
 @router.get("/consultations", response_model=list[ConsultationOut])
-def list_consultations(db: DbSession, now: Now) -> list[ConsultationOut]:
-    """Published consultations, open and closed, latest closing first."""
-    return [ConsultationOut.of(d, now) for d in drafts.list_public_drafts(db, now)]
+def list_consultations(
+    db: DbSession,
+    now: Now,
+    paging: PagingDep,
+    state: WindowState | None = None,
+    closes_from: Annotated[dt.date | None, Query(description="closing on or after")] = None,
+    closes_to: Annotated[dt.date | None, Query(description="closing on or before")] = None,
+) -> list[ConsultationOut]:
+    """Published consultations, latest closing first, a page at a time (`Link` and
+    `X-Total-Count` headers give the others); filter by window state and closing day."""
+    filters = listing.DraftFilter(state, closes_from, closes_to)
+    found = listing.public_drafts_page(db, now, filters, paging.offset, paging.per_page)
+    paging.found(found.total)
+    return [ConsultationOut.of(d, now) for d in found.rows]
 
 
 @router.get("/consultations/{draft_id}", response_model=ConsultationDetailOut)

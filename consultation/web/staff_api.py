@@ -28,15 +28,17 @@ from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import DbSession, IdPath, Now, Rules, SettingsDep
 from publisher.web.forms import read_upload
 from publisher.web.openapi import error_responses, media_responses
-from publisher.web.responses import csv_download
+from publisher.web.responses import PagingDep, csv_download
 
 router = APIRouter(prefix="/api/v1/staff/consultations", tags=["staff: consultations"])
 
 
 @router.get("", response_model=list[StaffDraftOut])
-def staff_list_consultations(_: Editor, db: DbSession, now: Now) -> list[StaffDraftOut]:
-    """Every draft, unpublished ones included."""
-    return [StaffDraftOut.of(d, now) for d in drafts.list_drafts(db)]
+def staff_list_consultations(
+    _: Editor, db: DbSession, now: Now, paging: PagingDep
+) -> list[StaffDraftOut]:
+    """Every draft, unpublished ones included; paged."""
+    return [StaffDraftOut.of(d, now) for d in paging.take(drafts.list_drafts(db))]
 
 
 @router.post("", response_model=StaffDraftOut, status_code=201)
@@ -107,10 +109,12 @@ def comment_queue(
     draft_id: IdPath,
     _: Editor,
     db: DbSession,
+    paging: PagingDep,
     status: QueueFilter = QueueFilter.ALL,
 ) -> list[StaffCommentOut]:
-    """The comments on a draft, filtered by handling status."""
-    return [StaffCommentOut.of(c) for c in comments.comment_queue(db, draft_id, status)]
+    """The comments on a draft, filtered by handling status; paged."""
+    found = comments.comment_queue(db, draft_id, status)
+    return [StaffCommentOut.of(c) for c in paging.take(found)]
 
 
 @router.post(

@@ -8,7 +8,8 @@ added here, from facts the routes carry, so no route repeats it:
 - a route that depends on `require_role` needs `Authorization: Bearer` (the `bearerAuth`
   scheme) and may answer 401 and 403;
 - a path parameter may name nothing (404), a body may be too large (413), a route that opens a
-  database session may find it busy (503, with `Retry-After`);
+  database session may find it busy (503, with `Retry-After`); a paged list (the `Paging`
+  dependency) sends `Link` and `X-Total-Count`;
 - statuses only some routes give (409, 429) are declared on the route with `error_responses`;
   other media types (CSV, JSON-LD, feeds) with `media_responses`.
 """
@@ -29,6 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from publisher.web.deps import get_db
+from publisher.web.responses import Paging
 
 DOCS_URL = "/api/docs"
 OPENAPI_URL = "/api/openapi.json"
@@ -154,8 +156,20 @@ def required_role(route: APIRoute) -> str | None:
     return None
 
 
-def _uses_database(route: APIRoute) -> bool:
-    return any(dependency.call is get_db for dependency in _dependencies(route.dependant))
+def _depends_on(route: APIRoute, call: object) -> bool:
+    return any(dependency.call is call for dependency in _dependencies(route.dependant))
+
+
+PAGING_HEADERS = {
+    "Link": {
+        "description": "RFC 8288 links to the first, previous, next and last pages.",
+        "schema": {"type": "string"},
+    },
+    "X-Total-Count": {
+        "description": "How many rows the filters keep, on every page.",
+        "schema": {"type": "integer"},
+    },
+}
 
 
 def _complete(route: APIRoute, operation: dict[str, Any]) -> None:
@@ -172,8 +186,10 @@ def _complete(route: APIRoute, operation: dict[str, Any]) -> None:
         added.append(404)
     if "requestBody" in operation:
         added += [413, 422]
-    if _uses_database(route):
+    if _depends_on(route, get_db):
         added.append(503)
+    if _depends_on(route, Paging):
+        responses["200"]["headers"] = PAGING_HEADERS
     for status in added:
         responses.setdefault(str(status), _error_response(status))
     if "422" in responses:  # FastAPI's own {detail: [...]} is not what the service sends

@@ -164,3 +164,22 @@ def test_the_docs_page_uses_only_the_services_own_files(app_client: TestClient) 
         assert served.status_code == 200 and len(served.content) > 500, asset
     assert "<script>" not in page.text  # nothing inline: the pages' strict policy holds
     assert 'href="/api/docs"' in app_client.get("/").text  # the footer links the docs
+
+
+def test_every_api_list_is_paged_with_a_documented_maximum(document: dict[str, Any]) -> None:
+    """Issue #18: `/api/v1/meetings` gave 10,000 meetings (8.2 MB) in one answer."""
+    lists = []
+    for _method, path, operation in _operations(document):
+        ok = operation["responses"].get("200", {})
+        schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+        if schema.get("type") != "array" or not path.startswith("/api/v1/"):
+            continue
+        lists.append(path)
+        params = {p["name"]: p["schema"] for p in operation.get("parameters", [])}
+        if path == "/api/v1/staff/audit":  # a cursor: events keep arriving
+            assert params["limit"]["maximum"] == 1000 and "before_id" in params
+            continue
+        assert params["per_page"]["maximum"] == 500, path
+        assert params["page"]["minimum"] == 1, path
+        assert set(ok["headers"]) == {"Link", "X-Total-Count"}, path
+    assert len(lists) == 12

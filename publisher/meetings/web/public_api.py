@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 
 from publisher.mail import Mailer
 from publisher.meetings import applications, listing, notices, opinions
-from publisher.meetings.vocabulary import ApplicationStatus
+from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
 from publisher.meetings.web.schemas import (
     ApplicationIn,
     ApplicationStatusOut,
@@ -16,36 +17,30 @@ from publisher.meetings.web.schemas import (
     OpinionIn,
     ReceiptOut,
 )
-from publisher.web.deps import (
-    ClientKey,
-    DbSession,
-    IdPath,
-    Now,
-    PageQuery,
-    PerPageQuery,
-    SettingsDep,
-)
+from publisher.rules.predisclosure import MeetingKind
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
 from publisher.web.openapi import error_responses
-from publisher.web.responses import paginate
+from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1", tags=["meetings"])
 
 
 @router.get("/meetings", response_model=list[NoticeOut])
 def list_meetings(
-    request: Request,
-    response: Response,
     db: DbSession,
     now: Now,
-    page: PageQuery = 1,
-    per_page: PerPageQuery = 100,
+    paging: PagingDep,
+    status: NoticeStatus | None = None,
+    kind: MeetingKind | None = None,
+    date_from: Annotated[dt.date | None, Query(description="meetings starting on or after")] = None,
+    date_to: Annotated[dt.date | None, Query(description="meetings starting on or before")] = None,
 ) -> list[NoticeOut]:
     """Public notices, soonest meeting first, a page at a time (`Link` and `X-Total-Count`
-    headers give the others)."""
-    total, _ = listing.count_public_notices(db, now)
-    rows = listing.public_notices(db, now, offset=(page - 1) * per_page, limit=per_page)
-    paginate(request, response, page, per_page, total)
-    return NoticeOut.list_of(db, rows, now)
+    headers give the others); filter by status, kind and the meeting's date (Beijing time)."""
+    filters = listing.NoticeFilter(status, kind, date_from, date_to)
+    found = listing.public_notices_page(db, now, filters, paging.offset, paging.per_page)
+    paging.found(found.total)
+    return NoticeOut.list_of(db, found.rows, now)
 
 
 @router.get("/meetings/{meeting_id}", response_model=NoticeOut)

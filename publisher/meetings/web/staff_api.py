@@ -25,15 +25,17 @@ from publisher.meetings.web.staff_schemas import (
 from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import DbSession, IdPath, Now, Rules, SettingsDep
 from publisher.web.openapi import error_responses, media_responses
-from publisher.web.responses import csv_download
+from publisher.web.responses import PagingDep, csv_download
 
 router = APIRouter(prefix="/api/v1/staff/meetings", tags=["staff: meetings"])
 
 
 @router.get("", response_model=list[StaffNoticeOut])
-def staff_list_meetings(_: Editor, db: DbSession, now: Now, rules: Rules) -> list[StaffNoticeOut]:
-    """Every notice, drafts included, with the rule checks staff see."""
-    return [StaffNoticeOut.of(n, now, rules) for n in notices.all_notices(db)]
+def staff_list_meetings(
+    _: Editor, db: DbSession, now: Now, rules: Rules, paging: PagingDep
+) -> list[StaffNoticeOut]:
+    """Every notice, drafts included, with the rule checks staff see; paged."""
+    return [StaffNoticeOut.of(n, now, rules) for n in paging.take(notices.all_notices(db))]
 
 
 @router.post("", response_model=StaffNoticeOut, status_code=201)
@@ -117,9 +119,12 @@ def withdraw_notice(
 
 
 @router.get("/{meeting_id}/applications", response_model=list[StaffApplicationOut])
-def list_applications(meeting_id: IdPath, _: Reviewer, db: DbSession) -> list[StaffApplicationOut]:
-    """Every attendance application to the meeting, with contact details."""
-    return [StaffApplicationOut.of(a) for a in applications.list_applications(db, meeting_id)]
+def list_applications(
+    meeting_id: IdPath, _: Reviewer, db: DbSession, paging: PagingDep
+) -> list[StaffApplicationOut]:
+    """Every attendance application to the meeting, with contact details; paged."""
+    found = applications.list_applications(db, meeting_id)
+    return [StaffApplicationOut.of(a) for a in paging.take(found)]
 
 
 @router.get(
@@ -156,9 +161,11 @@ def decide_application(
 
 
 @router.get("/{meeting_id}/opinions", response_model=list[StaffOpinionOut])
-def list_opinions(meeting_id: IdPath, _: Editor, db: DbSession) -> list[StaffOpinionOut]:
-    """Representatives' opinions on the meeting, with their handling."""
-    return [StaffOpinionOut.of(o) for o in opinions.list_opinions(db, meeting_id)]
+def list_opinions(
+    meeting_id: IdPath, _: Editor, db: DbSession, paging: PagingDep
+) -> list[StaffOpinionOut]:
+    """Representatives' opinions on the meeting, with their handling; paged."""
+    return [StaffOpinionOut.of(o) for o in paging.take(opinions.list_opinions(db, meeting_id))]
 
 
 @router.post("/{meeting_id}/opinions", response_model=StaffOpinionOut, status_code=201)

@@ -32,7 +32,7 @@ from publisher.settings import Settings
 from publisher.web.conditional import feed_response
 from publisher.web.deps import DbSession, SettingsDep
 from publisher.web.openapi import media_responses
-from publisher.web.responses import get_and_head
+from publisher.web.responses import PagingDep, get_and_head
 from publisher.web.routes.opendata_common import (
     DOWNLOAD_MAX_AGE,
     LiveTables,
@@ -286,9 +286,20 @@ def catalog_jsonld(
 
 
 @router.get("/api/v1/datasets", response_model=list[DatasetOut])
-def api_datasets(settings: SettingsDep, db: DbSession, tables: LiveTables) -> list[DatasetOut]:
-    """Every dataset, live tables included, with its schema and download URLs."""
-    return [DatasetOut.of(ds, settings.base_url) for ds in catalog(settings, db, tables)]
+def api_datasets(
+    settings: SettingsDep,
+    db: DbSession,
+    tables: LiveTables,
+    paging: PagingDep,
+    kind: Annotated[
+        DatasetKind | None,
+        Query(description="`package`: published files; `live`: read from the database"),
+    ] = None,
+) -> list[DatasetOut]:
+    """Every dataset, live tables included, with its schema and download URLs, a page at a
+    time (`Link` and `X-Total-Count` headers give the others)."""
+    found = [ds for ds in catalog(settings, db, tables) if kind is None or ds.kind == kind]
+    return [DatasetOut.of(ds, settings.base_url) for ds in paging.take(found)]
 
 
 @router.get("/api/v1/datasets/{name}", response_model=DatasetOut)
@@ -301,13 +312,18 @@ def api_dataset(name: str, settings: SettingsDep, db: DbSession, tables: LiveTab
 def api_documents(
     db: DbSession,
     settings: SettingsDep,
+    paging: PagingDep,
     issue: Annotated[str | None, Query(max_length=16)] = None,
     section: Annotated[str | None, Query(max_length=100)] = None,
     issuer: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[DocumentSummaryOut]:
-    """Gazette documents, newest issue first; filter by issue id, section or issuer."""
-    docs = queries.list_documents(db, issue=issue, section=section, issuer=issuer)
-    return [DocumentSummaryOut.of(d, settings.base_url) for d in docs]
+    """Gazette documents, newest issue first, a page at a time (`Link` and `X-Total-Count`
+    headers give the others); filter by issue id, section or issuer."""
+    found = queries.documents_page(
+        db, paging.offset, paging.per_page, issue=issue, section=section, issuer=issuer
+    )
+    paging.found(found.total)
+    return [DocumentSummaryOut.of(d, settings.base_url) for d in found.rows]
 
 
 @router.get("/api/v1/documents/{doc_id}", response_model=DocumentOut)

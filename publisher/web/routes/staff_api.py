@@ -14,6 +14,7 @@ from publisher.staff.roles import Role
 from publisher.web.auth import Admin, Editor
 from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep
 from publisher.web.openapi import error_responses, media_responses
+from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -109,9 +110,9 @@ def me(principal: Editor, db: DbSession) -> AccountOut:
 
 
 @router.get("/accounts", response_model=list[AccountOut])
-def list_accounts(_: Admin, db: DbSession) -> list[AccountOut]:
-    """Every staff account with its role."""
-    return [AccountOut.of(a) for a in service.list_accounts(db)]
+def list_accounts(_: Admin, db: DbSession, paging: PagingDep) -> list[AccountOut]:
+    """Every staff account with its role; paged."""
+    return [AccountOut.of(a) for a in paging.take(service.list_accounts(db))]
 
 
 @router.post(
@@ -135,9 +136,9 @@ def create_account(
 
 
 @router.get("/tokens", response_model=list[TokenOut])
-def list_tokens(_: Admin, db: DbSession) -> list[TokenOut]:
-    """Every API token (never the secret itself), with its expiry and last use."""
-    return [TokenOut.of(t) for t in service.list_tokens(db)]
+def list_tokens(_: Admin, db: DbSession, paging: PagingDep) -> list[TokenOut]:
+    """Every API token (never the secret itself), with its expiry and last use; paged."""
+    return [TokenOut.of(t) for t in paging.take(service.list_tokens(db))]
 
 
 @router.post("/accounts/{username}/tokens", response_model=IssuedTokenOut, status_code=201)
@@ -165,7 +166,8 @@ def audit_log(
     before_id: IdQuery = None,
     action: str | None = Query(None, max_length=64),
 ) -> list[AuditEventOut]:
-    """The audit log, newest first; page back with `before_id`."""
+    """The audit log, newest first, `limit` events (at most 1000) a time; the next page
+    starts `before_id` the last event's id (a cursor: events keep arriving)."""
     return [AuditEventOut.of(e) for e in audit.recent(db, limit, before_id, action)]
 
 
