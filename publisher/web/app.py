@@ -16,6 +16,7 @@ from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
+from publisher.web.cors import PublicReadCors
 from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return settings.max_request_bytes
 
     app.add_middleware(ControlCharacterGuard)
+    app.add_middleware(PublicReadCors)  # open data for any origin's browser app, nothing else
     app.add_middleware(BodySizeLimit, limit_for=limit_for)
     # downloads and pages; feeds carry their own gzip body, compressed once when built, with
     # its own ETag (publisher.web.conditional), so the middleware leaves them alone
