@@ -17,6 +17,7 @@ from typing import Any
 
 import ckanapi
 import requests
+import urllib3
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -63,6 +64,14 @@ def is_transient(exc: BaseException) -> bool:
         | requests.exceptions.ChunkedEncodingError
         | ckanapi.SearchIndexError,
     )
+
+
+def no_connection(exc: requests.RequestException) -> bool:
+    """The connection itself could not be made: refused, no such host, or connect timeout."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    return isinstance(getattr(cause, "reason", cause), urllib3.exceptions.NewConnectionError)
 
 
 class _RemoteCKAN(ckanapi.RemoteCKAN):  # type: ignore[misc]  # ckanapi ships no types
@@ -178,7 +187,8 @@ class CkanClient:
 
     def probe(self, url: str) -> None:
         """One `status_show` without retries: raise `CkanUnreachable` when no connection can
-        be made. A CKAN that answers, even with an error, is left to the push's own retries."""
+        be made (refused, unknown host, connect timeout). Anything else — an answer, even a
+        5xx, a reset or a slow read — shows CKAN is there, and is left to the push's retries."""
         try:
             self._remote.call_action(
                 "status_show",
@@ -186,6 +196,8 @@ class CkanClient:
                 requests_kwargs={"timeout": (PROBE_CONNECT_TIMEOUT, self.policy.timeout)},
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
+            if not no_connection(exc):
+                return
             reason = type(exc).__name__
             raise CkanUnreachable(
                 f"CKAN at {url} cannot be reached ({reason}); check PUBLISHER_CKAN_URL and the "

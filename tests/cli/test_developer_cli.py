@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from publisher import __version__
+from publisher.ckan.client import CkanClient, CkanUnreachable
 from publisher.cli.main import app
 from publisher.settings import get_settings
 
@@ -126,3 +128,24 @@ def test_the_process_exits_in_seconds_on_a_closed_port(cli_env: dict[str, str]) 
     assert done.returncode == 2, done.stderr
     assert time.monotonic() - started < 40  # before: 96 s (interpreter start-up included here)
     assert done.stderr.startswith("error: CKAN at http://127.0.0.1:")
+
+
+def test_a_ckan_that_hangs_up_is_not_called_unreachable() -> None:
+    """A reset or a bad answer shows something listens: the push's own retries handle it
+    (the fault-proxy tests rely on that); only a connection that cannot be made stops it."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+
+        def hang_up() -> None:
+            connection, _ = server.accept()
+            connection.close()
+
+        closer = threading.Thread(target=hang_up)
+        closer.start()
+        CkanClient(f"http://127.0.0.1:{port}", "token").probe("the test's CKAN")  # no raise
+        closer.join(10)
+    with pytest.raises(CkanUnreachable) as refused:
+        CkanClient(f"http://127.0.0.1:{_closed_port()}", "token").probe("the test's CKAN")
+    assert refused.value.details["reason"] == "ConnectionError"
