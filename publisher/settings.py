@@ -117,8 +117,10 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(
         "",
-        description="Key that signs session cookies and CSRF tokens. Required outside "
-        "development; generate one with "
+        description="Key of the HMAC-SHA-256 digests under which rate limits count client "
+        "addresses (an unkeyed digest of an IPv4 address is reversed by trying all 2³²). "
+        "Session cookies and CSRF tokens are random values checked against the database and "
+        "need no key. Required in production; generate one with "
         "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
     )
     base_url: str = Field(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query, Response
 
-from consultation import comments, drafts
-from consultation.vocabulary import Channel
+from consultation import comments, drafts, listing
+from consultation.vocabulary import Channel, WindowState
 from consultation.web.schemas import (
     CommentIn,
     CommentStatusOut,
@@ -17,22 +18,46 @@ from consultation.web.schemas import (
 )
 from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
+from publisher.web.openapi import error_responses
+from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1", tags=["consultations"])
 
 
 @router.get("/consultations", response_model=list[ConsultationOut])
-def list_consultations(db: DbSession, now: Now) -> list[ConsultationOut]:
-    return [ConsultationOut.of(d, now) for d in drafts.list_public_drafts(db, now)]
+def list_consultations(
+    db: DbSession,
+    now: Now,
+    paging: PagingDep,
+    state: WindowState | None = None,
+    closes_from: Annotated[dt.date | None, Query(description="closing on or after")] = None,
+    closes_to: Annotated[dt.date | None, Query(description="closing on or before")] = None,
+) -> list[ConsultationOut]:
+    """Published consultations, latest closing first, a page at a time (`Link` and
+    `X-Total-Count` headers give the others); filter by window state and closing day."""
+    filters = listing.DraftFilter(state, closes_from, closes_to)
+    found = listing.public_drafts_page(db, now, filters, paging.offset, paging.per_page)
+    paging.found(found.total)
+    return [ConsultationOut.of(d, now) for d in found.rows]
 
 
 @router.get("/consultations/{draft_id}", response_model=ConsultationDetailOut)
 def get_consultation(draft_id: IdPath, db: DbSession, now: Now) -> ConsultationDetailOut:
+    """One published consultation: its text, basis and explanation, window and
+    extensions, attachments and, once adopted, the summary."""
     draft = drafts.get_public_draft(db, draft_id, now)
     return ConsultationDetailOut.of_detail(db, draft, now)
 
 
-@router.post("/consultations/{draft_id}/comments", response_model=ReceiptOut, status_code=201)
+@router.post(
+    "/consultations/{draft_id}/comments",
+    response_model=ReceiptOut,
+    status_code=201,
+    responses={
+        200: {"model": ReceiptOut, "description": "A retry with the same `Idempotency-Key`."},
+        **error_responses(409, 429),
+    },
+)
 def submit_comment(
     draft_id: IdPath,
     body: CommentIn,
@@ -58,10 +83,14 @@ def submit_comment(
     return ReceiptOut.of(comment)
 
 
-@router.get("/comments/{receipt_code}", response_model=CommentStatusOut)
+@router.get(
+    "/comments/{receipt_code}", response_model=CommentStatusOut, responses=error_responses(429)
+)
 @personal  # a receipt's status
 def comment_status(
     receipt_code: str, db: DbSession, now: Now, requester: ClientKey
 ) -> CommentStatusOut:
+    """A comment's status and answer, by its receipt code. Unknown codes are
+    counted per address: too many give 429."""
     comment = comments.comment_by_receipt(db, receipt_code, requester=requester, now=now)
     return CommentStatusOut.of(comment)

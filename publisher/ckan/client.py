@@ -17,6 +17,7 @@ from typing import Any
 
 import ckanapi
 import requests
+import urllib3
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -25,9 +26,21 @@ from tenacity import (
     wait_exponential,
 )
 
+from publisher.errors import PublisherError
+
 log = logging.getLogger(__name__)
 
+#: seconds to open a connection when first checking that CKAN answers at all
+PROBE_CONNECT_TIMEOUT = 5.0
+
 READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete")
+
+
+class CkanUnreachable(PublisherError):
+    """No connection to CKAN at all (refused, unknown host, timed out): said at once, instead
+    of retrying every call of every dataset for minutes (issue #18: 96 silent seconds)."""
+
+    code = "ckan_unreachable"
 
 
 class TransientCkanError(Exception):
@@ -51,6 +64,14 @@ def is_transient(exc: BaseException) -> bool:
         | requests.exceptions.ChunkedEncodingError
         | ckanapi.SearchIndexError,
     )
+
+
+def no_connection(exc: requests.RequestException) -> bool:
+    """The connection itself could not be made: refused, no such host, or connect timeout."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    return isinstance(getattr(cause, "reason", cause), urllib3.exceptions.NewConnectionError)
 
 
 class _RemoteCKAN(ckanapi.RemoteCKAN):  # type: ignore[misc]  # ckanapi ships no types
@@ -163,6 +184,31 @@ class CkanClient:
             return self._remote.call_action(action, data, requests_kwargs=kwargs)
         files = {"upload": (upload.filename, io.BytesIO(upload.data))}
         return self._remote.call_action(action, data, files=files, requests_kwargs=kwargs)
+
+    def probe(self, url: str) -> None:
+        """One `status_show` without retries: raise `CkanUnreachable` when no connection can
+        be made (refused, unknown host, connect timeout). Anything else — an answer, even a
+        5xx, a reset or a slow read — shows CKAN is there, and is left to the push's retries."""
+        try:
+            self._remote.call_action(
+                "status_show",
+                {},
+                requests_kwargs={"timeout": (PROBE_CONNECT_TIMEOUT, self.policy.timeout)},
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if not no_connection(exc):
+                return
+            reason = type(exc).__name__
+            raise CkanUnreachable(
+                f"CKAN at {url} cannot be reached ({reason}); check PUBLISHER_CKAN_URL and the "
+                "network. Nothing was pushed.",
+                f"无法连接 CKAN（{url}，{reason}），请检查 PUBLISHER_CKAN_URL 和网络。"
+                "未推送任何数据。",
+                url=url,
+                reason=reason,
+            ) from exc
+        except (TransientCkanError, ckanapi.CKANAPIError):
+            return
 
     # -- reads that answer "absent" with None rather than an exception
     def show_package(self, name_or_id: str) -> dict[str, Any] | None:

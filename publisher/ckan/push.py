@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from publisher.ckan.client import CkanUnreachable
 from publisher.ckan.executor import DatasetFailed, DatasetPusher, PushAborted
 from publisher.ckan.local import LocalDataset
 from publisher.ckan.lock import push_lock
@@ -51,6 +52,12 @@ def push(
         summary.unchanged = 0
     by_name = {d.name: d for d in datasets}
     pusher = DatasetPusher(engine, ckan_url, api_token, organization, options, on_write)
+    if todo:
+        try:
+            pusher.client().probe(ckan_url)  # an unreachable CKAN is said in seconds
+        except CkanUnreachable:
+            pusher.close()
+            raise
     done = 0
     tally: dict[Outcome, int] = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
 

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from publisher.cli.common import fail
-from publisher.errors import NotFound
+from publisher.errors import NotFound, PublisherError
 from publisher.settings import get_settings
 
 if TYPE_CHECKING:
     from publisher.ckan.local import LocalDataset
-    from publisher.ckan.plan import DatasetStep, Outcome
+    from publisher.ckan.plan import DatasetStep, Outcome, PushResult
+
+
+def result_json(result: PushResult) -> dict[str, Any]:
+    """What `--json` prints: the plan (counts and steps) and, unless a dry run, the summary."""
+    plan = result.plan
+    summary = result.summary
+    return {
+        "dry_run": summary is None,
+        "plan": {
+            **{a: plan.count(a) for a in ("create", "update", "delete", "unchanged")},
+            "steps": [dataclasses.asdict(step) for step in plan.steps],
+        },
+        "summary": None
+        if summary is None
+        else {**dataclasses.asdict(summary), "failed": summary.failed},
+    }
+
 
 ckan_app = typer.Typer(
     rich_markup_mode=None,  # plain help: rich costs a third of start-up (bench_cli)
@@ -41,6 +60,10 @@ def push_command(
         typer.Option("--verify", help="Read every dataset back from CKAN and repair drift."),
     ] = False,
     workers: Annotated[int, typer.Option(help="Datasets pushed in parallel.")] = 2,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the plan and the outcome as one JSON object."),
+    ] = False,
 ) -> None:
     """Create, update and delete CKAN datasets so they match the local open data."""
     # lazy (see publisher.cli.main): CKAN, the database and every feature load only here
@@ -69,18 +92,30 @@ def push_command(
     def progress(done: int, total: int, step: DatasetStep, outcome: Outcome) -> None:
         typer.echo(f"[{done}/{total}] {step.ckan_name}: {outcome}", err=True)
 
-    result = push(
-        engine,
-        datasets,
-        ckan_url=settings.ckan_url,
-        api_token=settings.ckan_api_token,
-        organization=settings.ckan_organization,
-        dry_run=dry_run,
-        only=only or None,
-        options=PushOptions(workers=workers, verify=verify),
-        progress=progress,
-    )
-    engine.dispose()
+    try:
+        result = push(
+            engine,
+            datasets,
+            ckan_url=settings.ckan_url,
+            api_token=settings.ckan_api_token,
+            organization=settings.ckan_organization,
+            dry_run=dry_run,
+            only=only or None,
+            options=PushOptions(workers=workers, verify=verify),
+            progress=None if as_json else progress,
+        )
+    except PublisherError as exc:  # e.g. CKAN cannot be reached: said in seconds
+        if as_json:
+            typer.echo(json.dumps({"error": exc.to_dict()}, ensure_ascii=False))
+            raise typer.Exit(2) from exc
+        raise fail(exc) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(result_json(result), ensure_ascii=False, indent=1))
+        if result.summary is not None and result.summary.failed:
+            raise typer.Exit(1)
+        return
     if result.summary is None:
         typer.echo(result.plan.render())
         return

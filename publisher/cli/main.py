@@ -13,6 +13,7 @@ import sys
 
 import typer
 
+from publisher import __version__
 from publisher.cli.blobs import blobs_app
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
@@ -35,6 +36,28 @@ db_app = typer.Typer(
     no_args_is_help=True,
     help="Database schema (Alembic migrations).",
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"publisher {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+    ),
+) -> None:
+    # a callback on the root app is where Typer puts options of the command itself
+    pass
+
+
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")

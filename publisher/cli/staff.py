@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import sys
 
@@ -71,12 +72,27 @@ def add(
 
 
 @staff_app.command("list")
-def list_accounts() -> None:
+def list_accounts(
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array, one object each."),
+) -> None:
     """List staff accounts."""
     from publisher.staff import service  # noqa: PLC0415  (lazy: see publisher.cli.main)
 
     with cli_session() as session:
-        for a in service.list_accounts(session):
+        accounts = service.list_accounts(session)
+        if as_json:
+            rows = [
+                {
+                    "username": a.username,
+                    "role": str(a.role),
+                    "active": a.active,
+                    "display_name": a.display_name,
+                }
+                for a in accounts
+            ]
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        for a in accounts:
             typer.echo(
                 f"{a.username}\t{a.role}\t{'active' if a.active else 'inactive'}\t{a.display_name}"
             )

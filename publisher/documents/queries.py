@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from publisher.documents.models import GazetteDocument, GazetteIssueRow
 from publisher.errors import NotFound
+from publisher.storage.paging import Slice, slice_of
 
 
 def list_documents(
@@ -18,6 +19,24 @@ def list_documents(
     issuer: str | None = None,
 ) -> list[GazetteDocument]:
     """Documents, newest issue first, in printed order within an issue."""
+    return list(session.scalars(documents_query(issue, section, issuer)))
+
+
+def documents_page(
+    session: Session,
+    offset: int,
+    limit: int,
+    issue: str | None = None,
+    section: str | None = None,
+    issuer: str | None = None,
+) -> Slice[GazetteDocument]:
+    """One page of `list_documents`, and how many documents it has in all."""
+    return slice_of(session, documents_query(issue, section, issuer), offset, limit)
+
+
+def documents_query(
+    issue: str | None, section: str | None, issuer: str | None
+) -> Select[GazetteDocument]:
     query = (
         select(GazetteDocument)
         .join(GazetteIssueRow)
@@ -30,7 +49,7 @@ def list_documents(
         query = query.where(GazetteDocument.section == section)
     if issuer:
         query = query.where(GazetteDocument.issuer == issuer)
-    return list(session.scalars(query))
+    return query
 
 
 def get_document(session: Session, doc_id: str) -> GazetteDocument:

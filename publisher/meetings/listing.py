@@ -11,6 +11,10 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from publisher.meetings.models import MeetingNotice
+from publisher.meetings.vocabulary import NoticeStatus
+from publisher.rules.predisclosure import MeetingKind
+from publisher.storage.paging import Slice, slice_of
+from publisher.timeutil import start_of_local_day
 
 
 def _is_public(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
@@ -39,6 +43,43 @@ def public_notices(
         .limit(limit)
     )
     return session.scalars(query).all()
+
+
+@dataclass(frozen=True)
+class NoticeFilter:
+    """What an API client narrows the public list to: a status, a kind, and the days (Beijing
+    time, both inclusive) the meeting starts on."""
+
+    status: NoticeStatus | None = None
+    kind: MeetingKind | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.status is not None:
+            found.append(MeetingNotice.status == self.status.value)
+        if self.kind is not None:
+            found.append(MeetingNotice.kind == self.kind.value)
+        if self.date_from is not None:
+            found.append(MeetingNotice.starts_at >= start_of_local_day(self.date_from))
+        if self.date_to is not None:
+            next_day = self.date_to + dt.timedelta(days=1)
+            found.append(MeetingNotice.starts_at < start_of_local_day(next_day))
+        return found
+
+
+def public_notices_page(
+    session: Session, now: dt.datetime, filters: NoticeFilter, offset: int, limit: int
+) -> Slice[MeetingNotice]:
+    """One page of the public notices the filter keeps, soonest first, and their number."""
+    query = (
+        select(MeetingNotice)
+        .where(*_is_public(now), *filters.conditions())
+        .options(selectinload(MeetingNotice.revisions))
+        .order_by(MeetingNotice.starts_at, MeetingNotice.id)
+    )
+    return slice_of(session, query, offset, limit)
 
 
 def count_public_notices(session: Session, now: dt.datetime) -> tuple[int, int]:

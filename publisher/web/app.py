@@ -20,9 +20,11 @@ from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.generations import GenerationWatch
 from publisher.web.caching import CachePolicy
+from publisher.web.cors import PublicReadCors
 from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
+from publisher.web.openapi import OPENAPI_URL, install_openapi
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.security import install_transport_security
 from publisher.wiring import FEATURES, delivery_hooks, open_data_tables
@@ -81,9 +83,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         title="三门峡市政府预公开与开放数据服务 / Sanmenxia pre-disclosure and open data",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # served from the service's own files (publisher.web.openapi)
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=OPENAPI_URL,
         generate_unique_id_function=operation_id,
     )
     engine = make_engine(
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
 
     install_error_handlers(app)
+    install_openapi(app, iter_api_routes())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for feature in FEATURES:
         if feature.templates is not None:
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return settings.max_request_bytes
 
     app.add_middleware(ControlCharacterGuard)
+    app.add_middleware(PublicReadCors)  # open data for any origin's browser app, nothing else
     app.add_middleware(BodySizeLimit, limit_for=limit_for)
     # downloads and pages; feeds carry their own gzip body, compressed once when built, with
     # its own ETag (publisher.web.conditional), so the middleware leaves them alone

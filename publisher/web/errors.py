@@ -123,7 +123,12 @@ def install_error_handlers(app: FastAPI) -> None:
         zh = {404: "页面不存在", 405: "不支持该请求方法", 413: "提交的内容过大"}.get(
             exc.status_code, "请求无法处理"
         )
-        body = {"code": f"http_{exc.status_code}", "message": str(exc.detail), "message_zh": zh}
+        body = {
+            "code": f"http_{exc.status_code}",
+            "message": str(exc.detail),
+            "message_zh": zh,
+            "details": {},
+        }
         response = error_response(request, exc.status_code, body)
         for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405 (RFC 9110)
             response.headers[name] = value
@@ -154,5 +159,6 @@ def install_error_handlers(app: FastAPI) -> None:
             "code": "internal_error",
             "message": "An unexpected error occurred; it has been logged.",
             "message_zh": "服务器内部错误，已记录，请稍后再试。",
+            "details": {},
         }
         return error_response(request, 500, body)

@@ -32,6 +32,7 @@ from publisher.settings import Settings
 from publisher.storage.generations import GenerationWatch
 from publisher.web.conditional import cached_feed_response, feed_response
 from publisher.web.deps import DbSession, Now, SettingsDep, current_time
+from publisher.web.openapi import media_responses
 
 #: what the feed routes serve (each with its own precompressed gzip body)
 FEED_MEDIA_TYPES = (RSS_MEDIA_TYPE, ATOM_MEDIA_TYPE, ICS_MEDIA_TYPE)
@@ -51,7 +52,12 @@ def _filter_parameter(feed_filter: FeedFilter) -> inspect.Parameter:
     else:
         annotation = Annotated[
             str | None,
-            Query(max_length=feed_filter.max_length, description=feed_filter.description),
+            # one line: a line break would end up in the feed's title (an iCalendar property)
+            Query(
+                max_length=feed_filter.max_length,
+                pattern=r"^[^\r\n]*$",
+                description=feed_filter.description,
+            ),
         ]
     return inspect.Parameter(
         feed_filter.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
@@ -189,6 +195,16 @@ def _endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
 
 
 FORMAT_NAMES = {"rss": "RSS 2.0", "atom": "Atom 1.0", "ics": "iCalendar"}
+FORMAT_MEDIA_TYPES = {"rss": RSS_MEDIA_TYPE, "atom": ATOM_MEDIA_TYPE, "ics": ICS_MEDIA_TYPE}
+
+
+def _description(source: FeedSource, fmt: str) -> str:
+    filters = "".join(f"\n- `{f.name}`: {f.description}" for f in source.filters)
+    return (
+        f"{source.subtitle or source.title}\n\n{FORMAT_NAMES[fmt]}, rebuilt only when the "
+        "content changes, with `ETag`/`Last-Modified` (304 to a current client) and a "
+        "precompressed gzip body." + (f"\n\nFilters:{filters}" if filters else "")
+    )
 
 
 def feed_router(sources: list[FeedSource]) -> APIRouter:
@@ -205,5 +221,9 @@ def feed_router(sources: list[FeedSource]) -> APIRouter:
                     response_class=Response,
                     name=f"{source.name}_feed_{fmt}_{method.lower()}",
                     summary=f"{source.title} ({FORMAT_NAMES[fmt]})",
+                    description=_description(source, fmt),
+                    responses=media_responses(
+                        FORMAT_MEDIA_TYPES[fmt], f"The {FORMAT_NAMES[fmt]} feed.", conditional=True
+                    ),
                 )
     return router

@@ -63,7 +63,7 @@ async def _too_large(send: Send, limit: int) -> None:
 
 
 async def _send_json(send: Send, status: int, error: dict[str, str]) -> None:
-    body = json.dumps({"error": error}, ensure_ascii=False).encode()
+    body = json.dumps({"error": {**error, "details": {}}}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response, StreamingResponse
 
 from publisher.blobs.store import StoredBlob
 from publisher.web.conditional import etag_matches
+from publisher.web.deps import PageQuery, PerPageQuery
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def csv_download(body: bytes, filename: str) -> Response:
@@ -69,3 +71,39 @@ def paginate(request: Request, response: Response, page: int, per_page: int, tot
     ]
     response.headers["Link"] = ", ".join(links)
     response.headers["X-Total-Count"] = str(total)
+
+
+#: rows of an API page when the client does not say (`per_page` may ask up to 500)
+DEFAULT_PER_PAGE = 100
+
+
+class Paging:
+    """`page` and `per_page` of a paged API list. `found(total)` adds `Link` and
+    `X-Total-Count` to the response; `take(rows)` does it for a list already in memory and
+    returns the page's rows."""
+
+    def __init__(
+        self,
+        request: Request,
+        response: Response,
+        page: PageQuery = 1,
+        per_page: PerPageQuery = DEFAULT_PER_PAGE,
+    ) -> None:
+        self.request = request
+        self.response = response
+        self.page = page
+        self.per_page = per_page
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def found(self, total: int) -> None:
+        paginate(self.request, self.response, self.page, self.per_page, total)
+
+    def take(self, rows: Sequence[T]) -> Sequence[T]:
+        self.found(len(rows))
+        return rows[self.offset : self.offset + self.per_page]
+
+
+PagingDep = Annotated[Paging, Depends()]

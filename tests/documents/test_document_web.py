@@ -96,3 +96,26 @@ def test_datasets_feed(loaded: TestClient) -> None:
     assert not feed.bozo, feed.get("bozo_exception")
     assert len(feed.entries) == 6
     assert {e.link.rsplit("/", 1)[-1] for e in feed.entries} >= {"historic-buildings"}
+
+
+def test_documents_and_datasets_lists_are_paged(loaded: TestClient) -> None:
+    """Issue #18: every API list is paged with `Link` and `X-Total-Count`."""
+    everything = loaded.get("/api/v1/documents", params={"per_page": 500})
+    total = int(everything.headers["X-Total-Count"])
+    assert total == len(everything.json()) > 3
+    first = loaded.get("/api/v1/documents", params={"per_page": 2})
+    second = loaded.get("/api/v1/documents", params={"per_page": 2, "page": 2})
+    assert [d["id"] for d in first.json() + second.json()] == [
+        d["id"] for d in everything.json()[:4]
+    ]
+    assert 'rel="next"' in first.headers["Link"] and 'rel="prev"' in second.headers["Link"]
+    only = loaded.get("/api/v1/documents", params={"section": "政策解读", "per_page": 1})
+    assert "section=" in only.headers["Link"] and len(only.json()) == 1
+
+    datasets = loaded.get("/api/v1/datasets")
+    count = int(datasets.headers["X-Total-Count"])
+    assert count == len(datasets.json()) >= 2
+    live = loaded.get("/api/v1/datasets", params={"kind": "live"}).json()
+    assert live and all(d["kind"] == "live" for d in live)
+    one = loaded.get("/api/v1/datasets", params={"per_page": 1, "page": 2})
+    assert one.json() == [datasets.json()[1]]

@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench._meetings import plant_published_notices
+from publisher.meetings.models import MeetingNotice
 from tests.support.clock import MEETINGS_NOW
 
 MAX_STATEMENTS = 5
@@ -103,3 +104,33 @@ def test_an_empty_list_is_one_page(client: TestClient) -> None:
     assert "暂无往期会议" in page.text
     api = client.get("/api/v1/meetings")
     assert api.json() == [] and api.headers["X-Total-Count"] == "0"
+
+
+def test_the_api_list_filters_by_status_kind_and_meeting_day(client: TestClient) -> None:
+    """Issue #18: a developer asks for the cancelled plenaries of one week, not every notice."""
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    _plant(factory, 6)  # ids 1, 3, 5 held 10 days ago; 2, 4, 6 due on 2 December (Beijing)
+    with factory() as session:
+        session.execute(
+            update(MeetingNotice).where(MeetingNotice.id.in_([2, 4])).values(kind="plenary")
+        )
+        session.execute(
+            update(MeetingNotice).where(MeetingNotice.id == 4).values(status="cancelled")
+        )
+        session.commit()
+
+    def ids(**params: Any) -> list[int]:
+        response = client.get("/api/v1/meetings", params=params)
+        assert response.status_code == 200, response.text
+        assert response.headers["X-Total-Count"] == str(len(response.json()))
+        return [notice["id"] for notice in response.json()]
+
+    assert ids(kind="plenary") == [2, 4]
+    assert ids(status="cancelled") == [4]
+    assert ids(kind="plenary", status="scheduled") == [2]
+    assert ids(date_from="2026-12-02") == [2, 4, 6]
+    assert ids(date_to="2026-11-12") == [1, 3, 5]
+    assert ids(date_from="2026-11-13", date_to="2026-12-01") == []
+    link = client.get("/api/v1/meetings", params={"kind": "plenary", "per_page": 1}).headers
+    assert "kind=plenary" in link["Link"] and link["X-Total-Count"] == "2"
+    assert client.get("/api/v1/meetings", params={"kind": "party"}).status_code == 422

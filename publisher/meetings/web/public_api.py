@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 
 from publisher.meetings import applications, listing, notices, opinions
-from publisher.meetings.vocabulary import ApplicationStatus
+from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
 from publisher.meetings.web.schemas import (
     ApplicationIn,
     ApplicationStatusOut,
@@ -15,43 +16,47 @@ from publisher.meetings.web.schemas import (
     OpinionIn,
     ReceiptOut,
 )
+from publisher.rules.predisclosure import MeetingKind
 from publisher.web.caching import personal
-from publisher.web.deps import (
-    ClientKey,
-    DbSession,
-    IdPath,
-    Now,
-    PageQuery,
-    PerPageQuery,
-)
-from publisher.web.responses import paginate
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now
+from publisher.web.openapi import error_responses
+from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1", tags=["meetings"])
 
 
 @router.get("/meetings", response_model=list[NoticeOut])
 def list_meetings(
-    request: Request,
-    response: Response,
     db: DbSession,
     now: Now,
-    page: PageQuery = 1,
-    per_page: PerPageQuery = 100,
+    paging: PagingDep,
+    status: NoticeStatus | None = None,
+    kind: MeetingKind | None = None,
+    date_from: Annotated[dt.date | None, Query(description="meetings starting on or after")] = None,
+    date_to: Annotated[dt.date | None, Query(description="meetings starting on or before")] = None,
 ) -> list[NoticeOut]:
     """Public notices, soonest meeting first, a page at a time (`Link` and `X-Total-Count`
-    headers give the others)."""
-    total, _ = listing.count_public_notices(db, now)
-    rows = listing.public_notices(db, now, offset=(page - 1) * per_page, limit=per_page)
-    paginate(request, response, page, per_page, total)
-    return NoticeOut.list_of(db, rows, now)
+    headers give the others); filter by status, kind and the meeting's date (Beijing time)."""
+    filters = listing.NoticeFilter(status, kind, date_from, date_to)
+    found = listing.public_notices_page(db, now, filters, paging.offset, paging.per_page)
+    paging.found(found.total)
+    return NoticeOut.list_of(db, found.rows, now)
 
 
 @router.get("/meetings/{meeting_id}", response_model=NoticeOut)
 def get_meeting(meeting_id: IdPath, db: DbSession, now: Now) -> NoticeOut:
+    """One public notice with its history of changes; 404 before its publication time."""
     return NoticeOut.one(db, notices.get_public_notice(db, meeting_id, now), now)
 
 
-@router.post("/meetings/{meeting_id}/applications", status_code=201)
+@router.post(
+    "/meetings/{meeting_id}/applications",
+    status_code=201,
+    responses={
+        200: {"model": ReceiptOut, "description": "A retry with the same `Idempotency-Key`."},
+        **error_responses(409, 429),
+    },
+)
 def apply_to_attend(
     meeting_id: IdPath,
     body: ApplicationIn,
@@ -81,11 +86,17 @@ def apply_to_attend(
     )
 
 
-@router.get("/applications/{receipt_code}", response_model=ApplicationStatusOut)
+@router.get(
+    "/applications/{receipt_code}",
+    response_model=ApplicationStatusOut,
+    responses=error_responses(429),
+)
 @personal  # a receipt's status
 def application_status(
     receipt_code: str, db: DbSession, now: Now, requester: ClientKey
 ) -> ApplicationStatusOut:
+    """An application's review status, by its receipt code. Unknown codes
+    are counted per address: too many give 429."""
     application = applications.application_by_receipt(
         db, receipt_code, requester=requester, now=now
     )
@@ -93,11 +104,16 @@ def application_status(
 
 
 @router.post(
-    "/applications/{receipt_code}/opinions", response_model=ApplicationStatusOut, status_code=201
+    "/applications/{receipt_code}/opinions",
+    response_model=ApplicationStatusOut,
+    status_code=201,
+    responses=error_responses(429),
 )
 def record_opinion_by_receipt(
     receipt_code: str, body: OpinionIn, db: DbSession, now: Now, requester: ClientKey
 ) -> ApplicationStatusOut:
+    """A representative's opinion on the meeting, sent with the receipt code
+    of an approved application; 201 with the application's status."""
     opinion = opinions.record_opinion_by_receipt(
         db, receipt_code, body.body, now, requester=requester
     )

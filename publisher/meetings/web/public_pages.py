@@ -18,7 +18,7 @@ from publisher.meetings import applications, listing, notices, opinions
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.web.caching import personal
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import page
 

@@ -31,7 +31,8 @@ from publisher.privacy import PublicModel
 from publisher.settings import Settings
 from publisher.web.conditional import feed_response
 from publisher.web.deps import DbSession, SettingsDep
-from publisher.web.responses import get_and_head
+from publisher.web.openapi import media_responses
+from publisher.web.responses import PagingDep, get_and_head
 from publisher.web.routes.opendata_common import (
     DOWNLOAD_MAX_AGE,
     LiveTables,
@@ -191,7 +192,13 @@ def _attachment(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-@get_and_head(router, "/datasets/{name}.csv", tags=["downloads"])
+@get_and_head(
+    router,
+    "/datasets/{name}.csv",
+    tags=["downloads"],
+    response_class=Response,
+    responses=media_responses(CSV_MEDIA_TYPE, "The rows as CSV.", conditional=True),
+)
 def dataset_csv(
     name: str,
     request: Request,
@@ -215,7 +222,18 @@ def dataset_csv(
     return response
 
 
-@get_and_head(router, "/datasets/{name}.json", tags=["downloads"])
+@get_and_head(
+    router,
+    "/datasets/{name}.json",
+    tags=["downloads"],
+    response_class=Response,
+    responses=media_responses(
+        JSON_MEDIA_TYPE,
+        "The rows as JSON objects.",
+        schema={"type": "array", "items": {"type": "object"}},
+        conditional=True,
+    ),
+)
 def dataset_json(
     name: str, request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
 ) -> Response:
@@ -237,7 +255,15 @@ def catalog_document(settings: Settings, datasets: list[DatasetInfo]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-@get_and_head(router, "/catalog.jsonld", tags=["downloads"])
+@get_and_head(
+    router,
+    "/catalog.jsonld",
+    tags=["downloads"],
+    response_class=Response,
+    responses=media_responses(
+        JSONLD_MEDIA_TYPE, "DCAT-AP JSON-LD.", schema={"type": "object"}, conditional=True
+    ),
+)
 def catalog_jsonld(
     request: Request, settings: SettingsDep, db: DbSession, tables: LiveTables
 ) -> Response:
@@ -260,13 +286,25 @@ def catalog_jsonld(
 
 
 @router.get("/api/v1/datasets", response_model=list[DatasetOut])
-def api_datasets(settings: SettingsDep, db: DbSession, tables: LiveTables) -> list[DatasetOut]:
-    """Every dataset, live tables included, with its schema and download URLs."""
-    return [DatasetOut.of(ds, settings.base_url) for ds in catalog(settings, db, tables)]
+def api_datasets(
+    settings: SettingsDep,
+    db: DbSession,
+    tables: LiveTables,
+    paging: PagingDep,
+    kind: Annotated[
+        DatasetKind | None,
+        Query(description="`package`: published files; `live`: read from the database"),
+    ] = None,
+) -> list[DatasetOut]:
+    """Every dataset, live tables included, with its schema and download URLs, a page at a
+    time (`Link` and `X-Total-Count` headers give the others)."""
+    found = [ds for ds in catalog(settings, db, tables) if kind is None or ds.kind == kind]
+    return [DatasetOut.of(ds, settings.base_url) for ds in paging.take(found)]
 
 
 @router.get("/api/v1/datasets/{name}", response_model=DatasetOut)
 def api_dataset(name: str, settings: SettingsDep, db: DbSession, tables: LiveTables) -> DatasetOut:
+    """One dataset: its schema, licence and download URLs."""
     return DatasetOut.of(dataset_or_404(settings, db, tables, name), settings.base_url)
 
 
@@ -274,17 +312,23 @@ def api_dataset(name: str, settings: SettingsDep, db: DbSession, tables: LiveTab
 def api_documents(
     db: DbSession,
     settings: SettingsDep,
+    paging: PagingDep,
     issue: Annotated[str | None, Query(max_length=16)] = None,
     section: Annotated[str | None, Query(max_length=100)] = None,
     issuer: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[DocumentSummaryOut]:
-    """Gazette documents, newest issue first; filter by issue id, section or issuer."""
-    docs = queries.list_documents(db, issue=issue, section=section, issuer=issuer)
-    return [DocumentSummaryOut.of(d, settings.base_url) for d in docs]
+    """Gazette documents, newest issue first, a page at a time (`Link` and `X-Total-Count`
+    headers give the others); filter by issue id, section or issuer."""
+    found = queries.documents_page(
+        db, paging.offset, paging.per_page, issue=issue, section=section, issuer=issuer
+    )
+    paging.found(found.total)
+    return [DocumentSummaryOut.of(d, settings.base_url) for d in found.rows]
 
 
 @router.get("/api/v1/documents/{doc_id}", response_model=DocumentOut)
 def api_document(doc_id: str, db: DbSession, settings: SettingsDep) -> DocumentOut:
+    """One gazette document with its text and the documents it cites."""
     doc = queries.get_document(db, doc_id)
     summary = DocumentSummaryOut.of(doc, settings.base_url)
     return DocumentOut(

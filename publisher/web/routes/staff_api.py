@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from publisher.staff import audit, service
@@ -13,6 +13,8 @@ from publisher.staff.models import ApiToken, AuditEvent, StaffAccount
 from publisher.staff.roles import Role
 from publisher.web.auth import Admin, Editor
 from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep
+from publisher.web.openapi import error_responses, media_responses
+from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -103,18 +105,23 @@ class AuditEventOut(BaseModel):
 
 @router.get("/me", response_model=AccountOut)
 def me(principal: Editor, db: DbSession) -> AccountOut:
+    """The account the token (or session) acts as."""
     return AccountOut.of(service.get_account(db, principal.username))
 
 
 @router.get("/accounts", response_model=list[AccountOut])
-def list_accounts(_: Admin, db: DbSession) -> list[AccountOut]:
-    return [AccountOut.of(a) for a in service.list_accounts(db)]
+def list_accounts(_: Admin, db: DbSession, paging: PagingDep) -> list[AccountOut]:
+    """Every staff account with its role; paged."""
+    return [AccountOut.of(a) for a in paging.take(service.list_accounts(db))]
 
 
-@router.post("/accounts", response_model=AccountOut, status_code=201)
+@router.post(
+    "/accounts", response_model=AccountOut, status_code=201, responses=error_responses(409)
+)
 def create_account(
     body: AccountIn, principal: Admin, db: DbSession, settings: SettingsDep
 ) -> AccountOut:
+    """A new staff account; 409 when the username is taken."""
     account = service.create_account(
         db,
         principal,
@@ -129,12 +136,14 @@ def create_account(
 
 
 @router.get("/tokens", response_model=list[TokenOut])
-def list_tokens(_: Admin, db: DbSession) -> list[TokenOut]:
-    return [TokenOut.of(t) for t in service.list_tokens(db)]
+def list_tokens(_: Admin, db: DbSession, paging: PagingDep) -> list[TokenOut]:
+    """Every API token (never the secret itself), with its expiry and last use; paged."""
+    return [TokenOut.of(t) for t in paging.take(service.list_tokens(db))]
 
 
 @router.post("/accounts/{username}/tokens", response_model=IssuedTokenOut, status_code=201)
 def create_token(username: str, body: TokenIn, principal: Admin, db: DbSession) -> IssuedTokenOut:
+    """Issue an API token for an account; the secret is in this answer only."""
     account = service.get_account(db, username)
     issued = service.create_token(db, principal, account, body.name, body.expires_at)
     db.commit()
@@ -143,6 +152,7 @@ def create_token(username: str, body: TokenIn, principal: Admin, db: DbSession) 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
 def revoke_token(token_id: IdPath, principal: Admin, db: DbSession) -> TokenOut:
+    """Revoke a token at once."""
     record = service.revoke_token(db, principal, token_id)
     db.commit()
     return TokenOut.of(record)
@@ -156,11 +166,18 @@ def audit_log(
     before_id: IdQuery = None,
     action: str | None = Query(None, max_length=64),
 ) -> list[AuditEventOut]:
+    """The audit log, newest first, `limit` events (at most 1000) a time; the next page
+    starts `before_id` the last event's id (a cursor: events keep arriving)."""
     return [AuditEventOut.of(e) for e in audit.recent(db, limit, before_id, action)]
 
 
-@router.get("/audit.csv", response_class=PlainTextResponse)
+@router.get(
+    "/audit.csv",
+    response_class=Response,
+    responses=media_responses("text/csv", "The audit log as CSV."),
+)
 def audit_csv(_: Admin, db: DbSession) -> PlainTextResponse:
+    """The whole audit log as a CSV download."""
     return PlainTextResponse(
         audit.export_csv(db),
         media_type="text/csv; charset=utf-8",

@@ -1,7 +1,7 @@
 """uploaded bytes in the database (blob, blob_chunk), shared by every process and machine
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-04 06:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import publisher.storage.types
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
