@@ -174,6 +174,7 @@ def comment_form(
 
 
 @router.get("/c/{code}")
+@personal  # the link carries a receipt code
 def comment_short_link(code: Annotated[str, Path(max_length=40)]) -> RedirectResponse:
     """The short link in a commenter's e-mail and SMS: the status page of that receipt code."""
     return RedirectResponse(f"/comments/status?code={quote(code, safe='')}", status_code=303)

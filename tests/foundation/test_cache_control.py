@@ -67,8 +67,10 @@ def world(settings: Settings, staff: StaffFixture) -> Iterator[tuple[TestClient,
 def _url(route: APIRoute, ids: dict[str, str]) -> str:
     path = route.path
     if "{receipt_code}" in path:
-        code = ids["application"] if "applications" in path else ids["comment"]
+        mine = "applications" in path or path.startswith("/a/")  # /a/: an applicant's link
+        code = ids["application"] if mine else ids["comment"]
         path = path.replace("{receipt_code}", code)
+    path = path.replace("{code}", ids["comment"])  # /c/: a commenter's short link
     path = re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), "1"), path)
     if route.name == "comment_status_page":
         path += f"?code={ids['comment']}"

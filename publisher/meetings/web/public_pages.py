@@ -175,6 +175,7 @@ def application_status_page(
 
 
 @router.get("/a/{receipt_code}", response_class=HTMLResponse)
+@personal  # a receipt's status
 def application_short_link(
     request: Request,
     db: DbSession,
