@@ -8,14 +8,15 @@ from publisher.notifications import outbox
 from publisher.notifications.web.schemas import OutboxMessageOut
 from publisher.web.auth import Editor
 from publisher.web.deps import DbSession, IdPath, Now
+from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1/staff/outbox", tags=["staff: notifications"])
 
 
 @router.get("", response_model=list[OutboxMessageOut])
-def list_undelivered(_: Editor, db: DbSession) -> list[OutboxMessageOut]:
-    """Messages not delivered yet: failed first, then waiting, oldest first."""
-    return [OutboxMessageOut.of(m) for m in outbox.undelivered(db)]
+def list_undelivered(_: Editor, db: DbSession, paging: PagingDep) -> list[OutboxMessageOut]:
+    """Messages not delivered yet: failed first, then waiting, oldest first; paged."""
+    return [OutboxMessageOut.of(m) for m in paging.take(outbox.undelivered(db))]
 
 
 @router.post("/{message_id}/retry", response_model=OutboxMessageOut)
