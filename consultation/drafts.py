@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from consultation.models import ConsultationDraft, WindowExtension
-from consultation.notify import tell_commenters
+from consultation.notify import tell_commenters, tell_followers
 from consultation.vocabulary import WindowState
 from publisher.errors import Conflict, NotFound, RuleViolation, ValidationFailed, required_text
 from publisher.rules.predisclosure import ConsultationProfile, Deadline
@@ -217,13 +217,10 @@ def extend_window(
     draft.closes_at = new_closes_at
     _touch(draft, now)
     session.flush()
-    tell_commenters(
-        session,
-        draft,
-        "consultation.extended",
-        now,
-        closes=format_local_end(new_closes_at),
-        reason=reason,
+    closes = format_local_end(new_closes_at)
+    tell_commenters(session, draft, "consultation.extended", now, closes=closes, reason=reason)
+    tell_followers(
+        session, draft, "consultation.follow.extended", now, closes=closes, reason=reason
     )
     session.refresh(draft, ["extensions"])
     return draft

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consultation.models import Comment, ConsultationDraft
+from consultation.models import Comment, ConsultationDraft, Follower
 from publisher.notifications.outbox import Contact, enqueue, fan_out
 from publisher.timeutil import format_local
 
@@ -55,3 +55,25 @@ def tell_commenters(
         if c.email or c.phone
     ]
     return fan_out(session, event, people, now)
+
+
+def tell_followers(
+    session: Session, draft: ConsultationDraft, event: str, now: dt.datetime, **extra: str
+) -> int:
+    """Tell every confirmed follower, each message with its own unsubscribe link."""
+    followers = session.scalars(
+        select(Follower).where(
+            Follower.draft_id == draft.id,
+            Follower.confirmed_at.is_not(None),
+            Follower.unsubscribed_at.is_(None),
+        )
+    ).all()
+    count = 0
+    for follower in followers:
+        context = {
+            "title": draft.title,
+            "link": f"/consultations/{draft.id}",
+            "unsubscribe": f"/follow/unsubscribe?token={follower.token}",
+        } | extra
+        count += enqueue(session, event, Contact(email=follower.email), context, now)
+    return count

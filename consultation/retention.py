@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from consultation.models import Comment, ConsultationDraft
+from consultation.models import Comment, ConsultationDraft, Follower
 from publisher.retention import RetentionRule
 
 CONTACT_DAYS_AFTER_SUMMARY = 180
@@ -46,4 +46,42 @@ COMMENTER_CONTACTS = RetentionRule(
         f"adoption summary ({CONTACT_DAYS_WITHOUT_SUMMARY} days after closing without one)"
     ),
     erase=erase_commenter_contacts,
+)
+
+
+#: a follower's address serves until the consultation has nothing more to tell (its summary)
+FOLLOWER_DAYS_AFTER_SUMMARY = 30
+UNCONFIRMED_FOLLOWER_DAYS = 7
+
+
+def forget_followers(session: Session, now: dt.datetime) -> int:
+    """Delete followers whose purpose is over: the summary is 30 days old, they left, or they
+    never confirmed within 7 days. Returns how many."""
+    summarised = select(ConsultationDraft.id).where(
+        ConsultationDraft.summary_published_at
+        <= now - dt.timedelta(days=FOLLOWER_DAYS_AFTER_SUMMARY)
+    )
+    forgotten = session.execute(
+        delete(Follower).where(
+            or_(
+                Follower.draft_id.in_(summarised),
+                Follower.unsubscribed_at.is_not(None),
+                and_(
+                    Follower.confirmed_at.is_(None),
+                    Follower.requested_at <= now - dt.timedelta(days=UNCONFIRMED_FOLLOWER_DAYS),
+                ),
+            )
+        )
+    )
+    return int(getattr(forgotten, "rowcount", 0) or 0)
+
+
+FOLLOWERS = RetentionRule(
+    name="consultation-followers",
+    description=(
+        f"followers' e-mail addresses {FOLLOWER_DAYS_AFTER_SUMMARY} days after the adoption "
+        f"summary, at once when they unsubscribe, {UNCONFIRMED_FOLLOWER_DAYS} days if never "
+        "confirmed"
+    ),
+    erase=forget_followers,
 )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from consultation.comments import refuse_after_summary
 from consultation.drafts import get_draft, window_state
 from consultation.models import Comment, ConsultationDraft
-from consultation.notify import tell_commenters
+from consultation.notify import tell_commenters, tell_followers
 from consultation.vocabulary import Disposition, WindowState
 from publisher.errors import Conflict, required_text
 from publisher.privacy import mask_personal_text
@@ -62,9 +62,9 @@ def publish_summary(
     # not a revision of the deadline event: its SEQUENCE stays (RFC 5545 3.8.7.4)
     draft.updated_at = now
     audit.record(session, principal, "consultation.summary.publish", "consultation", draft.id)
-    tell_commenters(
-        session, draft, "consultation.summary.published", now, published=format_local(now)
-    )
+    published = format_local(now)
+    tell_commenters(session, draft, "consultation.summary.published", now, published=published)
+    tell_followers(session, draft, "consultation.follow.summary", now, published=published)
     return draft
 
 

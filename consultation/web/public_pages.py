@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from consultation import attachments, comments, drafts
+from consultation import attachments, comments, drafts, following
 from consultation.models import ConsultationDraft
 from consultation.summary import adoption_summary
 from consultation.vocabulary import Channel, Disposition, WindowState
@@ -43,6 +44,7 @@ def _detail(
     status: int = 200,
     error: str | None = None,
     form: dict[str, Any] | None = None,
+    follow_error: str | None = None,
 ) -> HTMLResponse:
     draft = drafts.get_public_draft(db, draft_id, now)
     return page(
@@ -57,6 +59,7 @@ def _detail(
         form_token=secrets.token_urlsafe(16),
         error=error,
         form=form or {},
+        follow_error=follow_error,
         max_chars=comments.MAX_COMMENT_CHARS,
     )
 
@@ -171,6 +174,67 @@ def comment_form(
         )
         return with_retry_after(refused, exc)
     return page(request, "consultations/receipt.html", comment=comment, draft=comment.draft)
+
+
+@router.post("/consultations/{draft_id}/follow", response_class=HTMLResponse)
+def follow_form(
+    request: Request,
+    draft_id: IdPath,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    email: Annotated[str, Form(max_length=1000)] = "",
+) -> HTMLResponse:
+    """The same answer whether or not the address already follows (docs/notifications.md)."""
+    try:
+        following.follow(db, draft_id, email, now, requester=requester)
+    except NotFound:
+        raise
+    except PublisherError as exc:
+        refused = _detail(
+            request, db, draft_id, now, status=status_for(exc), follow_error=exc.message_zh
+        )
+        return with_retry_after(refused, exc)
+    draft = drafts.get_public_draft(db, draft_id, now)
+    return page(request, "consultations/follow.html", step="asked", draft=draft)
+
+
+def _token_page(request: Request, step: str, act: Callable[[], ConsultationDraft]) -> HTMLResponse:
+    try:
+        draft = act()
+    except PublisherError as exc:
+        return page(
+            request,
+            "consultations/follow.html",
+            status=status_for(exc),
+            step="refused",
+            error=exc.message_zh,
+        )
+    return page(request, "consultations/follow.html", step=step, draft=draft)
+
+
+@router.get("/follow/confirm", response_class=HTMLResponse)
+def confirm_follow(
+    request: Request, db: DbSession, now: Now, token: Annotated[str, Query(max_length=100)] = ""
+) -> HTMLResponse:
+    return _token_page(request, "confirmed", lambda: following.confirm(db, token, now))
+
+
+@router.get("/follow/unsubscribe", response_class=HTMLResponse)
+def unsubscribe_form(
+    request: Request, token: Annotated[str, Query(max_length=100)] = ""
+) -> HTMLResponse:
+    """A page with one button: a GET changes nothing (link scanners open links)."""
+    return page(request, "consultations/follow.html", step="unsubscribe", token=token)
+
+
+@router.post("/follow/unsubscribe", response_class=HTMLResponse)
+def unsubscribe(
+    request: Request, db: DbSession, now: Now, token: Annotated[str, Query(max_length=100)] = ""
+) -> HTMLResponse:
+    """One click: the button above, or a mail client's RFC 8058 POST
+    (`List-Unsubscribe=One-Click`)."""
+    return _token_page(request, "unsubscribed", lambda: following.unsubscribe(db, token, now))
 
 
 @router.get("/c/{code}")

@@ -116,6 +116,35 @@ EVENTS: tuple[Event, ...] = (
         | {"link": "/consultations/12", "closes": "2026年12月13日 24:00", "reason": "听取更多意见"},
     ),
     Event(
+        "consultation.follow.confirm",
+        "someone asks to follow a consultation with an e-mail address (double opt-in)",
+        "that address; nothing else is sent to it until the link is opened",
+        {"title": _COMMENT["title"], "link": "/follow/confirm?token=Q2x…"},
+    ),
+    Event(
+        "consultation.follow.extended",
+        "a followed consultation's window is extended",
+        "every confirmed follower (with List-Unsubscribe, one click)",
+        {
+            "title": _COMMENT["title"],
+            "link": "/consultations/12",
+            "unsubscribe": "/follow/unsubscribe?token=Q2x…",
+            "closes": "2026年12月13日 24:00",
+            "reason": "听取更多意见",
+        },
+    ),
+    Event(
+        "consultation.follow.summary",
+        "a followed consultation's adoption summary is published",
+        "every confirmed follower (with List-Unsubscribe, one click)",
+        {
+            "title": _COMMENT["title"],
+            "link": "/consultations/12",
+            "unsubscribe": "/follow/unsubscribe?token=Q2x…",
+            "published": "2026年12月15日 10:00",
+        },
+    ),
+    Event(
         "consultation.summary.published",
         "the adoption summary (意见采纳情况) is published",
         "everyone who commented (not spam, not hidden), once per address",

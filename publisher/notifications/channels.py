@@ -48,6 +48,9 @@ class EmailChannel:
         email["Date"] = formatdate(localtime=False)
         domain = self.settings.mail_from.rpartition("@")[2] or "localhost"
         email["Message-ID"] = f"<{key}@{domain}>"
+        if message.unsubscribe:  # an alert: one-click unsubscribe (RFC 2369, RFC 8058)
+            email["List-Unsubscribe"] = f"<{message.unsubscribe}>"
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         email.set_content(message.text, charset="utf-8")
         if message.html is not None:
             email.add_alternative(message.html, subtype="html", charset="utf-8")

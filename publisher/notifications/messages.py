@@ -58,6 +58,8 @@ class Rendered:
     subject: str
     text: str
     html: str | None = None
+    #: the one-click unsubscribe URL of an alert (List-Unsubscribe, RFC 8058)
+    unsubscribe: str | None = None
 
 
 def event_template(event: str) -> Template:
@@ -89,15 +91,17 @@ def render(
     """The message of `event` for `channel`; `context["link"]` is a path made absolute here."""
     template = event_template(event)
     variables = dict(context)
-    if "link" in variables:
-        variables["url"] = base_url.rstrip("/") + str(variables["link"])
+    for path, url in (("link", "url"), ("unsubscribe", "unsubscribe_url")):
+        if path in variables:
+            variables[url] = base_url.rstrip("/") + str(variables[path])
     if channel is ChannelName.SMS:
         return Rendered("", _fit_sms(template, variables, sign_name))
     subject = _block(template, "subject", variables)
     text = _block(template, "text", variables)
     paragraphs = [p.splitlines() for p in re.split(r"\n\s*\n", text) if p.strip()]
     html = _HTML.get_template("email.html").render(subject=subject, paragraphs=paragraphs)
-    return Rendered(subject, text + "\n", html)
+    unsubscribe = variables.get("unsubscribe_url")
+    return Rendered(subject, text + "\n", html, str(unsubscribe) if unsubscribe else None)
 
 
 def _fit_sms(template: Template, variables: dict[str, object], sign_name: str) -> str:

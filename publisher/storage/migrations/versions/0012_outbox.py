@@ -1,4 +1,5 @@
-"""the notification outbox: messages written with the change that causes them
+"""the notification outbox: messages written with the change that causes them; followers of
+a consultation
 
 Revision ID: 0012
 Revises: 0011
@@ -46,8 +47,34 @@ def upgrade() -> None:
         ["status", "next_attempt_at"],
         unique=False,
     )
+    op.create_table(
+        "consultation_follower",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("draft_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("requested_at", instant, nullable=False),
+        sa.Column("confirmed_at", instant, nullable=True),
+        sa.Column("unsubscribed_at", instant, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["draft_id"],
+            ["consultation_draft.id"],
+            name=op.f("fk_consultation_follower_draft_id_consultation_draft"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consultation_follower")),
+        sa.UniqueConstraint("draft_id", "email", name="uq_consultation_follower"),
+        sa.UniqueConstraint("token", name=op.f("uq_consultation_follower_token")),
+    )
+    op.create_index(
+        op.f("ix_consultation_follower_draft_id"),
+        "consultation_follower",
+        ["draft_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_consultation_follower_draft_id"), table_name="consultation_follower")
+    op.drop_table("consultation_follower")
     op.drop_index("ix_notification_outbox_due", table_name="notification_outbox")
     op.drop_table("notification_outbox")
