@@ -214,6 +214,7 @@ def _token_page(request: Request, step: str, act: Callable[[], ConsultationDraft
 
 
 @router.get("/follow/confirm", response_class=HTMLResponse)
+@personal  # the link carries a follower's token
 def confirm_follow(
     request: Request, db: DbSession, now: Now, token: Annotated[str, Query(max_length=100)] = ""
 ) -> HTMLResponse:
@@ -221,6 +222,7 @@ def confirm_follow(
 
 
 @router.get("/follow/unsubscribe", response_class=HTMLResponse)
+@personal  # the link carries a follower's token
 def unsubscribe_form(
     request: Request, token: Annotated[str, Query(max_length=100)] = ""
 ) -> HTMLResponse:
