@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -55,3 +56,17 @@ def plant_published_notices(session: Session, count: int, *, now: dt.datetime) -
                 reason="场地调整",
             )
         )
+
+
+def plant_database(db_path: Path, count: int) -> None:
+    """A fresh SQLite file migrated to head with `count` published notices around now."""
+    from publisher.storage.db import make_engine, make_session_factory
+    from publisher.storage.migrate import upgrade
+    from publisher.timeutil import now_utc
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        plant_published_notices(session, count, now=now_utc())
+        session.commit()
+    engine.dispose()

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from bench._meetings import plant_database  # noqa: E402
 from bench._servers import run_server, server_env  # noqa: E402
 from bench._wrk import have_wrk, print_table, wrk  # noqa: E402
 
@@ -46,19 +47,6 @@ CASES = {
 Scope = MutableMapping[str, Any]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
-
-def plant(db_path: Path, count: int) -> None:
-    from bench._meetings import plant_published_notices
-    from publisher.storage.db import make_engine, make_session_factory
-    from publisher.storage.migrate import upgrade
-    from publisher.timeutil import now_utc
-
-    engine = make_engine(f"sqlite:///{db_path}")
-    upgrade(engine)
-    with make_session_factory(engine)() as session:
-        plant_published_notices(session, count, now=now_utc())
-        session.commit()
-    engine.dispose()
 
 
 def capture(base: str) -> dict[str, dict[str, str]]:
@@ -141,7 +129,7 @@ def main() -> int:
     memory: list[float] = []
     with TemporaryDirectory(prefix="bench-feeds-") as tmp:
         db_path = Path(tmp) / "bench.sqlite3"
-        plant(db_path, args.notices)
+        plant_database(db_path, args.notices)
         env = server_env(db_path, Path(tmp) / "var", environment="production")
         with run_server("publisher.web.app:create_app", env) as (base, _):
             captured = capture(base)

@@ -28,26 +28,13 @@ import httpx  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import Response  # noqa: E402
 
+from bench._meetings import plant_database  # noqa: E402
 from bench._servers import run_server, server_env  # noqa: E402
 from bench._wrk import have_wrk, print_table, wrk  # noqa: E402
 
 PATHS = ("/meetings", "/meetings/1")
 CONNECTIONS = 50
 
-
-def plant(db_path: Path, count: int) -> None:
-    """Migrate and add `count` published notices around now, half held already, half to come."""
-    from bench._meetings import plant_published_notices
-    from publisher.storage.db import make_engine, make_session_factory
-    from publisher.storage.migrate import upgrade
-    from publisher.timeutil import now_utc
-
-    engine = make_engine(f"sqlite:///{db_path}")
-    upgrade(engine)
-    with make_session_factory(engine)() as session:
-        plant_published_notices(session, count, now=now_utc())
-        session.commit()
-    engine.dispose()
 
 
 def peer_app() -> FastAPI:
@@ -82,7 +69,7 @@ def main() -> int:
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
     with TemporaryDirectory(prefix="bench-list-") as tmp:
         db_path = Path(tmp) / "bench.sqlite3"
-        plant(db_path, args.notices)
+        plant_database(db_path, args.notices)
         env = server_env(db_path, Path(tmp) / "var", environment="production")
         bodies_file = Path(tmp) / "bodies.json"
         with run_server("publisher.web.app:create_app", env) as (base, _):
