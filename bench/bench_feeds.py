@@ -48,7 +48,6 @@ Scope = MutableMapping[str, Any]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-
 def capture(base: str) -> dict[str, dict[str, str]]:
     """What the service sends for each path with gzip: raw (compressed) body and headers."""
     captured = {}

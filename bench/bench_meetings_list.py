@@ -36,7 +36,6 @@ PATHS = ("/meetings", "/meetings/1")
 CONNECTIONS = 50
 
 
-
 def peer_app() -> FastAPI:
     """Returns, for each path, the bytes the service returned for it (read from a file)."""
     bodies: dict[str, bytes] = json.loads(Path(os.environ["BENCH_BODIES"]).read_text())
