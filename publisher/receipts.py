@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -29,10 +30,21 @@ def new_receipt_code(prefix: str) -> str:
     return f"{prefix}-{body[:5]}-{body[5:]}"
 
 
+#: what people type for the code's hyphens: dashes of every width, the katakana long mark and
+#: 一 (the Chinese "one", which a pinyin keyboard offers for "-")
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー一－﹣"), "-")
+
+
 def normalise_receipt_code(code: str) -> str:
-    """Accept what people type: lower case, spaces, O for 0, I/L for 1."""
-    cleaned = code.strip().upper().replace(" ", "").replace("O", "0").replace("I", "1")
-    return cleaned.replace("L", "1")
+    """Accept what people type: full-width characters, lower case, spaces anywhere, any dash
+    or none at all, O for 0, I/L for 1. A code's shape (two letters, ten characters) comes
+    back with its hyphens where they belong; anything else comes back compacted, to miss."""
+    text = unicodedata.normalize("NFKC", code).translate(_DASHES).upper()
+    compact = "".join(ch for ch in text if ch.isalnum())
+    compact = compact.replace("O", "0").replace("I", "1").replace("L", "1")
+    if len(compact) == 12 and compact[:2].isascii() and compact[:2].isalpha():
+        return f"{compact[:2]}-{compact[2:7]}-{compact[7:]}"
+    return compact
 
 
 #: unknown receipt codes tried from one address: looking one's own code up is free, guessing
