@@ -272,7 +272,7 @@ def get_comment_by_receipt(session: Session, code: str) -> Comment:
     ).first()
     if comment is None:
         raise NotFound(
-            "No comment has this receipt code.", "未找到该回执编号对应的意见，请核对后重试。"
+            "No comment has this receipt code.", "未找到该回执码对应的意见，请核对后重试。"
         )
     return comment
 

@@ -241,7 +241,7 @@ class ReceiptOut(PublicModel):
             consultation_id=comment.draft_id,
             submitted_at=comment.submitted_at,
             status_url=f"/api/v1/comments/{comment.receipt_code}",
-            message_zh="意见已收到。请保存回执编号，凭此查询办理情况和答复。",
+            message_zh="意见已收到。请保存回执码，凭此查询办理情况和答复。",
         )
 
 

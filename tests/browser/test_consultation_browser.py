@@ -74,7 +74,7 @@ def test_comment_receipt_answer_in_a_browser(
         assert answered.status_code == 200, answered.text
 
     page.goto(f"{base}/comments/status")
-    page.get_by_label("回执编号").fill(receipt.lower())
+    page.get_by_label("回执码").fill(receipt.lower())
     page.get_by_role("button", name="查询").click()
     assert page.locator("#comment-status").inner_text() == "已答复"
     assert page.locator("#disposition").inner_text() == "采纳"
