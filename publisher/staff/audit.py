@@ -68,7 +68,10 @@ def recent(
 
 
 def export_csv(session: Session) -> str:
+    """The whole log as CSV for a spreadsheet: with the byte-order mark, like every staff
+    export, so that Excel reads the Chinese in it (`publisher.spreadsheets`)."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):

@@ -47,7 +47,9 @@ def test_audit_csv_for_admins(app_client: TestClient, staff: StaffFixture) -> No
     response = app_client.get("/api/v1/staff/audit.csv", headers=staff.headers("admin"))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    # a byte-order mark like the other staff exports: Excel then reads the Chinese right
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert any(r["action"] == "staff.create" and "clerk2" in r["details"] for r in rows)
     assert rows[0]["occurred_at_local"].endswith("+08:00")
     assert (
