@@ -81,6 +81,9 @@ def _bump(session: Session, tables: Iterable[str]) -> None:
             set_={"generation": ContentGeneration.generation + 1},
         )
         connection.execute(statement)
+
+
+def _record(session: Session, tables: Iterable[str]) -> None:
     session.info.setdefault(_WRITTEN, set()).update(tables)
 
 
@@ -97,20 +100,28 @@ def _tables_of(objects: Iterable[Any]) -> set[str]:
 def _after_flush(session: Session, _context: object) -> None:
     written = _tables_of(session.new) | _tables_of(session.deleted)
     written |= _tables_of(o for o in session.dirty if session.is_modified(o))
-    fresh = written - session.info.get(_WRITTEN, set())
-    if fresh:  # once per table per transaction: a long unit of work does not bump per flush
-        _bump(session, fresh)
+    _record(session, written)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _on_bulk_statement(state: ORMExecuteState) -> None:
-    """ORM bulk UPDATE/DELETE/INSERT statements bypass the flush; bump for them too."""
+    """ORM bulk UPDATE/DELETE/INSERT statements bypass the flush; they count too."""
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
-    written = state.session.info.get(_WRITTEN, set())
-    if table is not None and table.info.get(TRACKED) and table.name not in written:
-        _bump(state.session, {table.name})
+    if table is not None and table.info.get(TRACKED):
+        _record(state.session, {table.name})
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    """Bump once per table per transaction, at the commit and in one order: the rows are locked
+    for the commit's instant only, and two writers can never wait on each other for them (a
+    bump at each flush would lock them in whatever order the flushes came)."""
+    session.flush()  # the commit's own flush comes after this event: its writes count too
+    written = session.info.get(_WRITTEN)
+    if written:
+        _bump(session, written)
 
 
 @event.listens_for(Session, "after_commit")
