@@ -8,6 +8,7 @@ from publisher.notifications import outbox
 from publisher.notifications.web.schemas import OutboxMessageOut
 from publisher.web.auth import Editor
 from publisher.web.deps import DbSession, IdPath, Now
+from publisher.web.openapi import error_responses
 from publisher.web.responses import PagingDep
 
 router = APIRouter(prefix="/api/v1/staff/outbox", tags=["staff: notifications"])
@@ -19,7 +20,7 @@ def list_undelivered(_: Editor, db: DbSession, paging: PagingDep) -> list[Outbox
     return [OutboxMessageOut.of(m) for m in paging.take(outbox.undelivered(db))]
 
 
-@router.post("/{message_id}/retry", response_model=OutboxMessageOut)
+@router.post("/{message_id}/retry", response_model=OutboxMessageOut, responses=error_responses(409))
 def retry_message(
     message_id: IdPath, principal: Editor, db: DbSession, now: Now
 ) -> OutboxMessageOut:
