@@ -5,24 +5,20 @@ got a 5xx. The real command in a subprocess, on SQLite and on PostgreSQL, 50 cli
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import httpx
 from sqlalchemy import select
 
 from bench._servers import calendar_covering, open_consultation_on
 from consultation.models import Comment
-from publisher.settings import PROJECT_ROOT
 from publisher.storage.db import make_engine
 from tests.harness.aio import run_async
-from tests.harness.postgres import free_port
+from tests.harness.serve import serve_env, start_serve
 
 CLIENTS = 50
 STOP_AFTER = 150  # receipts before SIGTERM
@@ -35,38 +31,6 @@ class Load:
     answered_after_stop: int = 0
     refused: int = 0  # connections refused or closed unanswered: never accepted
     stopped_at: float | None = None
-
-
-def _serve(db_url: str, tmp_path: Path, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")},
-        "PUBLISHER_ENVIRONMENT": "test",
-        "PUBLISHER_SECRET_KEY": "graceful-secret",
-        "PUBLISHER_DATABASE_URL": db_url,
-        "PUBLISHER_DATA_DIR": str(tmp_path / "var"),
-        "PUBLISHER_CALENDAR_DIR": str(calendar_covering(tmp_path / "calendar")),
-        "PUBLISHER_TRUSTED_PROXIES": "127.0.0.1",
-        "PUBLISHER_SHUTDOWN_GRACE_SECONDS": "15",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "publisher.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, (tmp_path / "serve.log").read_text()
-        assert time.monotonic() < deadline, "publisher serve did not become ready"
-        time.sleep(0.1)
 
 
 async def _load(url: str, process: subprocess.Popen[bytes]) -> Load:
@@ -106,7 +70,13 @@ def test_sigterm_under_load_finishes_what_it_accepted_and_exits_0(
 ) -> None:
     draft_id = open_consultation_on(db_url, tmp_path / "calendar")
     with (tmp_path / "serve.log").open("wb") as log_file:
-        process, base = _serve(db_url, tmp_path, log_file)
+        env = serve_env(
+            db_url,
+            tmp_path / "var",
+            PUBLISHER_CALENDAR_DIR=str(calendar_covering(tmp_path / "calendar")),
+            PUBLISHER_SHUTDOWN_GRACE_SECONDS="15",
+        )
+        process, base = start_serve(env, log_file)
         load, exit_status, stopped_in = _stop_under_load(process, base, draft_id)
     log = (tmp_path / "serve.log").read_text()
     assert exit_status == 0, log
