@@ -6,26 +6,15 @@ with their own data dirs on a PostgreSQL server of the test's own (stopped and s
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-import pytest
 
 from publisher.storage.db import make_engine
 from publisher.storage.migrate import upgrade
-from tests.harness.postgres import PostgresServer, start_postgres
+from tests.harness.postgres import PostgresServer
 from tests.harness.serve import serve_env, start_serve, stop
-
-
-@pytest.fixture
-def own_postgres() -> Iterator[PostgresServer]:
-    server = start_postgres()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _timed(url: str) -> tuple[int, float, httpx.Headers]:

@@ -22,7 +22,7 @@ from publisher.settings import PROJECT_ROOT, Settings
 from publisher.storage.db import make_engine
 from publisher.storage.migrate import code_heads, downgrade, schema_state, upgrade
 from publisher.web.app import create_app
-from tests.harness.postgres import PostgresServer, free_port, start_postgres
+from tests.harness.postgres import PostgresServer, free_port
 
 
 def _client(settings: Settings) -> TestClient:
@@ -111,16 +111,6 @@ def test_a_database_that_never_answers_is_a_503_within_seconds(
     for path, (status, seconds) in results.items():
         assert status == 503, path
         assert seconds < 5, (path, seconds)
-
-
-@pytest.fixture
-def own_postgres() -> Iterator[PostgresServer]:
-    """A PostgreSQL server of this test's own, to stop and start without disturbing others."""
-    server = start_postgres()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_postgres_stopped_then_back_the_process_serves_again_by_itself(
