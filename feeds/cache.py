@@ -104,6 +104,16 @@ class _Slot:
         self.current: tuple[Hashable, BuiltFeed] | None = None
 
 
+def _serving(
+    slot: _Slot, version: Hashable, now: dt.datetime | None
+) -> tuple[Hashable, BuiltFeed] | None:
+    """The slot's body if it was built for `version` and time has not changed it since."""
+    current = slot.current
+    if current is None or current[0] != version or not current[1].valid_at(now):
+        return None
+    return current
+
+
 class FeedCache:
     """Thread-safe, bounded cache of built feeds keyed by (feed name, normalised params)."""
 
@@ -143,14 +153,14 @@ class FeedCache:
                     self._slots.popitem(last=False)
             else:
                 self._slots.move_to_end(key)
-        current = slot.current
-        if current is not None and current[0] == version and current[1].valid_at(now):
+        current = _serving(slot, version, now)
+        if current is not None:
             with self._lock:
                 self.hits += 1
             return current[1]
         with slot.lock:
-            current = slot.current
-            if current is not None and current[0] == version and current[1].valid_at(now):
+            current = _serving(slot, version, now)
+            if current is not None:
                 with self._lock:
                     self.hits += 1
                 return current[1]
@@ -173,8 +183,8 @@ class FeedCache:
         key = self.key(name, params)
         with self._lock:
             slot = self._slots.get(key)
-            current = slot.current if slot is not None else None
-            if current is None or current[0] != version or not current[1].valid_at(now):
+            current = _serving(slot, version, now) if slot is not None else None
+            if current is None:
                 return None
             self._slots.move_to_end(key)
             self.hits += 1
