@@ -6,10 +6,9 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from consultation import attachments, comments, drafts, following
 from consultation.models import ConsultationDraft
@@ -239,29 +238,18 @@ def unsubscribe(
     return _token_page(request, "unsubscribed", lambda: following.unsubscribe(db, token, now))
 
 
-@router.get("/c/{code}")
-@personal  # the link carries a receipt code
-def comment_short_link(code: Annotated[str, Path(max_length=40)]) -> RedirectResponse:
-    """The short link in a commenter's e-mail and SMS: the status page of that receipt code."""
-    return RedirectResponse(f"/comments/status?code={quote(code, safe='')}", status_code=303)
-
-
-@router.get("/comments/status", response_class=HTMLResponse)
-@personal  # a receipt's status
-def comment_status_page(
-    request: Request, db: DbSession, now: Now, requester: ClientKey, code: str = ""
+def _comment_status(
+    request: Request, db: DbSession, code: str, requester: str, now: dt.datetime
 ) -> HTMLResponse:
-    if not code.strip():
-        return page(request, "consultations/status.html", comment=None, code="")
     try:
-        comment = comments.comment_by_receipt(db, code[:40], requester=requester, now=now)
+        comment = comments.comment_by_receipt(db, code, requester=requester, now=now)
     except PublisherError as exc:
         refused = page(
             request,
             "consultations/status.html",
             status=status_for(exc),
             comment=None,
-            code=code[:40],
+            code=code,
             error=exc.message_zh,
         )
         return with_retry_after(refused, exc)
@@ -277,3 +265,37 @@ def comment_status_page(
         answer=mask_personal_text(comment.answer_text or ""),
         disposition_zh=Disposition(comment.disposition).label_zh if comment.disposition else None,
     )
+
+
+@router.get("/c/{code}", response_class=HTMLResponse)
+@personal  # the link carries a receipt code
+def comment_short_link(
+    request: Request,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    code: Annotated[str, Path(max_length=40)],
+) -> HTMLResponse:
+    """The short link in a commenter's e-mail and SMS: the status of that receipt code."""
+    return _comment_status(request, db, code, requester, now)
+
+
+@router.get("/comments/status", response_class=HTMLResponse)
+def comment_status_form(
+    request: Request, code: Annotated[str, Query(max_length=40)] = ""
+) -> HTMLResponse:
+    """The lookup form. The code is sent by POST, so that it stays out of access logs; an old
+    link with ``?code=`` fills the form in and looks nothing up."""
+    return page(request, "consultations/status.html", comment=None, code=code)
+
+
+@router.post("/comments/status", response_class=HTMLResponse)
+@personal  # a receipt's status
+def comment_status_page(
+    request: Request,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    code: Annotated[str, Form(max_length=40)] = "",
+) -> HTMLResponse:
+    return _comment_status(request, db, code, requester, now)

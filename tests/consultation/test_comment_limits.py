@@ -78,6 +78,6 @@ def test_guessing_comment_receipts_is_limited(client: TestClient, staff: StaffFi
         for n in range(20)
     ]
     assert misses == [404] * 20
-    page = client.get("/comments/status", params={"code": receipt}, headers=guesser)
+    page = client.post("/comments/status", data={"code": receipt}, headers=guesser)
     assert page.status_code == 429 and "Retry-After" in page.headers
     assert client.get(f"/api/v1/comments/{receipt}").status_code == 200

@@ -261,7 +261,7 @@ def test_personal_numbers_in_text_are_masked(client: TestClient, staff: StaffFix
     status = client.get(f"/api/v1/comments/{receipt}").json()
     assert "13812345678" not in status["text"] and "410102199001011234" not in status["text"]
     assert "138******78" in status["text"]
-    page = client.get("/comments/status", params={"code": receipt.lower()}).text
+    page = client.post("/comments/status", data={"code": receipt.lower()}).text
     assert "13812345678" not in page and "410102199001011234" not in page
     assert "138******78" in page
 
@@ -327,7 +327,7 @@ def test_answer_sends_mail_and_shows_by_receipt(
             assert status["status"] == "answered"
             assert status["disposition_zh"] == "部分采纳"
             assert status["answer"] == "已在第二条中增加。"
-        page = client.get("/comments/status", params={"code": first["receipt_code"]}).text
+        page = client.post("/comments/status", data={"code": first["receipt_code"]}).text
         assert "部分采纳" in page and "已在第二条中增加。" in page
     app.state.engine.dispose()
 
@@ -480,3 +480,21 @@ def test_an_absurd_comment_id_in_the_answer_form_is_refused_not_500(
         },
     )
     assert 400 <= response.status_code < 500
+
+
+def test_the_receipt_lookup_keeps_codes_out_of_urls(
+    client: TestClient, staff: StaffFixture
+) -> None:
+    """The form posts the code (access logs record URLs, not bodies); an old ``?code=`` link only
+    fills the form in; the short link of the messages shows the status itself."""
+    draft_id = open_consultation(client, staff.headers("editor"))
+    receipt = client.post(
+        f"/api/v1/consultations/{draft_id}/comments", json=comment_body(text="建议增设路灯。")
+    ).json()["receipt_code"]
+    form = client.get("/comments/status")
+    assert 'method="post" action="/comments/status"' in form.text
+    old_link = client.get("/comments/status", params={"code": receipt}).text
+    assert f'value="{receipt}"' in old_link and 'id="comment-status"' not in old_link
+    short = client.get(f"/c/{receipt}")
+    assert short.status_code == 200 and 'id="comment-status"' in short.text
+    assert "建议增设路灯" in short.text and short.headers["Cache-Control"] == "private, no-store"

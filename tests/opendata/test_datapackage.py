@@ -75,10 +75,15 @@ def test_published_package_is_what_the_sources_produce(tmp_path: Path) -> None:
 
 
 def test_bundled_source_is_the_shared_gazette() -> None:
-    shared = Path("/work/shared/gazettes/sanmenxia-gazette-2019-02.txt")
+    """The bundled copy is byte for byte the gazette in ``../shared`` beside the project.
+
+    The copy is bundled so that the service runs without ``../shared``; the developers' and CI's
+    machines have it beside every clone, so its absence is a broken checkout, and fails.
+    """
+    shared = PROJECT_ROOT.parent / "shared" / "gazettes" / "sanmenxia-gazette-2019-02.txt"
     bundled = DATASETS / "sources" / "sanmenxia-gazette-2019-02.txt"
-    if shared.exists():  # absent in a fresh clone, which is why the copy is bundled
-        assert bundled.read_bytes() == shared.read_bytes()
+    assert shared.is_file(), f"{shared} is missing: ../shared is expected beside the project"
+    assert bundled.read_bytes() == shared.read_bytes()
     assert parse_gazette(bundled.read_text(encoding="utf-8")).issue.id == "2019-02"
 
 

@@ -93,7 +93,7 @@ def test_a_reversed_comment_is_shown_without_its_bidi_controls(
     ).json()["receipt_code"]
     public = app_client.get(f"/api/v1/comments/{receipt}").json()["text"]
     assert public == "建议增设停车位。"
-    page = app_client.get("/comments/status", params={"code": receipt}).text
+    page = app_client.post("/comments/status", data={"code": receipt}).text
     assert "\u202e" not in page and "增设停车位" in page
     staff_csv = app_client.get(
         f"/api/v1/staff/consultations/{draft_id}/comments.csv", headers=staff.headers("reviewer")
