@@ -72,3 +72,18 @@ class QueueFilter(LabelledEnum):
     ANSWERED = "answered"
     FLAGGED = "flagged"
     HIDDEN = "hidden"
+
+
+#: Chinese names of the actions the feature writes to the audit log (its manifest's).
+AUDIT_ACTIONS = {
+    "consultation.create": "新建征求意见",
+    "consultation.publish": "发布征求意见",
+    "consultation.extend": "延长征求意见期",
+    "consultation.attachment_add": "上传草案附件",
+    "consultation.comment.record": "登记线下意见",
+    "consultation.comment.hide": "隐藏意见",
+    "consultation.comment.unhide": "恢复显示意见",
+    "consultation.answer": "答复意见",
+    "consultation.comments.export": "导出意见",
+    "consultation.summary.publish": "发布意见采纳情况",
+}

@@ -8,7 +8,8 @@ else in the service names a feature.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -33,3 +34,5 @@ class Feature:
     retention: tuple[RetentionRule, ...] = ()
     #: what it records when the outbox delivers one of its messages (worker's transaction)
     delivery_hooks: tuple[DeliveryHook, ...] = ()
+    #: the Chinese name of each action it writes to the audit log (`/staff/audit`)
+    audit_actions: Mapping[str, str] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.staff.audit import PLATFORM_ACTIONS
 from publisher.staff.service import EXPIRED_SESSIONS
 from publisher.throttle.limits import THROTTLE_HITS
 from publisher.web.routes import (
@@ -66,3 +67,11 @@ def retention_rules(features: tuple[Feature, ...] = FEATURES) -> tuple[Retention
 def delivery_hooks(features: tuple[Feature, ...] = FEATURES) -> tuple[DeliveryHook, ...]:
     """What the features record when the outbox delivers their messages (the worker's)."""
     return tuple(hook for feature in features for hook in feature.delivery_hooks)
+
+
+def audit_action_labels(features: tuple[Feature, ...] = FEATURES) -> dict[str, str]:
+    """The Chinese name of every action in the audit log: the platform's and each feature's."""
+    labels = dict(PLATFORM_ACTIONS)
+    for feature in features:
+        labels.update(feature.audit_actions)
+    return labels

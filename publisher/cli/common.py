@@ -43,6 +43,7 @@ def cli_session() -> Iterator[Session]:
 
 
 def fail(exc: PublisherError) -> typer.Exit:
-    """One line on stderr, exit status 2: scripts can tell refusals from crashes."""
-    typer.echo(f"error: {exc.message_en}", err=True)
+    """English then Chinese on stderr, exit status 2: scripts can tell refusals from crashes;
+    the office's staff at the server's shell read the second line."""
+    typer.echo(f"error: {exc.message_en}\n错误：{exc.message_zh}", err=True)
     return typer.Exit(2)

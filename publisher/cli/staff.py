@@ -33,7 +33,11 @@ def _read_password(password_stdin: bool) -> tuple[str, bool]:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n"), False
     if sys.stdin.isatty():
-        return typer.prompt("Password", hide_input=True, confirmation_prompt=True), False
+        return typer.prompt(
+            "Password / 密码",
+            hide_input=True,
+            confirmation_prompt="Repeat for confirmation / 再次输入密码",
+        ), False
     return secrets.token_urlsafe(12), True
 
 

@@ -42,6 +42,22 @@ class ApplicationStatus(LabelledEnum):
     DECLINED = "declined"
 
 
+#: Chinese names of the actions the feature writes to the audit log (its manifest's).
+AUDIT_ACTIONS = {
+    "meeting.create": "新建会议预告",
+    "meeting.update": "修改会议预告",
+    "meeting.publish": "发布会议预告",
+    "meeting.cancel": "取消会议",
+    "meeting.withdraw": "撤回会议预告",
+    "meeting.application.approved": "同意列席申请",
+    "meeting.application.declined": "不同意列席申请",
+    "meeting.applications.export": "导出列席申请",
+    "meeting.opinion.record": "登记代表意见",
+    "meeting.opinion.assign": "交办代表意见",
+    "meeting.opinion.answer": "答复代表意见",
+}
+
+
 #: Chinese names of a notice's public fields, for its visible history and the feeds.
 FIELD_LABELS_ZH = {
     "kind": "会议类别",

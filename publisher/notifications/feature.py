@@ -13,4 +13,5 @@ FEATURE = Feature(
     routers=(staff_api.router, staff_pages.router),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     retention=(OUTBOX_RECIPIENTS,),
+    audit_actions={"notification.retry": "重新发送通知"},
 )

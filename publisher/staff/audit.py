@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +16,21 @@ from publisher.staff.models import AuditEvent
 from publisher.staff.principal import StaffPrincipal
 from publisher.timeutil import to_local
 
+#: the platform's own actions; each feature names its own in its manifest (`audit_actions`)
+PLATFORM_ACTIONS: dict[str, str] = {
+    "staff.create": "新建账号",
+    "staff.activate": "启用账号",
+    "staff.deactivate": "停用账号",
+    "staff.set_password": "设置密码",
+    "staff.sign_in": "登录",
+    "staff.sign_in_failed": "登录失败",
+    "staff.sign_out": "退出登录",
+    "token.create": "创建 API 令牌",
+    "token.revoke": "吊销 API 令牌",
+    "calendar.install": "安装工作日历",
+}
+UNKNOWN_ACCOUNT = "（不存在的账号）"
+
 CSV_COLUMNS = [
     "id",
     "occurred_at_utc",
@@ -23,6 +38,7 @@ CSV_COLUMNS = [
     "actor",
     "via",
     "action",
+    "action_zh",
     "object_type",
     "object_id",
     "ip_address",
@@ -53,6 +69,27 @@ def record(
     return event
 
 
+def record_failed_sign_in(
+    session: Session, account_id: int | None, username: str, ip_address: str
+) -> AuditEvent:
+    """A wrong password, in the same unit as the failure's throttle counts.
+
+    A name that is no account is not kept: people type their password into the wrong box.
+    """
+    event = AuditEvent(
+        actor_id=account_id,
+        actor_name=username if account_id is not None else UNKNOWN_ACCOUNT,
+        via="session",
+        action="staff.sign_in_failed",
+        object_type="staff_account",
+        object_id=str(account_id) if account_id is not None else "-",
+        ip_address=ip_address,
+        details="{}",
+    )
+    session.add(event)
+    return event
+
+
 def recent(
     session: Session,
     limit: int = 200,
@@ -67,9 +104,10 @@ def recent(
     return session.scalars(query).all()
 
 
-def export_csv(session: Session) -> str:
+def export_csv(session: Session, labels: Mapping[str, str]) -> str:
     """The whole log as CSV for a spreadsheet: with the byte-order mark, like every staff
-    export, so that Excel reads the Chinese in it (`publisher.spreadsheets`)."""
+    export, so that Excel reads the Chinese in it (`publisher.spreadsheets`); `labels` names
+    the actions in Chinese."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
@@ -82,6 +120,7 @@ def export_csv(session: Session) -> str:
             event.actor_name,
             event.via,
             event.action,
+            labels.get(event.action, event.action),
             event.object_type,
             event.object_id,
             event.ip_address,

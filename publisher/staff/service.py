@@ -297,8 +297,9 @@ def sign_in(
     _refuse_if_throttled(session, username, address, now)
     account = session.scalar(select(StaffAccount).where(StaffAccount.username == username))
     stored_hash = account.password_hash if account else None
+    account_id, active = (account.id, account.active) if account else (None, False)
     session.rollback()  # release the connection while hashing
-    ok = hasher.verify(stored_hash, password) and account is not None and account.active
+    ok = hasher.verify(stored_hash, password) and active
     pair = f"{username}\x1f{address}"
     with write_unit(session):
         limits.lock(session, FAILURES_PER_ACCOUNT_AND_ADDRESS, pair)
@@ -307,9 +308,10 @@ def sign_in(
             limits.record(session, FAILURES_PER_ACCOUNT_AND_ADDRESS, pair, now)
             limits.record(session, FAILURES_PER_ADDRESS, address, now)
             limits.record(session, ACCOUNT_BACKOFF, username, now)
-    if not ok or account is None:
+            audit.record_failed_sign_in(session, account_id, username, ip)
+    if not ok or account_id is None:
         raise NotAuthenticated("Wrong user name or password.", "用户名或密码错误。")
-    return _open_session(session, account.id, pair, ip)
+    return _open_session(session, account_id, pair, ip)
 
 
 @unit_of_work

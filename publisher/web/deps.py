@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -51,7 +51,14 @@ def client_key(request: Request) -> str:
     return address_digest(settings.secret_key, client_ip(request))
 
 
+def audit_labels(request: Request) -> Mapping[str, str]:
+    """The Chinese name of each audit action (`publisher.wiring.audit_action_labels`)."""
+    labels: Mapping[str, str] = request.app.state.audit_labels
+    return labels
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+AuditLabels = Annotated[Mapping[str, str], Depends(audit_labels)]
 DbSession = Annotated[Session, Depends(get_db)]
 Blobs = Annotated[BlobStore, Depends(get_blobs)]
 ClientKey = Annotated[str, Depends(client_key)]

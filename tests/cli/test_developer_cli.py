@@ -107,6 +107,7 @@ def test_an_unreachable_ckan_is_said_at_once(
     assert not [r for r in caplog.records if "retry" in r.getMessage()]  # not one retry
     assert took < 15, took  # migrating and reading the datasets included, on a busy machine
     assert "cannot be reached" in result.stderr and cli_env["PUBLISHER_CKAN_URL"] in result.stderr
+    assert "\n错误：无法连接 CKAN" in result.stderr  # the office's staff read the second line
     assert "[1/" not in result.stderr  # no dataset was attempted
 
     as_json = CliRunner().invoke(app, ["ckan", "push", "--json"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
@@ -12,7 +13,7 @@ from publisher.staff import audit, service
 from publisher.staff.models import ApiToken, AuditEvent, StaffAccount
 from publisher.staff.roles import Role
 from publisher.web.auth import Admin, Editor
-from publisher.web.deps import DbSession, IdPath, IdQuery, SettingsDep
+from publisher.web.deps import AuditLabels, DbSession, IdPath, IdQuery, SettingsDep
 from publisher.web.openapi import error_responses, media_responses
 from publisher.web.responses import PagingDep
 
@@ -83,19 +84,21 @@ class AuditEventOut(BaseModel):
     actor: str
     via: str
     action: str
+    action_zh: str = Field(description="the action's Chinese name, as the audit page shows it")
     object_type: str
     object_id: str
     ip_address: str
     details: str
 
     @classmethod
-    def of(cls, e: AuditEvent) -> AuditEventOut:
+    def of(cls, e: AuditEvent, labels: Mapping[str, str]) -> AuditEventOut:
         return cls(
             id=e.id,
             occurred_at=e.occurred_at,
             actor=e.actor_name,
             via=e.via,
             action=e.action,
+            action_zh=labels.get(e.action, e.action),
             object_type=e.object_type,
             object_id=e.object_id,
             ip_address=e.ip_address,
@@ -162,13 +165,14 @@ def revoke_token(token_id: IdPath, principal: Admin, db: DbSession) -> TokenOut:
 def audit_log(
     _: Admin,
     db: DbSession,
+    labels: AuditLabels,
     limit: int = Query(200, ge=1, le=1000),
     before_id: IdQuery = None,
     action: str | None = Query(None, max_length=64),
 ) -> list[AuditEventOut]:
     """The audit log, newest first, `limit` events (at most 1000) a time; the next page
     starts `before_id` the last event's id (a cursor: events keep arriving)."""
-    return [AuditEventOut.of(e) for e in audit.recent(db, limit, before_id, action)]
+    return [AuditEventOut.of(e, labels) for e in audit.recent(db, limit, before_id, action)]
 
 
 @router.get(
@@ -176,10 +180,10 @@ def audit_log(
     response_class=Response,
     responses=media_responses("text/csv", "The audit log as CSV."),
 )
-def audit_csv(_: Admin, db: DbSession) -> PlainTextResponse:
+def audit_csv(_: Admin, db: DbSession, labels: AuditLabels) -> PlainTextResponse:
     """The whole audit log as a CSV download."""
     return PlainTextResponse(
-        audit.export_csv(db),
+        audit.export_csv(db, labels),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )

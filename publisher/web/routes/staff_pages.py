@@ -15,7 +15,15 @@ from publisher.staff.principal import StaffPrincipal
 from publisher.staff.roles import Role
 from publisher.timeutil import LOCAL_TZ
 from publisher.web.auth import SESSION_COOKIE, Admin, Editor, authenticate
-from publisher.web.deps import ClientKey, DbSession, IdPath, IdQuery, SettingsDep, client_ip
+from publisher.web.deps import (
+    AuditLabels,
+    ClientKey,
+    DbSession,
+    IdPath,
+    IdQuery,
+    SettingsDep,
+    client_ip,
+)
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import LOGIN_CSRF_COOKIE, login_page, render, safe_next
 
@@ -163,16 +171,20 @@ def revoke_token(token_id: IdPath, principal: Admin, db: DbSession) -> Response:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, principal: Admin, db: DbSession, before_id: IdQuery = None
+    request: Request,
+    principal: Admin,
+    db: DbSession,
+    labels: AuditLabels,
+    before_id: IdQuery = None,
 ) -> HTMLResponse:
     events = audit.recent(db, 100, before_id)
-    return render(request, "staff/audit.html", principal, events=events)
+    return render(request, "staff/audit.html", principal, events=events, labels=labels)
 
 
 @router.get("/audit.csv")
-def audit_csv(_: Admin, db: DbSession) -> PlainTextResponse:
+def audit_csv(_: Admin, db: DbSession, labels: AuditLabels) -> PlainTextResponse:
     return PlainTextResponse(
-        audit.export_csv(db),
+        audit.export_csv(db, labels),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )
