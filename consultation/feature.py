@@ -9,7 +9,7 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
-from consultation.web import public_api, public_pages, staff_api, staff_pages
+from consultation.web import home, public_api, public_pages, staff_api, staff_pages
 from publisher.feature import Feature
 
 FEATURE = Feature(
@@ -18,6 +18,7 @@ FEATURE = Feature(
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
     open_data=(ADOPTION_SUMMARIES_TABLE,),
+    home=(home.HOME_SECTION,),
     audit_actions=AUDIT_ACTIONS,
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),

@@ -8,16 +8,40 @@ else in the service names a feature.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from feeds.source import FeedSource
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """One current thing on the home page: what, where to read it, and its facts in words
+    (e.g. ``("征求意见截止", "2026年12月10日 24:00")``)."""
+
+    title: str
+    url: str
+    facts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """What a feature shows on the home page: the few current items of its list, soonest
+    first, and the link to the whole list. `current` reads at most `limit` rows."""
+
+    heading: str
+    more_url: str
+    more_label: str
+    empty: str
+    current: Callable[[Session, dt.datetime, int], Sequence[HomeItem]]
 
 
 @dataclass(frozen=True)
@@ -34,5 +58,7 @@ class Feature:
     retention: tuple[RetentionRule, ...] = ()
     #: what it records when the outbox delivers one of its messages (worker's transaction)
     delivery_hooks: tuple[DeliveryHook, ...] = ()
+    #: what is current, for the home page (upcoming meetings, open consultations)
+    home: tuple[HomeSection, ...] = ()
     #: the Chinese name of each action it writes to the audit log (`/staff/audit`)
     audit_actions: Mapping[str, str] = field(default_factory=dict)

@@ -9,7 +9,7 @@ means adding its manifest (`feature.py`) to this list, and nothing else.
 from __future__ import annotations
 
 from consultation.feature import FEATURE as CONSULTATION
-from publisher.feature import Feature
+from publisher.feature import Feature, HomeSection
 from publisher.meetings.feature import FEATURE as MEETINGS
 from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
@@ -75,3 +75,8 @@ def audit_action_labels(features: tuple[Feature, ...] = FEATURES) -> dict[str, s
     for feature in features:
         labels.update(feature.audit_actions)
     return labels
+
+
+def home_sections(features: tuple[Feature, ...] = FEATURES) -> tuple[HomeSection, ...]:
+    """What the home page shows as current, feature by feature."""
+    return tuple(section for feature in features for section in feature.home)

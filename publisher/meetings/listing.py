@@ -17,7 +17,7 @@ from publisher.storage.paging import Slice, slice_of
 from publisher.timeutil import start_of_local_day
 
 
-def _is_public(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+def is_public(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         MeetingNotice.withheld.is_(False),
         MeetingNotice.published_at.is_not(None),
@@ -25,7 +25,7 @@ def _is_public(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def _is_upcoming(now: dt.datetime) -> ColumnElement[bool]:
+def is_upcoming(now: dt.datetime) -> ColumnElement[bool]:
     return or_(MeetingNotice.ends_at.is_(None), MeetingNotice.ends_at >= now)
 
 
@@ -36,7 +36,7 @@ def public_notices(
     loaded in one more query (never one per notice)."""
     query = (
         select(MeetingNotice)
-        .where(*_is_public(now))
+        .where(*is_public(now))
         .options(selectinload(MeetingNotice.revisions))
         .order_by(MeetingNotice.starts_at, MeetingNotice.id)
         .offset(offset)
@@ -75,7 +75,7 @@ def public_notices_page(
     """One page of the public notices the filter keeps, soonest first, and their number."""
     query = (
         select(MeetingNotice)
-        .where(*_is_public(now), *filters.conditions())
+        .where(*is_public(now), *filters.conditions())
         .options(selectinload(MeetingNotice.revisions))
         .order_by(MeetingNotice.starts_at, MeetingNotice.id)
     )
@@ -84,9 +84,9 @@ def public_notices_page(
 
 def count_public_notices(session: Session, now: dt.datetime) -> tuple[int, int]:
     """(all public notices, of which upcoming) in one query."""
-    upcoming = func.coalesce(func.sum(case((_is_upcoming(now), 1), else_=0)), 0)
+    upcoming = func.coalesce(func.sum(case((is_upcoming(now), 1), else_=0)), 0)
     total, ahead = session.execute(
-        select(func.count(), upcoming).select_from(MeetingNotice).where(*_is_public(now))
+        select(func.count(), upcoming).select_from(MeetingNotice).where(*is_public(now))
     ).one()
     return int(total), int(ahead)
 
@@ -113,7 +113,7 @@ def public_listing(session: Session, now: dt.datetime, number: int, size: int) -
     if start < ahead:
         upcoming = session.scalars(
             select(MeetingNotice)
-            .where(*_is_public(now), _is_upcoming(now))
+            .where(*is_public(now), is_upcoming(now))
             .order_by(MeetingNotice.starts_at, MeetingNotice.id)
             .offset(start)
             .limit(size)
@@ -122,7 +122,7 @@ def public_listing(session: Session, now: dt.datetime, number: int, size: int) -
     if room > 0 and total > ahead:
         past = session.scalars(
             select(MeetingNotice)
-            .where(*_is_public(now), ~_is_upcoming(now))
+            .where(*is_public(now), ~is_upcoming(now))
             .order_by(MeetingNotice.starts_at.desc(), MeetingNotice.id.desc())
             .offset(max(0, start - ahead))
             .limit(room)

@@ -27,7 +27,13 @@ from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.openapi import OPENAPI_URL, install_openapi
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.security import install_transport_security
-from publisher.wiring import FEATURES, audit_action_labels, delivery_hooks, open_data_tables
+from publisher.wiring import (
+    FEATURES,
+    audit_action_labels,
+    delivery_hooks,
+    home_sections,
+    open_data_tables,
+)
 from publisher.workdays.store import CalendarSource
 
 
@@ -107,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
     app.state.audit_labels = audit_action_labels()
+    app.state.home_sections = home_sections()
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

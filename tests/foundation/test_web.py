@@ -25,6 +25,17 @@ def test_home_page_is_chinese(app_client: TestClient) -> None:
     assert "重大会议预公开" in response.text
 
 
+def test_the_site_has_an_icon(app_client: TestClient) -> None:
+    """Issue #18: /favicon.ico was a 404 on every first page view."""
+    icon = app_client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert (
+        icon.content.startswith(b"<svg")
+        and icon.content == app_client.get("/static/favicon.svg").content
+    )
+    assert '<link rel="icon" href="/static/favicon.svg"' in app_client.get("/").text
+
+
 def test_unknown_api_path_is_json_with_both_languages(app_client: TestClient) -> None:
     response = app_client.get("/api/v1/no-such-thing")
     assert response.status_code == 404

@@ -1,0 +1,77 @@
+"""The home page shows what is current (issue #18): the next meetings with their time and
+place, the open consultations with their deadline in office wording, and nothing unpublished."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from publisher.settings import Settings
+from publisher.web.app import create_app
+from tests.support.bodies import notice_body, open_consultation
+from tests.support.clock import Clock, local
+from tests.support.staff import StaffFixture
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(local(2026, 11, 30, 10, 0))  # a Monday
+
+
+@pytest.fixture
+def client(settings: Settings, clock: Clock) -> Iterator[TestClient]:
+    app = create_app(settings)
+    app.state.clock = clock
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.engine.dispose()
+
+
+def _notice(client: TestClient, staff: StaffFixture, publish: bool, **overrides: str) -> int:
+    headers = staff.headers("editor")
+    made = client.post("/api/v1/staff/meetings", json=notice_body(**overrides), headers=headers)
+    assert made.status_code == 201, made.text
+    meeting_id = int(made.json()["id"])
+    if publish:
+        published = client.post(
+            f"/api/v1/staff/meetings/{meeting_id}/publish",
+            json={"publication_at": local(2026, 11, 30, 10, 0).isoformat()},
+            headers=headers,
+        )
+        assert published.status_code == 200, published.text
+    return meeting_id
+
+
+def test_an_empty_site_says_so(client: TestClient) -> None:
+    page = client.get("/").text
+    assert "暂无即将召开的会议预告。" in page and "目前没有正在征求意见的决策草案。" in page
+    assert '<a href="/documents">公报文件</a>' in page  # a card for every section of the menu
+
+
+def test_current_meetings_and_consultations_with_their_deadlines(
+    client: TestClient, staff: StaffFixture, clock: Clock
+) -> None:
+    shown = _notice(client, staff, publish=True)
+    hidden = _notice(client, staff, publish=False, title="尚未发布的会议")
+    editor = staff.headers("editor")
+    draft = open_consultation(
+        client,
+        editor,
+        opens_at=local(2026, 11, 30, 10, 0).isoformat(),
+        publish_at=local(2026, 11, 30, 10, 0).isoformat(),
+        closes_at=local(2026, 12, 11, 0, 0).isoformat(),
+    )
+    page = client.get("/").text
+    assert f'<a href="/meetings/{shown}">市政府第十次全体会议</a>' in page
+    assert "召开时间：2026年12月7日 09:30" in page and "地点：市政府第一会议室" in page
+    assert "申请列席截止：2026年12月4日 17:00" in page
+    assert f"/meetings/{hidden}" not in page and "尚未发布的会议" not in page
+    assert f'<a href="/consultations/{draft}">' in page
+    # a window closing at 00:00 on the 11th ends on the 10th at 24:00: the 11th never reads open
+    assert "征求意见截止：2026年12月10日 24:00" in page
+
+    clock.set(2026, 12, 11, 9, 0)  # the meeting is over, the window closed
+    later = client.get("/").text
+    assert "暂无即将召开的会议预告。" in later and "目前没有正在征求意见的决策草案。" in later
