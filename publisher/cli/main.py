@@ -8,6 +8,7 @@ inside the commands that use them. `tests/foundation/test_cli_startup.py` checks
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -132,7 +133,10 @@ def serve(
         raise typer.Exit(2) from None
     host = host or settings.host
     port = port or settings.port
-    typer.echo(f"三门峡市政府预公开与开放数据服务 running at http://{host}:{port}/")
+    settings = settings.serving_at(host, port)
+    # several workers build their settings from the environment: give them the same base URL
+    os.environ["PUBLISHER_BASE_URL"] = settings.base_url
+    typer.echo(f"三门峡市政府预公开与开放数据服务 running at {settings.base_url}/")
     # SIGTERM (an orchestrator's stop, a deploy): uvicorn stops accepting, lets the requests in
     # flight finish (up to PUBLISHER_SHUTDOWN_GRACE_SECONDS), runs the app's shutdown, then
     # raises the signal again for the previous handler: this one, so the exit status is 0 and
