@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from bench._servers import calendar_covering
 from publisher.settings import Settings
@@ -18,7 +18,7 @@ from tests.harness.live_server import serve_in_thread
 from tests.support.staff import StaffFixture
 from tests.support.world import Clock, plant_site
 
-PHONE = {"width": 375, "height": 740}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 NOT_PAGES = ("/api/", "/feeds/", "/static/")
 
 
