@@ -19,6 +19,7 @@ from publisher.cli.blobs import blobs_app
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
 from publisher.cli.deadlines import deadline_app
+from publisher.cli.demo import demo
 from publisher.cli.ingest import ingest_app
 from publisher.cli.outbox import outbox_app
 from publisher.cli.retention import retention_app
@@ -68,6 +69,7 @@ app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(blobs_app, name="blobs")
+app.command("demo")(demo)
 
 
 @db_app.command("upgrade")
