@@ -21,6 +21,7 @@ from publisher.cli.ckan import ckan_app
 from publisher.cli.deadlines import deadline_app
 from publisher.cli.demo import demo
 from publisher.cli.ingest import ingest_app
+from publisher.cli.inspect import inspect
 from publisher.cli.outbox import outbox_app
 from publisher.cli.retention import retention_app
 from publisher.cli.staff import staff_app
@@ -70,6 +71,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(blobs_app, name="blobs")
 app.command("demo")(demo)
+app.command("inspect")(inspect)
 
 
 @db_app.command("upgrade")
