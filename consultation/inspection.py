@@ -16,12 +16,12 @@ from publisher.inspection.model import (
     InspectionContext,
     Level,
     Section,
-    by_age,
+    forged_dates,
+    latest_of,
+    unanswered,
 )
 from publisher.timeutil import format_local
 
-MONTH = dt.timedelta(days=30)
-QUARTER = dt.timedelta(days=90)
 #: an adoption summary is due with the decision; a month after the close it is overdue
 SUMMARY_DUE = dt.timedelta(days=30)
 
@@ -42,8 +42,7 @@ def latest_public_change(ctx: InspectionContext) -> dt.datetime | None:
             func.max(drafts.summary_published_at).filter(drafts.summary_published_at <= ctx.now),
         ).where(drafts.secret_by_law.is_(False))
     ).one()
-    found = [m for m in (published, summary) if m is not None]
-    return max(found) if found else None
+    return latest_of(published, summary)
 
 
 SECTION = Section(
@@ -75,21 +74,8 @@ def unanswered_comments(ctx: InspectionContext) -> Sequence[Finding]:
         (f"《{title}》回执码 {code}（{format_local(submitted)} 提交）", ctx.now - submitted)
         for _, title, code, submitted in waiting
     ]
-    level, evidence = by_age(ages, MONTH, QUARTER)
-    drafts = sorted({draft_id for draft_id, *_ in waiting})
-    return [
-        Finding(
-            indicator="互动回应：公众意见答复",
-            threshold="意见超过3个月未答复即单项否决（互动回应差）；超过1个月预警",
-            veto=True,
-            level=level,
-            evidence=evidence,
-            action="在工作台答复这些意见："
-            + "、".join(f"/staff/consultations/{d}" for d in drafts[:10])
-            if evidence
-            else "",
-        )
-    ]
+    pages = [f"/staff/consultations/{draft_id}" for draft_id, *_ in waiting]
+    return [unanswered("互动回应：公众意见答复", ages, pages, "在工作台答复这些意见")]
 
 
 def summaries_due(ctx: InspectionContext) -> Sequence[Finding]:
@@ -129,16 +115,8 @@ def backdated(ctx: InspectionContext) -> Sequence[Finding]:
             )
         )
     ).all()
-    return [
-        Finding(
-            indicator="弄虚作假：征求意见发布时间",
-            threshold="伪造发稿日期即单项否决",
-            veto=True,
-            level=Level.FAIL if forged else Level.PASS,
-            evidence=tuple(f"《{title}》（/staff/consultations/{i}）" for i, title in forged),
-            action="核查这些记录的发布时间是否被改动" if forged else "",
-        )
-    ]
+    records = [f"《{title}》（/staff/consultations/{i}）" for i, title in forged]
+    return [forged_dates("弄虚作假：征求意见发布时间", records)]
 
 
 CHECKS = (unanswered_comments, summaries_due, backdated)

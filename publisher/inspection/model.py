@@ -88,6 +88,44 @@ class Section:
 NOTICE_SECTION = dt.timedelta(days=183)
 
 
+#: 互动回应差: unanswered for three months fails; after one the office is warned
+MONTH = dt.timedelta(days=30)
+QUARTER = dt.timedelta(days=90)
+
+
+def latest_of(*instants: dt.datetime | None) -> dt.datetime | None:
+    found = [m for m in instants if m is not None]
+    return max(found) if found else None
+
+
+def unanswered(
+    indicator: str, waiting: Sequence[tuple[str, dt.timedelta]], pages: Sequence[str], verb: str
+) -> Finding:
+    """互动回应差 (a veto indicator) for messages waiting for an answer: (what, how long)
+    each, and the staff pages where they are answered."""
+    level, evidence = by_age(waiting, MONTH, QUARTER)
+    return Finding(
+        indicator=indicator,
+        threshold="意见超过3个月未答复即单项否决（互动回应差）；超过1个月预警",
+        veto=True,
+        level=level,
+        evidence=evidence,
+        action=f"{verb}：" + "、".join(sorted(set(pages))[:10]) if evidence else "",
+    )
+
+
+def forged_dates(indicator: str, records: Sequence[str]) -> Finding:
+    """弄虚作假 (a veto indicator): records whose publication instant precedes their creation."""
+    return Finding(
+        indicator=indicator,
+        threshold="伪造发稿日期即单项否决",
+        veto=True,
+        level=Level.FAIL if records else Level.PASS,
+        evidence=tuple(records),
+        action="核查这些记录的发布时间是否被改动" if records else "",
+    )
+
+
 def by_age(
     ages: Sequence[tuple[str, dt.timedelta]], warn_after: dt.timedelta, fail_after: dt.timedelta
 ) -> tuple[Level, tuple[str, ...]]:

@@ -12,9 +12,10 @@ from publisher.inspection.model import (
     NOTICE_SECTION,
     Finding,
     InspectionContext,
-    Level,
     Section,
-    by_age,
+    forged_dates,
+    latest_of,
+    unanswered,
 )
 from publisher.meetings.models import (
     MeetingApplication,
@@ -23,9 +24,6 @@ from publisher.meetings.models import (
 )
 from publisher.meetings.models import RepresentativeOpinion as Opinion
 from publisher.timeutil import format_local
-
-MONTH = dt.timedelta(days=30)
-QUARTER = dt.timedelta(days=90)
 
 
 def latest_public_change(ctx: InspectionContext) -> dt.datetime | None:
@@ -41,8 +39,7 @@ def latest_public_change(ctx: InspectionContext) -> dt.datetime | None:
         .join(MeetingNotice, NoticeRevision.notice_id == MeetingNotice.id)
         .where(*public, NoticeRevision.changed_at <= ctx.now)
     )
-    found = [m for m in (published, revised) if m is not None]
-    return max(found) if found else None
+    return latest_of(published, revised)
 
 
 SECTION = Section(
@@ -65,20 +62,8 @@ def unanswered_opinions(ctx: InspectionContext) -> Sequence[Finding]:
         (f"《{title}》代表意见 #{opinion_id}（{format_local(created)} 提出）", ctx.now - created)
         for _, title, opinion_id, created in waiting
     ]
-    level, evidence = by_age(ages, MONTH, QUARTER)
-    meetings = sorted({meeting_id for meeting_id, *_ in waiting})
-    return [
-        Finding(
-            indicator="互动回应：代表意见办理",
-            threshold="意见超过3个月未答复即单项否决（互动回应差）；超过1个月预警",
-            veto=True,
-            level=level,
-            evidence=evidence,
-            action="交办并答复这些意见：" + "、".join(f"/staff/meetings/{m}" for m in meetings[:10])
-            if evidence
-            else "",
-        )
-    ]
+    pages = [f"/staff/meetings/{meeting_id}" for meeting_id, *_ in waiting]
+    return [unanswered("互动回应：代表意见办理", ages, pages, "交办并答复这些意见")]
 
 
 def backdated(ctx: InspectionContext) -> Sequence[Finding]:
@@ -87,16 +72,8 @@ def backdated(ctx: InspectionContext) -> Sequence[Finding]:
             MeetingNotice.published_at < MeetingNotice.created_at
         )
     ).all()
-    return [
-        Finding(
-            indicator="弄虚作假：会议预告发布时间",
-            threshold="伪造发稿日期即单项否决",
-            veto=True,
-            level=Level.FAIL if forged else Level.PASS,
-            evidence=tuple(f"《{title}》（/staff/meetings/{i}）" for i, title in forged),
-            action="核查这些预告的发布时间是否被改动" if forged else "",
-        )
-    ]
+    records = [f"《{title}》（/staff/meetings/{i}）" for i, title in forged]
+    return [forged_dates("弄虚作假：会议预告发布时间", records)]
 
 
 CHECKS = (unanswered_opinions, backdated)

@@ -10,7 +10,6 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -20,7 +19,7 @@ from bench._servers import calendar_covering
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.timeutil import now_utc
 from tests.consultation.test_attachments import make_pdf
-from tests.harness.serve import serve_env, start_serve, stop
+from tests.harness.serve import machines
 from tests.support.staff import StaffFixture
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
@@ -32,15 +31,8 @@ def two(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]
     engine = make_engine(db_url)
     editor = StaffFixture(make_session_factory(engine)).headers("editor")
     engine.dispose()
-    with ExitStack() as stack:
-        bases = []
-        for name in ("a", "b"):
-            log = stack.enter_context((tmp_path / f"{name}.log").open("wb"))
-            env = serve_env(db_url, tmp_path / name, PUBLISHER_CALENDAR_DIR=str(calendar))
-            process, base = start_serve(env, log)
-            stack.callback(stop, process)
-            bases.append(base)
-        yield bases[0], bases[1], editor
+    with machines(db_url, tmp_path, PUBLISHER_CALENDAR_DIR=str(calendar)) as started:
+        yield started[0][1], started[1][1], editor
 
 
 def test_a_publication_through_one_is_in_the_others_cached_feed_and_list_within_1_s(

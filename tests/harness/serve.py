@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -65,3 +67,18 @@ def stop(process: subprocess.Popen[bytes]) -> int:
             process.kill()
             process.wait()
     return process.returncode
+
+
+@contextmanager
+def machines(
+    database_url: str, folder: Path, names: tuple[str, ...] = ("a", "b"), **extra: str
+) -> Iterator[list[tuple[subprocess.Popen[bytes], str]]]:
+    """Several `publisher serve` processes on one database, each with its own data dir and log
+    under `folder`, started ready and stopped on exit: [(process, base URL)]."""
+    with ExitStack() as stack:
+        started = []
+        for name in names:
+            log = stack.enter_context((folder / f"{name}.log").open("wb"))
+            started.append(start_serve(serve_env(database_url, folder / name, **extra), log))
+            stack.callback(stop, started[-1][0])
+        yield started

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -22,7 +21,7 @@ from publisher.notifications.models import OutboxMessage
 from publisher.notifications.vocabulary import OutboxStatus
 from publisher.notifications.worker import INTERRUPTED
 from publisher.storage.db import make_engine, make_session_factory
-from tests.harness.serve import serve_env, start_serve, stop
+from tests.harness.serve import machines as serve_machines
 from tests.notifications.conftest import queue, rows
 from tests.support.mail import Mailbox
 
@@ -43,21 +42,15 @@ def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
 def machines(db_url: str, tmp_path: Path, mailbox: Mailbox) -> Iterator[tuple[list[Machine], int]]:
     calendar = calendar_covering(tmp_path / "calendar")
     draft_id = open_consultation_on(db_url, calendar)
-    with ExitStack() as stack:
-        started: list[Machine] = []
-        for name in ("a", "b"):
-            log = stack.enter_context((tmp_path / f"{name}.log").open("wb"))
-            env = serve_env(
-                db_url,
-                tmp_path / name,
-                PUBLISHER_CALENDAR_DIR=str(calendar),
-                PUBLISHER_SMTP_HOST="127.0.0.1",
-                PUBLISHER_SMTP_PORT=str(mailbox.port),
-                PUBLISHER_OUTBOX_POLL_SECONDS="0.2",
-                PUBLISHER_OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS),
-            )
-            started.append(start_serve(env, log))
-            stack.callback(stop, started[-1][0])
+    with serve_machines(
+        db_url,
+        tmp_path,
+        PUBLISHER_CALENDAR_DIR=str(calendar),
+        PUBLISHER_SMTP_HOST="127.0.0.1",
+        PUBLISHER_SMTP_PORT=str(mailbox.port),
+        PUBLISHER_OUTBOX_POLL_SECONDS="0.2",
+        PUBLISHER_OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS),
+    ) as started:
         yield started, draft_id
 
 

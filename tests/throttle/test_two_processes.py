@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -16,7 +15,7 @@ import pytest
 
 from bench._servers import calendar_covering, open_consultation_on
 from publisher.storage.db import make_engine, make_session_factory
-from tests.harness.serve import serve_env, start_serve, stop
+from tests.harness.serve import machines as serve_machines
 from tests.support.staff import StaffFixture
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
@@ -29,15 +28,8 @@ def machines(db_url: str, tmp_path: Path) -> Iterator[tuple[list[str], int]]:
     engine = make_engine(db_url)
     StaffFixture(make_session_factory(engine))
     engine.dispose()
-    with ExitStack() as stack:
-        bases = []
-        for name in ("a", "b"):
-            log = stack.enter_context((tmp_path / f"{name}.log").open("wb"))
-            env = serve_env(db_url, tmp_path / name, PUBLISHER_CALENDAR_DIR=str(calendar))
-            process, base = start_serve(env, log)
-            stack.callback(stop, process)
-            bases.append(base)
-        yield bases, draft_id
+    with serve_machines(db_url, tmp_path, PUBLISHER_CALENDAR_DIR=str(calendar)) as started:
+        yield [base for _, base in started], draft_id
 
 
 def _comment(base: str, draft_id: int, address: str, key: str | None = None) -> httpx.Response:
