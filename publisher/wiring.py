@@ -19,6 +19,7 @@ from publisher.staff.service import EXPIRED_SESSIONS
 from publisher.throttle.limits import THROTTLE_HITS
 from publisher.web.routes import (
     calendar_pages,
+    care_mode,
     health,
     home,
     opendata_api,
@@ -39,6 +40,7 @@ PLATFORM = Feature(
         staff_pages.router,
         calendar_pages.router,
         subscriptions.router,
+        care_mode.router,
     ),
     retention=(THROTTLE_HITS, EXPIRED_SESSIONS),
 )
