@@ -36,7 +36,7 @@ def no_script_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]
 
 
 def text_metrics(page: Page) -> dict[str, float]:
-    return page.evaluate(
+    metrics: dict[str, float] = page.evaluate(
         """() => {
             const size = e => parseFloat(getComputedStyle(e).fontSize);
             const p = document.querySelector('main p') || document.body;
@@ -46,6 +46,7 @@ def text_metrics(page: Page) -> dict[str, float]:
                     overflow: document.documentElement.scrollWidth - window.innerWidth};
         }"""
     )
+    return metrics
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -87,7 +88,8 @@ def test_care_mode_by_keyboard_without_javascript(
     assert cared["lineRatio"] >= 1.3
     assert cared["overflow"] <= 0, "care mode scrolls sideways"
 
-    page.get_by_role("link", name="开放数据", exact=True).first.click()  # remembered on the next page
+    # remembered on the next page
+    page.get_by_role("link", name="开放数据", exact=True).first.click()
     page.wait_for_url(live_server + "/datasets")
     after = text_metrics(page)
     for part in ("body", "p", "h1"):
@@ -105,7 +107,9 @@ def test_axe_finds_nothing_in_either_mode(
     browser: Browser, live_server: str, viewport: dict[str, int], path: str, tmp_path: Path
 ) -> None:
     context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport  # type: ignore[arg-type]
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport=viewport,  # type: ignore[arg-type]
     )
     page = context.new_page()
     try:

@@ -60,7 +60,9 @@ def test_the_switch_turns_care_mode_on_and_off_on_the_same_page(app_client: Test
 )
 def test_the_switch_never_redirects_off_the_site(app_client: TestClient, target: str) -> None:
     assert safe_return(target) == "/"
-    answer = app_client.get("/care-mode", params={"on": "1", "next": target}, follow_redirects=False)
+    answer = app_client.get(
+        "/care-mode", params={"on": "1", "next": target}, follow_redirects=False
+    )
     assert answer.status_code == 303 and answer.headers["location"] == "/"
 
 
