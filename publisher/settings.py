@@ -181,7 +181,11 @@ class Settings(BaseSettings):
         "client's. Set it to your proxy's address, never to `*` on a public interface, or "
         "clients choose the address the rate limits count.",
     )
-    host: str = Field("127.0.0.1", description="Address `publisher serve` listens on.")
+    host: str = Field(
+        "127.0.0.1",
+        description="Address `publisher serve` listens on; `::` is every IPv6 and IPv4 address "
+        "(dual stack, docs/deploy.md).",
+    )
     port: int = Field(8000, description="Port `publisher serve` listens on.")
     workers: int = Field(
         1,

@@ -17,10 +17,10 @@ A handler that sets Cache-Control itself keeps it, except on staff paths and coo
 Pages vary by one cookie, care mode (关怀版, `publisher.web.routes.care_mode`): the same URL is
 rendered with `<html class="care">` and larger text for a reader who turned it on. Every HTML
 answer a shared cache may keep therefore says `Vary: Cookie`, so no cache hands one reader's
-version to another; the proxy in front (deploy/nginx.conf) also puts that cookie's value in
-its cache key, so it keeps one copy per mode (docs/deploy.md). Readers carry no other cookie
-on public pages (only a signed-in staff member does, whose copies stay apart), so the
-variation costs one copy more, not one per reader.
+version to another. The deployment's nginx honours it (it keeps one copy per value of the
+request's Cookie header: tests/identity/test_care_mode_proxy.py). Readers carry no other
+cookie on public pages (only a signed-in staff member does, whose copies stay apart), so the
+variation costs one copy more per page, not one per reader.
 """
 
 from __future__ import annotations
