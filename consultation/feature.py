@@ -9,6 +9,7 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.web import public_api, public_pages, staff_api, staff_pages
+from consultation.web.sitemap import consultation_pages
 from publisher.feature import Feature
 
 FEATURE = Feature(
@@ -19,4 +20,5 @@ FEATURE = Feature(
     open_data=(ADOPTION_SUMMARIES_TABLE,),
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
+    sitemap=(consultation_pages,),
 )

@@ -15,6 +15,7 @@ from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.sitemaps import SitemapSource
 from publisher.staff.service import EXPIRED_SESSIONS
 from publisher.throttle.limits import THROTTLE_HITS
 from publisher.web.routes import (
@@ -26,6 +27,8 @@ from publisher.web.routes import (
     opendata_feeds,
     opendata_pages,
     opendata_schemas,
+    opendata_sitemap,
+    sitemap,
     staff_api,
     staff_pages,
     subscriptions,
@@ -41,8 +44,10 @@ PLATFORM = Feature(
         calendar_pages.router,
         subscriptions.router,
         care_mode.router,
+        sitemap.router,
     ),
     retention=(THROTTLE_HITS, EXPIRED_SESSIONS),
+    sitemap=(sitemap.site_pages,),
 )
 OPEN_DATA = Feature(
     name="opendata",
@@ -50,6 +55,7 @@ OPEN_DATA = Feature(
     # before the pages: /datasets/{name}.csv must match before /datasets/{name}
     routers=(opendata_schemas.router, opendata_api.router, opendata_pages.router),
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
+    sitemap=(opendata_sitemap.open_data_pages,),
 )
 
 FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, NOTIFICATIONS, MEETINGS, CONSULTATION)
@@ -68,3 +74,8 @@ def retention_rules(features: tuple[Feature, ...] = FEATURES) -> tuple[Retention
 def delivery_hooks(features: tuple[Feature, ...] = FEATURES) -> tuple[DeliveryHook, ...]:
     """What the features record when the outbox delivers their messages (the worker's)."""
     return tuple(hook for feature in features for hook in feature.delivery_hooks)
+
+
+def sitemap_sources(features: tuple[Feature, ...] = FEATURES) -> tuple[SitemapSource, ...]:
+    """What /sitemap.xml lists, feature by feature (the platform's own pages first)."""
+    return tuple(source for feature in features for source in feature.sitemap)

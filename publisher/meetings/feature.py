@@ -8,6 +8,7 @@ from publisher.feature import Feature
 from publisher.meetings.feeds import MEETINGS_FEED
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.web import public_api, public_pages, staff_api, staff_pages
+from publisher.meetings.web.sitemap import meeting_pages
 
 FEATURE = Feature(
     name="meetings",
@@ -15,4 +16,5 @@ FEATURE = Feature(
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(MEETINGS_FEED,),
     retention=(APPLICANT_CONTACTS,),
+    sitemap=(meeting_pages,),
 )
