@@ -11,10 +11,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from publisher.settings import Settings
 from tests.browser.conftest import AXE_JS
+from tests.identity.test_site_identity import IDENTITY
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Every identity setting set, so the footer is checked whole in both modes."""
+    return settings.model_copy(update=IDENTITY)
 
 
 @pytest.fixture(params=["desktop", "phone"])
@@ -114,10 +122,13 @@ def test_axe_finds_nothing_in_either_mode(
     page = context.new_page()
     try:
         page.goto(live_server + path)
+        assert page.locator(".site-identity a").count() == 4  # the full footer is checked
         assert axe_violations(page) == []
         page.locator(".care-switch").click()
         page.wait_for_selector("html.care")
         assert page.url == live_server + path
         assert axe_violations(page) == []
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
     finally:
         context.close()
