@@ -149,6 +149,12 @@ class Settings(BaseSettings):
         "security record query page with the number's digits. Reported missing by the "
         "self-inspection.",
     )
+    organisation_code: str = Field(
+        "",
+        description="The organiser's 统一社会信用代码 (or 组织机构代码), the first part of each "
+        "gazette document's 索引号 (`<code>/<year>-<NN><PPP>`, docs/government-website.md); "
+        "empty leaves it out.",
+    )
     party_gov_mark_url: str = Field(
         "",
         description="党政机关网站标识 (optional): the URL the red 党政机关 mark links to (the "

@@ -21,6 +21,7 @@ from publisher.throttle.limits import THROTTLE_HITS
 from publisher.web.routes import (
     calendar_pages,
     care_mode,
+    documents_staff,
     health,
     home,
     opendata_api,
@@ -53,7 +54,13 @@ OPEN_DATA = Feature(
     name="opendata",
     # the schemas first (/datasets/datapackage.json is not a dataset's .json), then the API
     # before the pages: /datasets/{name}.csv must match before /datasets/{name}
-    routers=(opendata_schemas.router, opendata_api.router, opendata_pages.router),
+    routers=(
+        opendata_schemas.router,
+        opendata_api.router,
+        opendata_pages.router,
+        documents_staff.api,
+        documents_staff.pages,
+    ),
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
     sitemap=(opendata_sitemap.open_data_pages,),
 )
