@@ -9,6 +9,7 @@ means adding its manifest (`feature.py`) to this list, and nothing else.
 from __future__ import annotations
 
 from consultation.feature import FEATURE as CONSULTATION
+from publisher.documents.open_data import DISCLOSURE_TABLE as DOCUMENT_DISCLOSURE_TABLE
 from publisher.feature import Feature
 from publisher.meetings.feature import FEATURE as MEETINGS
 from publisher.notifications.feature import FEATURE as NOTIFICATIONS
@@ -62,6 +63,7 @@ OPEN_DATA = Feature(
         documents_staff.pages,
     ),
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
+    open_data=(DOCUMENT_DISCLOSURE_TABLE,),
     sitemap=(opendata_sitemap.open_data_pages,),
 )
 

@@ -4,7 +4,9 @@ keeps what staff set)."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from collections.abc import Iterator
 
@@ -12,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from publisher.documents.open_data import DISCLOSURE
 from publisher.documents.store import load_bundled_data
 from publisher.settings import Settings
 from publisher.web.app import create_app
@@ -110,3 +113,28 @@ def test_the_staff_page_sets_the_status_with_csrf(client: TestClient, staff: Sta
     assert heritage(client)["validity"] == "amended"
     assert client.get("/documents/missing-doc").status_code == 404
     assert client.get("/staff/documents/missing-doc").status_code == 404
+
+
+def test_the_dataset_and_dcat_carry_the_same_fields(
+    client: TestClient, staff: StaffFixture
+) -> None:
+    doc = heritage(client)
+    client.post(
+        f"/api/v1/staff/documents/{doc['id']}/status",
+        json={"topic": "文化、广电、新闻出版", "validity": "amended", "note": "第二条已修改"},
+        headers=staff.headers("editor"),
+    )
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/datasets/{DISCLOSURE}.csv").text)))
+    assert len(rows) == 14
+    row = next(r for r in rows if r["id"] == doc["id"])
+    assert str(doc["index_number"]).endswith("/" + row["index_serial"])
+    assert (row["number"], row["topic"], row["validity"], row["validity_zh"]) == (
+        HERITAGE,
+        "文化、广电、新闻出版",
+        "amended",
+        "已修改",
+    )
+    assert row["validity_note"] == "第二条已修改" and row["issuer"] == doc["issuer"]
+    assert row["written_on"] == doc["date"] and row["published_on"] == doc["published_on"]
+    catalogue = client.get("/catalog.jsonld").text
+    assert f"/datasets/{DISCLOSURE}" in catalogue and "有效性" in catalogue
