@@ -98,6 +98,8 @@ def test_staff_mark_a_document_repealed_and_a_refusal_writes_nothing(
 def test_the_staff_page_sets_the_status_with_csrf(client: TestClient, staff: StaffFixture) -> None:
     doc = heritage(client)
     csrf = sign_in(client, "editor")
+    listing = client.get("/staff/documents")
+    assert listing.status_code == 200 and f'href="/staff/documents/{doc["id"]}"' in listing.text
     page = client.get(f"/staff/documents/{doc['id']}")
     assert page.status_code == 200 and "主题分类" in page.text and "已修改" in page.text
     path = f"/staff/documents/{doc['id']}"

@@ -39,6 +39,7 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/staff/audit"): "admin",
     ("GET", "/staff/audit.csv"): "admin",
     ("POST", "/api/v1/staff/documents/{doc_id}/status"): "editor",
+    ("GET", "/staff/documents"): "editor",
     ("GET", "/staff/documents/{doc_id}"): "editor",
     ("POST", "/staff/documents/{doc_id}"): "editor",
     ("GET", "/api/v1/staff/outbox"): "editor",

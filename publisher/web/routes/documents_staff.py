@@ -81,6 +81,20 @@ def _page(
     )
 
 
+@pages.get("", response_class=HTMLResponse)
+def document_status_list(
+    request: Request, principal: Editor, db: DbSession, settings: SettingsDep
+) -> HTMLResponse:
+    """Every stored document with its 索引号, 主题分类 and 有效性, each linking to its form."""
+    documents = queries.list_documents(db)
+    return render(
+        request,
+        "staff/document_list.html",
+        principal,
+        rows=[(doc, DisclosureMeta.of(doc, settings.organisation_code)) for doc in documents],
+    )
+
+
 @pages.get("/{doc_id}", response_class=HTMLResponse)
 def document_status_page(
     doc_id: DocId, request: Request, principal: Editor, db: DbSession, settings: SettingsDep
