@@ -261,3 +261,27 @@ def list_public_drafts(session: Session, now: dt.datetime) -> list[ConsultationD
         )
     ).all()
     return list(rows)
+
+
+def public_draft_stamps(session: Session, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(id, last change) of every draft the public may see at ``now``, in id order: the latest
+    of its last edit, its publication and its adoption summary's publication."""
+    rows = session.execute(
+        select(
+            ConsultationDraft.id,
+            ConsultationDraft.updated_at,
+            ConsultationDraft.published_at,
+            ConsultationDraft.summary_published_at,
+        )
+        .where(
+            ConsultationDraft.published_at.is_not(None),
+            ConsultationDraft.published_at <= now,
+            ConsultationDraft.secret_by_law.is_(False),
+        )
+        .order_by(ConsultationDraft.id)
+    )
+    stamps: list[tuple[int, dt.datetime]] = []
+    for draft_id, updated, *later in rows:
+        shown = [t for t in later if t is not None and t <= now]
+        stamps.append((draft_id, max([updated, *shown])))
+    return stamps

@@ -11,6 +11,7 @@ from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
 from consultation.web import home, public_api, public_pages, staff_api, staff_pages
+from consultation.web.sitemap import consultation_pages
 from publisher.feature import Feature
 
 FEATURE = Feature(
@@ -25,4 +26,5 @@ FEATURE = Feature(
     audit_actions=AUDIT_ACTIONS,
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
+    sitemap=(consultation_pages,),
 )

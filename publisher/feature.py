@@ -1,9 +1,9 @@
 """A feature's manifest: everything the service wires from it, declared in one record.
 
 Like a Decidim component manifest: the app factory mounts its routers and finds its templates,
-the feeds route factory serves its feed sources, and the open-data catalogue (pages, DCAT, the
-CKAN push) lists its live tables. The list of features is `publisher.wiring.FEATURES`; nothing
-else in the service names a feature.
+the feeds route factory serves its feed sources, the open-data catalogue (pages, DCAT, the
+CKAN push) lists its live tables, and /sitemap.xml its public pages. The list of features is
+`publisher.wiring.FEATURES`; nothing else in the service names a feature.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from publisher.inspection.model import Check, Section
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.sitemaps import SitemapSource
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,5 @@ class Feature:
     inspections: tuple[Check, ...] = ()
     #: the Chinese name of each action it writes to the audit log (`/staff/audit`)
     audit_actions: Mapping[str, str] = field(default_factory=dict)
+    #: its public pages for /sitemap.xml (search engines), with their last change
+    sitemap: tuple[SitemapSource, ...] = ()

@@ -115,6 +115,52 @@ class Settings(BaseSettings):
         description="Largest gazette text `publisher ingest gazette` reads, in bytes (an issue "
         "is about 120 KB); larger input is refused before it is parsed.",
     )
+    # --- the site's identity (政府网站标识), shown in every public page's footer ---
+    site_organiser: str = Field(
+        "三门峡市人民政府办公室",
+        description="主办单位: the office that runs the site, first in every public page's footer.",
+    )
+    site_operator: str = Field(
+        "",
+        description="承办单位 (optional): the unit that operates the site for the organiser; "
+        "empty leaves it out of the footer.",
+    )
+    site_contact: str = Field(
+        "",
+        description="联系方式: the office's telephone and/or postal address as the footer shows "
+        "it, e.g. `0398-2800000；三门峡市崤山路中段`. Reported missing by the self-inspection.",
+    )
+    site_code: str = Field(
+        "",
+        description="网站标识码: the 10-character code the State Council's government website "
+        "register assigned to the site, e.g. `4112000001`. Shown in the footer and used to "
+        "build the 「政府网站找错」 link; missing in production is reported by the "
+        "self-inspection (a veto indicator).",
+    )
+    icp_record: str = Field(
+        "",
+        description="ICP备案号, e.g. `豫ICP备12345678号`, linked to the MIIT query page "
+        "(https://beian.miit.gov.cn/). Missing in production is reported by the "
+        "self-inspection (a veto indicator).",
+    )
+    psb_record: str = Field(
+        "",
+        description="公安机关备案号, e.g. `豫公网安备 41120202000123号`, linked to the public "
+        "security record query page with the number's digits. Reported missing by the "
+        "self-inspection.",
+    )
+    organisation_code: str = Field(
+        "",
+        description="The organiser's 统一社会信用代码 (or 组织机构代码), the first part of each "
+        "gazette document's 索引号 (`<code>/<year>-<NN><PPP>`, docs/government-website.md); "
+        "empty leaves it out.",
+    )
+    party_gov_mark_url: str = Field(
+        "",
+        description="党政机关网站标识 (optional): the URL the red 党政机关 mark links to (the "
+        "organiser's record at the registration authority, conac.cn); empty leaves the mark "
+        "out of the footer.",
+    )
     secret_key: str = Field(
         "",
         description="Key of the HMAC-SHA-256 digests under which rate limits count client "
@@ -144,7 +190,11 @@ class Settings(BaseSettings):
         "client's. Set it to your proxy's address, never to `*` on a public interface, or "
         "clients choose the address the rate limits count.",
     )
-    host: str = Field("127.0.0.1", description="Address `publisher serve` listens on.")
+    host: str = Field(
+        "127.0.0.1",
+        description="Address `publisher serve` listens on; `::` is every IPv6 and IPv4 address "
+        "(dual stack, docs/deploy.md).",
+    )
     port: int = Field(8000, description="Port `publisher serve` listens on.")
     workers: int = Field(
         1,

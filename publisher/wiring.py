@@ -9,6 +9,7 @@ means adding its manifest (`feature.py`) to this list, and nothing else.
 from __future__ import annotations
 
 from consultation.feature import FEATURE as CONSULTATION
+from publisher.documents.open_data import DISCLOSURE_TABLE as DOCUMENT_DISCLOSURE_TABLE
 from publisher.feature import Feature, HomeSection
 from publisher.inspection.model import Check, Section
 from publisher.inspection.sections import DATASETS, DOCUMENTS
@@ -17,11 +18,14 @@ from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.sitemaps import SitemapSource
 from publisher.staff.audit import PLATFORM_ACTIONS
 from publisher.staff.service import EXPIRED_SESSIONS
 from publisher.throttle.limits import THROTTLE_HITS
 from publisher.web.routes import (
     calendar_pages,
+    care_mode,
+    documents_staff,
     health,
     home,
     inspection_pages,
@@ -29,6 +33,8 @@ from publisher.web.routes import (
     opendata_feeds,
     opendata_pages,
     opendata_schemas,
+    opendata_sitemap,
+    sitemap,
     staff_api,
     staff_pages,
     subscriptions,
@@ -45,16 +51,27 @@ PLATFORM = Feature(
         subscriptions.router,
         inspection_pages.api,
         inspection_pages.pages,
+        care_mode.router,
+        sitemap.router,
     ),
     retention=(THROTTLE_HITS, EXPIRED_SESSIONS),
+    sitemap=(sitemap.site_pages,),
 )
 OPEN_DATA = Feature(
     name="opendata",
     # the schemas first (/datasets/datapackage.json is not a dataset's .json), then the API
     # before the pages: /datasets/{name}.csv must match before /datasets/{name}
-    routers=(opendata_schemas.router, opendata_api.router, opendata_pages.router),
+    routers=(
+        opendata_schemas.router,
+        opendata_api.router,
+        opendata_pages.router,
+        documents_staff.api,
+        documents_staff.pages,
+    ),
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
     sections=(DOCUMENTS, DATASETS),
+    open_data=(DOCUMENT_DISCLOSURE_TABLE,),
+    sitemap=(opendata_sitemap.open_data_pages,),
 )
 
 FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, NOTIFICATIONS, MEETINGS, CONSULTATION)
@@ -96,3 +113,8 @@ def inspection_sections(features: tuple[Feature, ...] = FEATURES) -> tuple[Secti
 def inspection_checks(features: tuple[Feature, ...] = FEATURES) -> tuple[Check, ...]:
     """The features' own self-inspection checks."""
     return tuple(check for feature in features for check in feature.inspections)
+
+
+def sitemap_sources(features: tuple[Feature, ...] = FEATURES) -> tuple[SitemapSource, ...]:
+    """What /sitemap.xml lists, feature by feature (the platform's own pages first)."""
+    return tuple(source for feature in features for source in feature.sitemap)

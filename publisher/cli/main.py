@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -22,11 +23,15 @@ from publisher.cli.deadlines import deadline_app
 from publisher.cli.demo import demo
 from publisher.cli.ingest import ingest_app
 from publisher.cli.inspect import inspect
+from publisher.cli.listen import dual_stack_socket, is_dual_stack
 from publisher.cli.outbox import outbox_app
 from publisher.cli.retention import retention_app
 from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
 from publisher.settings import get_settings, settings_markdown
+
+if TYPE_CHECKING:
+    import uvicorn
 
 app = typer.Typer(
     rich_markup_mode=None,  # plain help: rich costs a third of start-up (bench_cli)
@@ -151,16 +156,39 @@ def serve(
     # One worker serves the app built here; several each build theirs from the same
     # environment (uvicorn imports the factory in every worker process).
     app: object = create_app(settings) if workers == 1 else "publisher.web.app:create_app"
-    uvicorn.run(
-        app,  # type: ignore[arg-type]
-        factory=workers > 1,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=False,
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-    )
+    options = {
+        "factory": workers > 1,
+        "workers": workers,
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "proxy_headers": False,
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+    }
+    if is_dual_stack(host):  # `::`: IPv4 and IPv6 on one socket, as government sites must
+        _serve_dual_stack(uvicorn.Config(app, **options), port)  # type: ignore[arg-type]
+        return
+    uvicorn.run(app, **options)  # type: ignore[arg-type]
+
+
+def _serve_dual_stack(config: uvicorn.Config, port: int) -> None:
+    """Serve on a socket of our own that takes IPv4 and IPv6 (publisher.cli.listen)."""
+    import uvicorn  # noqa: PLC0415  (lazy, as in `serve`)
+    from uvicorn.supervisors import Multiprocess  # noqa: PLC0415
+
+    try:
+        sock = dual_stack_socket(port)
+    except OSError as exc:
+        typer.echo(f"error: cannot listen on [::]:{port} ({exc})", err=True)
+        raise typer.Exit(2) from None
+    if config.workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+        return
+    config.load_app()
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:
+        raise typer.Exit(3)
 
 
 def _stopped_on_request(_signum: int, _frame: object) -> None:

@@ -62,6 +62,11 @@ class GazetteDocument(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # 政府信息公开 metadata staff keep (publisher.documents.disclosure); a re-ingest keeps them
+    topic: Mapped[str | None] = mapped_column(String(50))  # 主题分类
+    validity: Mapped[str] = mapped_column(String(20), default="effective")  # 有效性
+    validity_note: Mapped[str | None] = mapped_column(String(500))
+    validity_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     issue: Mapped[GazetteIssueRow] = relationship(back_populates="documents")
 

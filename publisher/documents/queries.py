@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import Select, select
@@ -81,3 +82,11 @@ def citing_documents(session: Session, doc: GazetteDocument) -> list[GazetteDocu
         for d in session.scalars(select(GazetteDocument).order_by(GazetteDocument.id))
         if d.id != doc.id and doc.number in (d.related_numbers or [])
     ]
+
+
+def document_stamps(session: Session) -> list[tuple[str, dt.datetime]]:
+    """(id, last change) of every stored document, in id order (the sitemap's)."""
+    rows = session.execute(
+        select(GazetteDocument.id, GazetteDocument.updated_at).order_by(GazetteDocument.id)
+    )
+    return [(doc_id, updated) for doc_id, updated in rows]

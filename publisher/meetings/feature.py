@@ -10,6 +10,7 @@ from publisher.meetings.feeds import MEETINGS_FEED
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
 from publisher.meetings.web import home, public_api, public_pages, staff_api, staff_pages
+from publisher.meetings.web.sitemap import meeting_pages
 
 FEATURE = Feature(
     name="meetings",
@@ -21,4 +22,5 @@ FEATURE = Feature(
     inspections=inspection.CHECKS,
     audit_actions=AUDIT_ACTIONS,
     retention=(APPLICANT_CONTACTS,),
+    sitemap=(meeting_pages,),
 )

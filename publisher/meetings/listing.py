@@ -45,6 +45,17 @@ def public_notices(
     return session.scalars(query).all()
 
 
+def public_notice_stamps(session: Session, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(id, last change) of every notice the public may see at ``now``, in id order: the
+    later of its last edit and its publication (a scheduled notice changes when it appears)."""
+    rows = session.execute(
+        select(MeetingNotice.id, MeetingNotice.updated_at, MeetingNotice.published_at)
+        .where(*is_public(now))
+        .order_by(MeetingNotice.id)
+    )
+    return [(i, max(u, p) if p is not None else u) for i, u, p in rows]
+
+
 @dataclass(frozen=True)
 class NoticeFilter:
     """What an API client narrows the public list to: a status, a kind, and the days (Beijing

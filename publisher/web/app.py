@@ -35,6 +35,7 @@ from publisher.wiring import (
     inspection_checks,
     inspection_sections,
     open_data_tables,
+    sitemap_sources,
 )
 from publisher.workdays.store import CalendarSource
 
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.home_sections = home_sections()
     app.state.inspection_sections = inspection_sections()
     app.state.inspection_checks = inspection_checks()
+    app.state.sitemap_sources = sitemap_sources()  # the features' public pages (/sitemap.xml)
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

@@ -13,6 +13,14 @@ keeps anything personal:
 * errors, redirects and answers to other methods: `no-store` (a transient 503 must not stick).
 
 A handler that sets Cache-Control itself keeps it, except on staff paths and cookies.
+
+Pages vary by one cookie, care mode (关怀版, `publisher.web.routes.care_mode`): the same URL is
+rendered with `<html class="care">` and larger text for a reader who turned it on. Every HTML
+answer a shared cache may keep therefore says `Vary: Cookie`, so no cache hands one reader's
+version to another. The deployment's nginx honours it (it keeps one copy per value of the
+request's Cookie header: tests/identity/test_care_mode_proxy.py). Readers carry no other
+cookie on public pages (only a signed-in staff member does, whose copies stay apart), so the
+variation costs one copy more per page, not one per reader.
 """
 
 from __future__ import annotations
@@ -59,6 +67,20 @@ def cache_control_for(
     return shared
 
 
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+
+
+def vary_on_cookie(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers with `Cookie` added to their `Vary` (kept once)."""
+    varies = [v.decode("latin-1") for k, v in headers if k.lower() == b"vary"]
+    names = [n.strip() for v in varies for n in v.split(",") if n.strip()]
+    if any(n.lower() == "cookie" for n in names):
+        return headers
+    rest = [(k, v) for k, v in headers if k.lower() != b"vary"]
+    return [*rest, (b"vary", ", ".join([*names, "Cookie"]).encode("latin-1"))]
+
+
 class CachePolicy:
     """Sets Cache-Control on every HTTP response (pure ASGI: streams pass through)."""
 
@@ -84,6 +106,8 @@ class CachePolicy:
                 )
                 headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                 headers.append((b"cache-control", policy.encode("latin-1")))
+                if policy.startswith("public") and _is_html(headers):
+                    headers = vary_on_cookie(headers)
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -17,14 +17,34 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from publisher.settings import Settings
+from publisher.site_identity import SiteIdentity
 from publisher.staff.principal import StaffPrincipal
 from publisher.timeutil import format_local, format_local_end, to_local
+from publisher.web.routes.care_mode import care_mode_on, switch_href
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 LOGIN_CSRF_COOKIE = "smx_login_csrf"
 
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+def site_context(request: Request) -> dict[str, Any]:
+    """What the layout of every page needs: the site's identity for the footer (with the
+    「政府网站找错」 link for this page) and whether the reader turned care mode on."""
+    app = request.scope.get("app")
+    settings: Settings | None = getattr(getattr(app, "state", None), "settings", None)
+    if settings is None:
+        return {"care_mode": care_mode_on(request)}
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    identity = SiteIdentity.of(settings)
+    return {
+        "site": identity,
+        "error_report_url": identity.error_report_url(settings.base_url.rstrip("/") + here),
+        "care_mode": care_mode_on(request),
+        "care_switch_href": switch_href(request),
+    }
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[site_context])
 
 
 def add_template_dir(path: Path) -> None:

@@ -13,13 +13,14 @@ from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS
 
 from consultation.open_data import ADOPTION_SUMMARIES
+from publisher.documents.open_data import DISCLOSURE
 from publisher.opendata import read_package
 from publisher.settings import PROJECT_ROOT
 
 DATASETS = PROJECT_ROOT / "datasets"
 SHAPES = Path(__file__).resolve().parent / "dcat-ap-shapes.ttl"
 NAMES = [ds.name for ds in read_package(DATASETS)]
-ALL = [*NAMES, ADOPTION_SUMMARIES]
+ALL = [*NAMES, DISCLOSURE, ADOPTION_SUMMARIES]
 BASE = "http://testserver"
 
 

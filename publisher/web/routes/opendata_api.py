@@ -14,9 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import Field
 
 from feeds.cache import BuiltFeed
 from publisher.documents import queries
+from publisher.documents.disclosure import DisclosureMeta, Validity
 from publisher.documents.models import GazetteDocument
 from publisher.opendata import DatasetInfo
 from publisher.opendata.catalog import DatasetKind
@@ -160,11 +162,19 @@ class DocumentSummaryOut(PublicModel):
     number: str | None
     title: str
     issuer: str | None
-    date: dt.date | None
+    date: dt.date | None = Field(description="成文日期 (the date the document was signed)")
     url: str
+    # 政府信息公开 metadata (publisher.documents.disclosure)
+    index_number: str = Field(description="索引号: `<organisation code>/<year>-<NN><PPP>`")
+    topic: str | None = Field(description="主题分类 (the State Council's topic classes)")
+    published_on: dt.date | None = Field(description="发布日期: the gazette issue's date")
+    validity: Validity = Field(description="有效性: effective, repealed or amended")
+    validity_zh: str
+    validity_note: str | None = Field(description="what repealed or amended it")
 
     @classmethod
-    def of(cls, doc: GazetteDocument, base_url: str) -> DocumentSummaryOut:
+    def of(cls, doc: GazetteDocument, settings: Settings) -> DocumentSummaryOut:
+        meta = DisclosureMeta.of(doc, settings.organisation_code)
         return cls(
             id=doc.id,
             issue=doc.issue_id,
@@ -174,7 +184,13 @@ class DocumentSummaryOut(PublicModel):
             title=doc.title,
             issuer=doc.issuer,
             date=doc.date,
-            url=f"{base_url.rstrip('/')}/documents/{doc.id}",
+            url=f"{settings.base_url.rstrip('/')}/documents/{doc.id}",
+            index_number=meta.index_number,
+            topic=meta.topic,
+            published_on=meta.published_on,
+            validity=meta.validity,
+            validity_zh=meta.validity.label_zh,
+            validity_note=meta.validity_note,
         )
 
 
@@ -323,14 +339,14 @@ def api_documents(
         db, paging.offset, paging.per_page, issue=issue, section=section, issuer=issuer
     )
     paging.found(found.total)
-    return [DocumentSummaryOut.of(d, settings.base_url) for d in found.rows]
+    return [DocumentSummaryOut.of(d, settings) for d in found.rows]
 
 
 @router.get("/api/v1/documents/{doc_id}", response_model=DocumentOut)
 def api_document(doc_id: str, db: DbSession, settings: SettingsDep) -> DocumentOut:
     """One gazette document with its text and the documents it cites."""
     doc = queries.get_document(db, doc_id)
-    summary = DocumentSummaryOut.of(doc, settings.base_url)
+    summary = DocumentSummaryOut.of(doc, settings)
     return DocumentOut(
         **summary.model_dump(),
         issue_title=doc.issue.label,

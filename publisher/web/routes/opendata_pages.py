@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from publisher.documents import queries
+from publisher.documents.disclosure import DisclosureMeta
 from publisher.documents.render import render_body_html
 from publisher.opendata.downloads import csv_bytes, preview
 from publisher.web.deps import DbSession, SettingsDep
@@ -74,12 +75,15 @@ def documents_page(request: Request, db: DbSession) -> HTMLResponse:
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
-def document_page(doc_id: str, request: Request, db: DbSession) -> HTMLResponse:
+def document_page(
+    doc_id: str, request: Request, db: DbSession, settings: SettingsDep
+) -> HTMLResponse:
     doc = queries.get_document(db, doc_id)
     return _page(
         request,
         "opendata/document.html",
         doc=doc,
+        meta=DisclosureMeta.of(doc, settings.organisation_code),
         body=render_body_html(doc.body),
         related=queries.related_documents(db, doc),
         citing=queries.citing_documents(db, doc),
