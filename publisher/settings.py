@@ -115,6 +115,25 @@ class Settings(BaseSettings):
         description="Largest gazette text `publisher ingest gazette` reads, in bytes (an issue "
         "is about 120 KB); larger input is refused before it is parsed.",
     )
+    # --- the site's identity (政府网站标识), shown in every public page's footer ---
+    site_organiser: str = Field(
+        "三门峡市人民政府办公室",
+        description="主办单位: the office that runs the site, first in every public page's footer.",
+    )
+    site_contact: str = Field(
+        "",
+        description="联系方式: the office's telephone and/or postal address as the footer shows "
+        "it, e.g. `0398-2800000；三门峡市崤山路中段`. Reported missing by the self-inspection.",
+    )
+    # --- notices that travel: the printable A4 notice and its PDF (docs/printing.md) ---
+    pdf_font: Path | None = Field(
+        None,
+        description="A TrueType font (.ttf, or a .ttc collection) with Chinese characters, "
+        "embedded in the A4 notice PDFs. Unset: the first found of the Debian fonts "
+        "`fonts-wqy-zenhei`, `fonts-wqy-microhei`, `fonts-droid-fallback`, `fonts-arphic-uming`. "
+        "With none found, the PDF answers 503 with a Chinese explanation (the print page and "
+        "everything else keep working).",
+    )
     secret_key: str = Field(
         "",
         description="Key of the HMAC-SHA-256 digests under which rate limits count client "
