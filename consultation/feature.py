@@ -11,6 +11,7 @@ from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
 from consultation.web import (
     home,
+    outcome_pages,
     printing_pages,
     public_api,
     public_pages,
@@ -27,6 +28,7 @@ FEATURE = Feature(
         printing_pages.router,
         staff_api.router,
         staff_pages.router,
+        outcome_pages.router,
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
@@ -35,4 +37,5 @@ FEATURE = Feature(
     audit_actions=AUDIT_ACTIONS,
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
+    document_links=(outcome_pages.document_links,),
 )

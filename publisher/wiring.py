@@ -9,7 +9,7 @@ means adding its manifest (`feature.py`) to this list, and nothing else.
 from __future__ import annotations
 
 from consultation.feature import FEATURE as CONSULTATION
-from publisher.feature import Feature, HomeSection
+from publisher.feature import DocumentLinks, Feature, HomeSection
 from publisher.meetings.feature import FEATURE as MEETINGS
 from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
@@ -80,3 +80,8 @@ def audit_action_labels(features: tuple[Feature, ...] = FEATURES) -> dict[str, s
 def home_sections(features: tuple[Feature, ...] = FEATURES) -> tuple[HomeSection, ...]:
     """What the home page shows as current, feature by feature."""
     return tuple(section for feature in features for section in feature.home)
+
+
+def document_links(features: tuple[Feature, ...] = FEATURES) -> tuple[DocumentLinks, ...]:
+    """What the features link a gazette document's page to (docs/consultation.md)."""
+    return tuple(links for feature in features for links in feature.document_links)

@@ -31,6 +31,7 @@ from publisher.wiring import (
     FEATURES,
     audit_action_labels,
     delivery_hooks,
+    document_links,
     home_sections,
     open_data_tables,
 )
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
     app.state.audit_labels = audit_action_labels()
     app.state.home_sections = home_sections()
+    app.state.document_links = document_links()  # a gazette document's links back
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

@@ -27,9 +27,14 @@ SITE = "http://testserver"
 
 
 @pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
+def clock() -> Clock:
+    return Clock(CONSULTATIONS_NOW)
+
+
+@pytest.fixture
+def server(settings: Settings, clock: Clock) -> Iterator[str]:
     app = create_app(settings)
-    app.state.clock = Clock(CONSULTATIONS_NOW)
+    app.state.clock = clock
     with serve_in_thread(app) as base:
         yield base
     app.state.engine.dispose()
@@ -51,8 +56,8 @@ def _decoded(page: Page, selector: str) -> list[str]:
     return [found.data.decode() for found in decode(Image.open(io.BytesIO(shot)))]
 
 
-def test_print_pages_press_kit_and_page_qr_codes(
-    page: Page, server: str, staff: StaffFixture
+def test_print_pages_press_kit_outcome_page_and_page_qr_codes(
+    page: Page, server: str, clock: Clock, staff: StaffFixture
 ) -> None:
     editor = staff.headers("editor")
     with httpx.Client(base_url=server, timeout=30) as api:
@@ -80,8 +85,11 @@ def test_print_pages_press_kit_and_page_qr_codes(
     page.emulate_media(media="screen")
 
     page.goto(server + "/staff/login")
-    page.get_by_label("用户名").fill("editor")
+    page.get_by_label("用户名").fill("reviewer")
     page.get_by_label("密码").fill(StaffFixture.PASSWORD)
     page.get_by_role("button", name="登录").click()
     _check(page, f"{server}/staff/meetings/{meeting}/press")
     _check(page, f"{server}/staff/consultations/{draft_id}/press")
+    clock.set(2026, 12, 8, 9, 0)  # closed: the outcome form is shown
+    _check(page, f"{server}/staff/consultations/{draft_id}/outcome")
+    assert page.get_by_label("文件类别").is_visible()

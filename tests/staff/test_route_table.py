@@ -90,6 +90,8 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/staff/consultations/{draft_id}"): "editor",
     ("GET", "/staff/consultations/{draft_id}/press"): "editor",
     ("GET", "/staff/consultations/{draft_id}/press.pdf"): "editor",
+    ("GET", "/staff/consultations/{draft_id}/outcome"): "reviewer",
+    ("POST", "/staff/consultations/{draft_id}/outcome"): "reviewer",
     ("POST", "/staff/consultations/{draft_id}/publish"): "editor",
     ("POST", "/staff/consultations/{draft_id}/extend"): "editor",
     ("POST", "/staff/consultations/{draft_id}/answers"): "editor",
