@@ -13,6 +13,8 @@ from markupsafe import Markup
 
 #: medium error correction: survives a crease or a smudge on a notice board
 ERROR = "m"
+#: longer URLs make codes too dense to scan from a screen (and past ~2,300 do not fit at all)
+MAX_URL_CHARS = 300
 
 
 def matrix(url: str) -> tuple[tuple[bool, ...], ...]:

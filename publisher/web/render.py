@@ -72,8 +72,10 @@ def page_url(request: Request) -> str:
 
 
 def page_qr(request: Request) -> Markup:
-    """An inline SVG QR code of this page's URL (every public page shows one)."""
-    return qr.svg(page_url(request), "本页网址的二维码")
+    """An inline SVG QR code of this page's URL (every public page shows one); none for a URL
+    too long for a phone to scan (e.g. a 404 for a made-up path)."""
+    url = page_url(request)
+    return qr.svg(url, "本页网址的二维码") if len(url) <= qr.MAX_URL_CHARS else Markup("")
 
 
 templates.env.globals.update(

@@ -84,3 +84,9 @@ def test_the_press_kit_gives_the_plain_text_and_the_pdf(
         assert "网上查看：http://testserver/" in text and "三门峡市人民政府办公室" in text
         pdf = client.get(f"{kit}.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_made_up_long_path_is_a_404_without_a_qr_code_not_a_500(client: TestClient) -> None:
+    response = client.get("/" + "页" * 3000)
+    assert response.status_code == 404
+    assert "page-qr" in response.text and "<svg" not in response.text
