@@ -77,6 +77,12 @@ def test_a_linked_outcome_shows_on_the_page_summary_feed_open_data_and_the_docum
         assert f'<a href="/documents/{doc["id"]}">{doc["title"]}</a>' in summary
     assert "正式发布的决策：" in summary and "政策解读：" in summary
 
+    api = client.get(f"/api/v1/consultations/{draft_id}").json()
+    assert [(o["role"], o["url"]) for o in api["outcomes"]] == [
+        ("decision", f"/documents/{decision['id']}"),
+        ("interpretation", f"/documents/{interpretation['id']}"),
+    ]
+
     feed = feedparser.parse(client.get("/feeds/consultations.atom").content)
     by_title = {e.title: e for e in feed.entries}
     decided = by_title[f"【正式发布的决策】{decision['title']}"]
