@@ -21,10 +21,10 @@ def draft_sheet(draft: ConsultationDraft, url: str, issuer: str, contact: str) -
     facts.append(("意见截止时间", format_local_end(draft.closes_at)))
     if draft.shorter_reason:
         facts.append(("征求意见期较短的理由", draft.shorter_reason))
-    how = (
-        "一、网上提交：扫描下方二维码或访问网址，在“提出意见”栏填写并提交，凭回执码可查询答复。\n"
-        "二、也可按下方联系方式提出意见。意见采纳情况将在网上公布。"
-    )
+    how = "一、网上提交：扫描下方二维码或访问网址，在“提出意见”栏填写并提交，凭回执码可查询答复。\n"
+    if contact:
+        how += "二、也可按下方联系方式提出意见。\n"
+    how += "意见采纳情况将在网上公布。"
     return NoticeSheet(
         heading=HEADING,
         title=draft.title,
@@ -33,7 +33,7 @@ def draft_sheet(draft: ConsultationDraft, url: str, issuer: str, contact: str) -
             ("决策草案摘要", excerpt(draft.draft_text, DRAFT_EXCERPT) + "（全文见网上原文）"),
             ("提出意见的方式", how),
         ),
-        contact=contact or draft.department,
+        contact=contact,
         issuer=issuer,
         issued_on=local_date(draft.published_at or draft.opens_at),
         url=url,
