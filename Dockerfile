@@ -2,6 +2,9 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# the Chinese font embedded in the A4 notice PDFs (docs/printing.md)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml requirements.lock README.md ./
 COPY publisher ./publisher
 COPY feeds ./feeds

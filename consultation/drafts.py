@@ -258,6 +258,7 @@ def list_public_drafts(session: Session, now: dt.datetime) -> list[ConsultationD
         .options(  # two queries in all, not two per draft (feeds read both)
             selectinload(ConsultationDraft.extensions),
             selectinload(ConsultationDraft.attachments),
+            selectinload(ConsultationDraft.outcomes),
         )
     ).all()
     return list(rows)

@@ -10,13 +10,28 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
-from consultation.web import home, public_api, public_pages, staff_api, staff_pages
+from consultation.web import (
+    home,
+    outcome_pages,
+    printing_pages,
+    public_api,
+    public_pages,
+    staff_api,
+    staff_pages,
+)
 from consultation.web.sitemap import consultation_pages
 from publisher.feature import Feature
 
 FEATURE = Feature(
     name="consultation",
-    routers=(public_api.router, public_pages.router, staff_api.router, staff_pages.router),
+    routers=(
+        public_api.router,
+        public_pages.router,
+        printing_pages.router,
+        staff_api.router,
+        staff_pages.router,
+        outcome_pages.router,
+    ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
     open_data=(ADOPTION_SUMMARIES_TABLE,),
@@ -27,4 +42,5 @@ FEATURE = Feature(
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
     sitemap=(consultation_pages,),
+    document_links=(outcome_pages.document_links,),
 )

@@ -14,7 +14,13 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 
 from consultation.drafts import list_public_drafts
-from consultation.models import ConsultationAttachment, ConsultationDraft, WindowExtension
+from consultation.models import (
+    ConsultationAttachment,
+    ConsultationDraft,
+    OutcomeLink,
+    WindowExtension,
+)
+from consultation.vocabulary import OutcomeRole
 from feeds.calendar import consultation_deadline_event
 from feeds.model import CalendarEvent, Enclosure, FeedEntry, entry_guid, event_uid
 from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource, TimeSpan
@@ -54,6 +60,7 @@ def _last_modified(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> dt.
     for d in drafts:
         stamps += [d.updated_at, *(t for t in (d.published_at, d.summary_published_at) if t)]
         stamps += [t for t in (d.opens_at, d.closes_at) if t <= ctx.now]
+        stamps += [o.linked_at for o in d.outcomes]
     return max(stamps, default=FEEDS_EPOCH)
 
 
@@ -67,8 +74,17 @@ def _draft_facts(draft: ConsultationDraft) -> str:
     return "\n".join(lines)
 
 
+def _outcome_lines(draft: ConsultationDraft, ctx: FeedContext) -> str:
+    """The decision as issued and its 解读, as lines with their addresses (第七条)."""
+    return "".join(
+        f"\n{OutcomeRole(o.role).label_zh}：{o.title} {ctx.base_url}{o.path}"
+        for o in draft.outcomes
+    )
+
+
 def _entries(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> list[FeedEntry]:
-    """Opened, each extension, closed, and the adoption summary: each a dated entry."""
+    """Opened, each extension, closed, the adoption summary, and the decision as issued and its
+    解读 once linked: each a dated entry."""
     entries = []
     for draft in drafts:
         link = f"{ctx.base_url}/consultations/{draft.id}"
@@ -127,7 +143,22 @@ def _entries(drafts: Iterable[ConsultationDraft], ctx: FeedContext) -> list[Feed
                     link=link,
                     published=draft.summary_published_at,
                     updated=draft.summary_published_at,
-                    summary=f"意见采纳情况已公布。{draft.outcome_text or ''}",
+                    summary=f"意见采纳情况已公布。{draft.outcome_text or ''}"
+                    + _outcome_lines(draft, ctx),
+                    categories=("意见采纳情况",),
+                )
+            )
+        for outcome in draft.outcomes:
+            role = OutcomeRole(outcome.role)
+            entries.append(
+                FeedEntry(
+                    guid=entry_guid(f"consultation-{role.value}", draft.id, 1),
+                    title=f"【{role.label_zh}】{outcome.title}",
+                    link=f"{ctx.base_url}{outcome.path}",
+                    published=outcome.linked_at,
+                    updated=outcome.linked_at,
+                    summary=f"本文件为决策草案《{draft.title}》公开征求意见后的{role.label_zh}。"
+                    f"征求意见及意见采纳情况：{link}",
                     categories=("意见采纳情况",),
                 )
             )
@@ -164,6 +195,7 @@ CONSULTATIONS_FEED = FeedSource(
         ConsultationDraft.__tablename__,
         WindowExtension.__tablename__,
         ConsultationAttachment.__tablename__,
+        OutcomeLink.__tablename__,
     ),
     steady=_steady,
     filters=(FeedFilter(name="department", description="Only drafts of this department."),),

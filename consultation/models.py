@@ -61,6 +61,7 @@ class ConsultationDraft(Base):
     attachments: Mapped[list[ConsultationAttachment]] = relationship(
         order_by="ConsultationAttachment.id", viewonly=True
     )
+    outcomes: Mapped[list[OutcomeLink]] = relationship(order_by="OutcomeLink.role", viewonly=True)
 
 
 class WindowExtension(Base):
@@ -101,6 +102,33 @@ class ConsultationAttachment(Base):
     text_truncated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     uploaded_by: Mapped[str] = mapped_column(String(64))
+
+
+class OutcomeLink(Base):
+    """A closed consultation's outcome (第七条): the decision as issued, or its 政策解读, as a
+    gazette document or a file attached to the draft. One of each role per draft; linking
+    again replaces it. The title is kept here, so the feed reads no gazette table."""
+
+    __tablename__ = "consultation_outcome_link"
+    __table_args__ = (UniqueConstraint("draft_id", "role", name="uq_consultation_outcome_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(500))
+    document_id: Mapped[str | None] = mapped_column(
+        String(80), ForeignKey("gazette_document.id"), index=True
+    )
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_attachment.id"))
+    linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    linked_by: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def path(self) -> str:
+        """Where it is read on this site."""
+        if self.document_id is not None:
+            return f"/documents/{self.document_id}"
+        return f"/consultations/{self.draft_id}/attachments/{self.attachment_id}"
 
 
 class Comment(Base):
@@ -165,4 +193,4 @@ class Follower(Base):
 
 
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
-track_changes(ConsultationDraft, WindowExtension, ConsultationAttachment)
+track_changes(ConsultationDraft, WindowExtension, ConsultationAttachment, OutcomeLink)

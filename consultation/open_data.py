@@ -43,6 +43,22 @@ ADOPTION_SUMMARIES_TABLE = LiveTable(
         FieldSpec("disposition", "采纳情况代码", "string", f"采纳情况：{_DISPOSITIONS}。"),
         FieldSpec("disposition_zh", "采纳情况", "string", "采纳情况的中文表述。"),
         FieldSpec("answer", "答复及理由", "string", "对该意见的答复及采纳与否的理由。"),
+        FieldSpec(
+            "decision", "正式发布的决策", "string", "征求意见后正式发布的决策文件名称，可为空。"
+        ),
+        FieldSpec(
+            "decision_url",
+            "正式发布的决策网址",
+            "string",
+            "该决策文件在本站的路径（如 /documents/2019-02-05），可为空。",
+        ),
+        FieldSpec("interpretation", "政策解读", "string", "该决策的政策解读文件名称，可为空。"),
+        FieldSpec(
+            "interpretation_url",
+            "政策解读网址",
+            "string",
+            "政策解读在本站的路径，可为空。",
+        ),
     ),
     primary_key=("consultation_id", "comment_number"),
     source="三政办〔2018〕45号 第七条",

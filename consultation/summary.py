@@ -16,7 +16,7 @@ from consultation.comments import refuse_after_summary
 from consultation.drafts import get_draft, window_state
 from consultation.models import Comment, ConsultationDraft
 from consultation.notify import tell_commenters, tell_followers
-from consultation.vocabulary import Disposition, WindowState
+from consultation.vocabulary import Disposition, OutcomeRole, WindowState
 from publisher.errors import Conflict, required_text
 from publisher.privacy import mask_personal_text
 from publisher.staff import audit
@@ -133,6 +133,12 @@ def adoption_summary_rows(session: Session) -> list[dict[str, Any]]:
         summary = adoption_summary(session, draft)
         if summary is None:
             continue
+        linked = {o.role: o for o in draft.outcomes}
+        outcome_fields = {}
+        for role in OutcomeRole:
+            link = linked.get(role.value)
+            outcome_fields[role.value] = link.title if link else ""
+            outcome_fields[f"{role.value}_url"] = link.path if link else ""
         for item in summary.items:
             rows.append(
                 {
@@ -147,6 +153,7 @@ def adoption_summary_rows(session: Session) -> list[dict[str, Any]]:
                     "disposition": item.disposition.value,
                     "disposition_zh": item.disposition.label_zh,
                     "answer": item.answer,
+                    **outcome_fields,
                 }
             )
     return rows

@@ -27,6 +27,14 @@ class Disposition(LabelledEnum):
     OUT_OF_SCOPE = "out_of_scope"
 
 
+@labelled({"decision": "正式发布的决策", "interpretation": "政策解读"})
+class OutcomeRole(LabelledEnum):
+    """What a closed consultation links to (第七条): the decision as issued, its 政策解读."""
+
+    DECISION = "decision"
+    INTERPRETATION = "interpretation"
+
+
 @labelled(
     {
         "web": "网站表单",
@@ -86,4 +94,5 @@ AUDIT_ACTIONS = {
     "consultation.answer": "答复意见",
     "consultation.comments.export": "导出意见",
     "consultation.summary.publish": "发布意见采纳情况",
+    "consultation.outcome.link": "关联正式决策或政策解读",
 }

@@ -107,6 +107,13 @@ class TooManyRequests(PublisherError):
     code = "too_many_requests"
 
 
+class ServiceUnavailable(PublisherError):
+    """Something the service needs on this machine is missing, e.g. the Chinese font of the
+    PDF notices (maps to 503): the administrator can fix it, the request may work later."""
+
+    code = "service_unavailable"
+
+
 def required_text(value: str | None, field: str, label_zh: str) -> str:
     """The value without surrounding spaces; a `ValidationFailed` naming the field when empty."""
     text = (value or "").strip()

@@ -47,6 +47,20 @@ class HomeSection:
 
 
 @dataclass(frozen=True)
+class DocumentLink:
+    """A page of a feature that a gazette document's page links to, and why (e.g. the
+    consultation whose decision, as issued, the document is)."""
+
+    label: str
+    title: str
+    url: str
+
+
+#: a feature's links for a gazette document's page: (session, document id, now) → links
+DocumentLinks = Callable[[Session, str, dt.datetime], Sequence[DocumentLink]]
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     #: public API, public pages, staff API, staff pages — in that order by convention
@@ -69,3 +83,5 @@ class Feature:
     audit_actions: Mapping[str, str] = field(default_factory=dict)
     #: its public pages for /sitemap.xml (search engines), with their last change
     sitemap: tuple[SitemapSource, ...] = ()
+    #: what a gazette document's page links back to (the consultation it is the outcome of)
+    document_links: tuple[DocumentLinks, ...] = ()

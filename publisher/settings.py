@@ -161,6 +161,15 @@ class Settings(BaseSettings):
         "organiser's record at the registration authority, conac.cn); empty leaves the mark "
         "out of the footer.",
     )
+    # --- notices that travel: the printable A4 notice and its PDF (docs/printing.md) ---
+    pdf_font: Path | None = Field(
+        None,
+        description="A TrueType font (.ttf, or a .ttc collection) with Chinese characters, "
+        "embedded in the A4 notice PDFs. Unset: the first found of the Debian fonts "
+        "`fonts-wqy-zenhei`, `fonts-wqy-microhei`, `fonts-droid-fallback`, `fonts-arphic-uming`. "
+        "With none found, the PDF answers 503 with a Chinese explanation (the print page and "
+        "everything else keep working).",
+    )
     secret_key: str = Field(
         "",
         description="Key of the HMAC-SHA-256 digests under which rate limits count client "

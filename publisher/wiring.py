@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from consultation.feature import FEATURE as CONSULTATION
 from publisher.documents.open_data import DISCLOSURE_TABLE as DOCUMENT_DISCLOSURE_TABLE
-from publisher.feature import Feature, HomeSection
+from publisher.feature import DocumentLinks, Feature, HomeSection
 from publisher.inspection.model import Check, Section
 from publisher.inspection.sections import DATASETS, DOCUMENTS
 from publisher.meetings.feature import FEATURE as MEETINGS
@@ -118,3 +118,8 @@ def inspection_checks(features: tuple[Feature, ...] = FEATURES) -> tuple[Check, 
 def sitemap_sources(features: tuple[Feature, ...] = FEATURES) -> tuple[SitemapSource, ...]:
     """What /sitemap.xml lists, feature by feature (the platform's own pages first)."""
     return tuple(source for feature in features for source in feature.sitemap)
+
+
+def document_links(features: tuple[Feature, ...] = FEATURES) -> tuple[DocumentLinks, ...]:
+    """What the features link a gazette document's page to (docs/consultation.md)."""
+    return tuple(links for feature in features for links in feature.document_links)

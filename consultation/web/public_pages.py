@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from consultation import attachments, comments, drafts, following
 from consultation.models import ConsultationDraft
+from consultation.outcomes import outcomes_of
 from consultation.summary import adoption_summary
 from consultation.vocabulary import Channel, Disposition, WindowState
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
@@ -54,6 +55,7 @@ def _detail(
         state=drafts.window_state(draft, now),
         rule_zh=rule_zh(draft.profile),
         summary=adoption_summary(db, draft),
+        outcomes=outcomes_of(draft),  # the decision as issued and its 解读 (第七条)
         attachments=AttachmentOut.list_of(db, draft.id),
         form_token=secrets.token_urlsafe(16),
         error=error,

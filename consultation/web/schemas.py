@@ -16,6 +16,7 @@ from consultation.models import Comment, ConsultationAttachment, ConsultationDra
 from consultation.summary import AdoptionSummary, adoption_summary
 from consultation.vocabulary import Channel, Disposition
 from consultation.web.earliest_close import EarliestCloseOut, earliest_close_fields
+from consultation.web.outcome_schemas import OutcomeLinkOut
 from publisher.privacy import PublicModel, mask_personal_text
 from publisher.rules.predisclosure import (
     CONSULTATION_RULES,
@@ -176,6 +177,7 @@ class ConsultationDetailOut(ConsultationOut):
     attachments: list[AttachmentOut]
     comments_url: str
     adoption_summary: SummaryOut | None
+    outcomes: list[OutcomeLinkOut]
 
     @classmethod
     def of_detail(
@@ -199,6 +201,7 @@ class ConsultationDetailOut(ConsultationOut):
             attachments=AttachmentOut.list_of(session, draft.id),
             comments_url=f"/api/v1/consultations/{draft.id}/comments",
             adoption_summary=SummaryOut.of(adoption_summary(session, draft)),
+            outcomes=OutcomeLinkOut.list_of(draft),
         )
 
 

@@ -31,6 +31,7 @@ from publisher.wiring import (
     FEATURES,
     audit_action_labels,
     delivery_hooks,
+    document_links,
     home_sections,
     inspection_checks,
     inspection_sections,
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.inspection_sections = inspection_sections()
     app.state.inspection_checks = inspection_checks()
     app.state.sitemap_sources = sitemap_sources()  # the features' public pages (/sitemap.xml)
+    app.state.document_links = document_links()  # a gazette document's links back
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

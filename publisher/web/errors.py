@@ -35,6 +35,7 @@ STATUS_BY_ERROR: dict[type[errors.PublisherError], int] = {
     errors.NotAuthenticated: 401,
     errors.PermissionDenied: 403,
     errors.TooManyRequests: 429,
+    errors.ServiceUnavailable: 503,
 }
 
 _FIELD_ZH = {

@@ -13,9 +13,12 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from publisher.printing import qr
+from publisher.printing.sheet import excerpt
 from publisher.settings import Settings
 from publisher.site_identity import SiteIdentity
 from publisher.staff.principal import StaffPrincipal
@@ -70,6 +73,35 @@ def _local_end(instant: dt.datetime | None) -> str:
 templates.env.filters["local"] = _local
 templates.env.filters["local_end"] = _local_end  # the end of a period: 24:00, never next day
 templates.env.filters["iso_local"] = _iso_local
+
+
+# --- notices that travel (docs/printing.md): each page's own URL, its QR code, share metadata
+#: the share image (og:image), a PNG as WeChat and other apps want
+SHARE_IMAGE = "/static/share.png"
+
+
+def site_url(request: Request, path: str) -> str:
+    """An absolute URL of this site: `base_url` and the path (never the request's Host)."""
+    settings: Settings = request.app.state.settings
+    return settings.base_url.rstrip("/") + path
+
+
+def page_url(request: Request) -> str:
+    """This page's canonical URL: the path without its query."""
+    return site_url(request, request.url.path)
+
+
+def page_qr(request: Request) -> Markup:
+    """An inline SVG QR code of this page's URL (every public page shows one); none for a URL
+    too long for a phone to scan (e.g. a 404 for a made-up path)."""
+    url = page_url(request)
+    return qr.svg(url, "本页网址的二维码") if len(url) <= qr.MAX_URL_CHARS else Markup("")
+
+
+templates.env.globals.update(
+    page_url=page_url, page_qr=page_qr, url_qr=qr.svg, site_url=site_url, share_image=SHARE_IMAGE
+)
+templates.env.filters["excerpt"] = excerpt
 
 
 def page(

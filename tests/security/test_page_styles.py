@@ -9,6 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLESHEET = ROOT / "publisher" / "web" / "static" / "site.css"
+#: every stylesheet the pages link (site.css; notices.css and print.css: docs/printing.md)
+STYLESHEETS = sorted((ROOT / "publisher" / "web" / "static").glob("*.css"))
 #: classes that only name a part of a page (for tests and readers), with no look of their own
 SEMANTIC_ONLY = {
     "application-form",
@@ -35,7 +37,8 @@ def _used_classes() -> dict[str, set[str]]:
 
 
 def test_every_class_the_templates_use_is_styled_or_declared_semantic() -> None:
-    defined = set(re.findall(r"\.([A-Za-z][\w-]*)", STYLESHEET.read_text()))
+    css = "\n".join(sheet.read_text() for sheet in STYLESHEETS)
+    defined = set(re.findall(r"\.([A-Za-z][\w-]*)", css))
     undefined = {
         name: sorted(where)
         for name, where in _used_classes().items()

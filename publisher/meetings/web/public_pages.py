@@ -11,16 +11,20 @@ import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.meetings import applications, listing, notices, opinions
+from publisher.meetings.models import MeetingNotice
+from publisher.meetings.printing import notice_sheet
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
+from publisher.printing.sheet import NoticeSheet
 from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
-from publisher.web.render import page
+from publisher.web.printing import pdf_response, print_page
+from publisher.web.render import page, site_url
 
 router = APIRouter(tags=["meeting pages"], include_in_schema=False)
 
@@ -84,6 +88,30 @@ def _detail(
 @personal  # its form carries its own idempotency token
 def meeting_page(meeting_id: IdPath, request: Request, db: DbSession, now: Now) -> HTMLResponse:
     return _detail(request, db, meeting_id, now)
+
+
+def sheet_of(request: Request, notice: MeetingNotice) -> NoticeSheet:
+    """The notice as an A4 office notice, issued by the site's organiser (docs/printing.md)."""
+    settings = request.app.state.settings
+    url = site_url(request, f"/meetings/{notice.id}")
+    return notice_sheet(notice, url, settings.site_organiser, settings.site_contact)
+
+
+@router.get("/meetings/{meeting_id}/print", response_class=HTMLResponse)
+def meeting_print_page(
+    meeting_id: IdPath, request: Request, db: DbSession, now: Now
+) -> HTMLResponse:
+    """The notice laid out as an A4 office notice, for a notice board."""
+    notice = notices.get_public_notice(db, meeting_id, now)
+    back = f"/meetings/{meeting_id}"
+    return print_page(request, sheet_of(request, notice), f"{back}/notice.pdf", back)
+
+
+@router.get("/meetings/{meeting_id}/notice.pdf")
+def meeting_notice_pdf(meeting_id: IdPath, request: Request, db: DbSession, now: Now) -> Response:
+    """The same notice as an A4 PDF with its Chinese font embedded."""
+    notice = notices.get_public_notice(db, meeting_id, now)
+    return pdf_response(request, sheet_of(request, notice), f"meeting-{notice.id}.pdf")
 
 
 @router.post("/meetings/{meeting_id}/applications", response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from publisher.errors import PublisherError, ValidationFailed
 from publisher.meetings import applications, exports, history, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
+from publisher.meetings.web.public_pages import sheet_of
 from publisher.meetings.web.staff_schemas import NoticeFormData
 from publisher.rules.predisclosure import NOTICE_RULES, MeetingKind
 from publisher.rules.rulebook import RuleBook
@@ -26,6 +27,7 @@ from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import DbSession, IdField, IdPath, Now, Rules
 from publisher.web.forms import checked, parse_local_datetime
+from publisher.web.printing import pdf_response, press_page
 from publisher.web.render import render
 from publisher.web.responses import csv_download
 
@@ -146,6 +148,25 @@ def meeting_staff_page(
     rules: Rules,
 ) -> HTMLResponse:
     return _detail(request, principal, db, notices.get_notice(db, meeting_id), now, rules)
+
+
+@router.get("/{meeting_id}/press", response_class=HTMLResponse)
+def meeting_press_page(
+    meeting_id: IdPath, request: Request, principal: Editor, db: DbSession
+) -> HTMLResponse:
+    """The press kit: the notice's text for newspapers and WeChat, and its A4 PDF."""
+    sheet = sheet_of(request, notices.get_notice(db, meeting_id))
+    back = f"/staff/meetings/{meeting_id}"
+    return press_page(request, principal, sheet, f"{back}/press.pdf", back)
+
+
+@router.get("/{meeting_id}/press.pdf")
+def meeting_press_pdf(
+    meeting_id: IdPath, request: Request, principal: Editor, db: DbSession
+) -> Response:
+    """The A4 PDF of a notice, published or not yet (to print ahead of the day)."""
+    notice = notices.get_notice(db, meeting_id)
+    return pdf_response(request, sheet_of(request, notice), f"meeting-{notice.id}.pdf")
 
 
 @router.post("/{meeting_id}", response_class=HTMLResponse)

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse
 from publisher.documents import queries
 from publisher.documents.disclosure import DisclosureMeta
 from publisher.documents.render import render_body_html
+from publisher.feature import DocumentLinks
 from publisher.opendata.downloads import csv_bytes, preview
-from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.deps import DbSession, Now, SettingsDep
 from publisher.web.render import templates
 from publisher.web.routes.opendata_api import field_rows
 from publisher.web.routes.opendata_common import LiveTables, catalog, dataset_or_404
@@ -76,9 +77,10 @@ def documents_page(request: Request, db: DbSession) -> HTMLResponse:
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(
-    doc_id: str, request: Request, db: DbSession, settings: SettingsDep
+    doc_id: str, request: Request, db: DbSession, now: Now, settings: SettingsDep
 ) -> HTMLResponse:
     doc = queries.get_document(db, doc_id)
+    features: tuple[DocumentLinks, ...] = request.app.state.document_links
     return _page(
         request,
         "opendata/document.html",
@@ -87,4 +89,6 @@ def document_page(
         body=render_body_html(doc.body),
         related=queries.related_documents(db, doc),
         citing=queries.citing_documents(db, doc),
+        # the consultation this document is the outcome of (docs/consultation.md)
+        links_back=[link for links in features for link in links(db, doc.id, now)],
     )
