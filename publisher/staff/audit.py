@@ -28,6 +28,7 @@ PLATFORM_ACTIONS: dict[str, str] = {
     "token.create": "创建 API 令牌",
     "token.revoke": "吊销 API 令牌",
     "calendar.install": "安装工作日历",
+    "document.status": "标注公报文件有效性",
 }
 UNKNOWN_ACCOUNT = "（不存在的账号）"
 
