@@ -9,12 +9,19 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
-from consultation.web import home, public_api, public_pages, staff_api, staff_pages
+from consultation.web import article_api, home, public_api, public_pages, staff_api, staff_pages
 from publisher.feature import Feature
 
 FEATURE = Feature(
     name="consultation",
-    routers=(public_api.router, public_pages.router, staff_api.router, staff_pages.router),
+    routers=(
+        article_api.router,
+        article_api.staff_router,
+        public_api.router,
+        public_pages.router,
+        staff_api.router,
+        staff_pages.router,
+    ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
     open_data=(ADOPTION_SUMMARIES_TABLE,),

@@ -86,4 +86,6 @@ AUDIT_ACTIONS = {
     "consultation.answer": "答复意见",
     "consultation.comments.export": "导出意见",
     "consultation.summary.publish": "发布意见采纳情况",
+    "consultation.revise": "发布草案修改稿",
+    "consultation.final_text": "公布最终决定文本",
 }

@@ -213,6 +213,10 @@ class CommentIn(BaseModel):
     anonymous: bool = False
     consent_publish: bool = False
     website: str = ""  # honeypot: people never see it, so only robots fill it in
+    #: the article commented on ("a3", see GET …/articles); empty: the whole draft
+    article: str = Field("", max_length=20)
+    #: a passage of that article the comment is about
+    quote: str = Field("", max_length=2000)
 
     def to_input(self) -> CommentInput:
         return CommentInput(
@@ -224,6 +228,8 @@ class CommentIn(BaseModel):
             anonymous=self.anonymous,
             consent_publish=self.consent_publish,
             honeypot=self.website,
+            article=self.article,
+            quote=self.quote,
         )
 
 

@@ -83,6 +83,8 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/staff/consultations/{draft_id}/comments/{comment_id}/hide"): "reviewer",
     ("POST", "/api/v1/staff/consultations/{draft_id}/summary"): "reviewer",
     ("GET", "/api/v1/staff/consultations/{draft_id}/comments.csv"): "reviewer",
+    ("POST", "/api/v1/staff/consultations/{draft_id}/versions"): "editor",
+    ("POST", "/api/v1/staff/consultations/{draft_id}/final-text"): "reviewer",
     ("GET", "/staff/consultations"): "editor",
     ("POST", "/staff/consultations"): "editor",
     ("GET", "/staff/consultations/{draft_id}"): "editor",
