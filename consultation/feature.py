@@ -9,7 +9,15 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
-from consultation.web import article_api, home, public_api, public_pages, staff_api, staff_pages
+from consultation.web import (
+    article_api,
+    article_pages,
+    home,
+    public_api,
+    public_pages,
+    staff_api,
+    staff_pages,
+)
 from publisher.feature import Feature
 
 FEATURE = Feature(
@@ -17,6 +25,7 @@ FEATURE = Feature(
     routers=(
         article_api.router,
         article_api.staff_router,
+        article_pages.router,
         public_api.router,
         public_pages.router,
         staff_api.router,
