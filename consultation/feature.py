@@ -12,6 +12,7 @@ from consultation.vocabulary import AUDIT_ACTIONS
 from consultation.web import (
     article_api,
     article_pages,
+    article_staff_pages,
     home,
     public_api,
     public_pages,
@@ -26,6 +27,7 @@ FEATURE = Feature(
         article_api.router,
         article_api.staff_router,
         article_pages.router,
+        article_staff_pages.router,
         public_api.router,
         public_pages.router,
         staff_api.router,

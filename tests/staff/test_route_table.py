@@ -95,6 +95,9 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/staff/consultations/{draft_id}/comments/{comment_id}/hide"): "reviewer",
     ("POST", "/staff/consultations/{draft_id}/summary"): "reviewer",
     ("GET", "/staff/consultations/{draft_id}/comments.csv"): "reviewer",
+    ("GET", "/staff/consultations/{draft_id}/versions"): "editor",
+    ("POST", "/staff/consultations/{draft_id}/versions"): "editor",
+    ("POST", "/staff/consultations/{draft_id}/final-text"): "reviewer",
 }
 WEAKER = {"reviewer": "editor", "admin": "reviewer"}
 
