@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,13 @@ from tests.support.clock import Clock, local
 from tests.support.staff import StaffFixture
 
 WIDTHS = ((1280, 900), (375, 740))
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+    assert not overflow, "the page scrolls sideways"
 
 
 @dataclass
@@ -83,6 +90,7 @@ def test_articles_versions_diff_and_summary_in_a_browser(
             first.locator("summary").click()  # opens in place
             assert first.get_attribute("open") is not None
             assert "第一条的意见（40条）" in first.inner_text()
+            assert_no_sideways_scroll(page)
             assert_accessible(page)
 
             page.goto(f"{draft}/versions")
@@ -91,6 +99,7 @@ def test_articles_versions_diff_and_summary_in_a_browser(
             page.get_by_role("link", name="与上一版本对比").click()
             assert page.locator("h2").first.inner_text() == "共3条有修改"
             assert page.locator("section.diff-article del").first.text_content() == "［删除：三］"
+            assert_no_sideways_scroll(page)
             assert_accessible(page)
 
         # the current version: comment on 第三条 by selecting a passage (the script's button)
@@ -148,3 +157,34 @@ def test_articles_versions_diff_and_summary_in_a_browser(
             "意见1（采纳）" in loop_section.inner_text() or "（采纳）" in loop_section.inner_text()
         )
         assert_accessible(page)
+
+
+def test_staff_versions_page_in_a_browser(
+    page: Page, served: Served, staff: StaffFixture, session_factory: sessionmaker[Session]
+) -> None:
+    """The staff page: the parse of the current text, the versions, a material revision refused
+    then published with a new close."""
+    base = served.base
+    with httpx.Client(base_url=base, timeout=60) as api:
+        world = articles_world.build(api, session_factory, staff.headers("editor"), served.clock())
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("用户名").fill("reviewer")
+    page.get_by_label("密码").fill(StaffFixture.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    served.clock.set(2026, 12, 10, 10, 0)  # Thursday; the window closes 12-15 10:00
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{base}/staff/consultations/{world.draft_id}/versions")
+        assert "解析为30条，分3章" in page.content()
+        assert_accessible(page)
+    revised = articles_world.draft_text(revised=True).replace("城区道路", "城区和示范区道路")
+    page.get_by_label("修改后的草案全文", exact=False).fill(revised)
+    page.get_by_label("修改理由（将公开）").fill("调整适用范围。")
+    page.get_by_role("checkbox", name="实质性修改", exact=False).check()
+    page.get_by_role("button", name="发布修改稿").click()
+    expect(page.get_by_role("alert")).to_contain_text("截止时间不得早于2026年12月17日 24:00")
+    assert_accessible(page)
+    page.get_by_label("新的截止时间", exact=False).fill("2026-12-18T00:00")
+    page.get_by_role("button", name="发布修改稿").click()
+    expect(page.get_by_role("status")).to_contain_text("修改稿已发布。")
+    assert "第3稿" in page.content()
