@@ -381,6 +381,10 @@ class StaffCommentOut(BaseModel):
     notified_at: LocalInstant | None
     #: set when the retention rule erased name and contact details
     contact_erased_at: LocalInstant | None
+    #: the draft version, article ("a3"; None: the whole draft) and quoted passage
+    version_number: int = 1
+    article_key: str | None = None
+    quote: str | None = None
 
     @classmethod
     def of(cls, c: Comment) -> StaffCommentOut:
@@ -405,6 +409,9 @@ class StaffCommentOut(BaseModel):
             answered_at=c.answered_at,
             notified_at=c.notified_at,
             contact_erased_at=c.contact_erased_at,
+            version_number=c.version_number,
+            article_key=c.article_key,
+            quote=c.quote,
         )
 
 

@@ -85,6 +85,8 @@ def test_comment_on_an_article_with_a_quote(
             (1, "a2", "适用于市区", "第二条"),
             (1, None, None, ""),
         ]
+    queue = client.get(f"{STAFF}/{draft_id}/comments", headers=staff.headers("editor")).json()
+    assert [(c["article_key"], c["quote"]) for c in queue] == [("a2", "适用于市区"), (None, None)]
     counts = client.get(f"/api/v1/consultations/{draft_id}/articles").json()
     assert [a["comment_count"] for a in counts] == [0, 1]
 
