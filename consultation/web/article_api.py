@@ -56,13 +56,15 @@ def diff_versions(
     draft_id: IdPath,
     db: DbSession,
     now: Now,
-    from_version: Annotated[int, Query(alias="from", ge=1, le=10_000)],
-    to_version: Annotated[int, Query(alias="to", ge=1, le=10_000)],
+    from_version: Annotated[int, Query(alias="from", ge=1, le=10_000)] = 1,
+    to_version: Annotated[
+        int | None, Query(alias="to", ge=1, le=10_000, description="default: the latest")
+    ] = None,
 ) -> DiffOut:
     """What changed between two versions, article by article, character by character."""
     draft = drafts.get_public_draft(db, draft_id, now)
     old = versions.version_of(db, draft, from_version)
-    new = versions.version_of(db, draft, to_version)
+    new = versions.version_of(db, draft, to_version or versions.current_version(db, draft).number)
     diffs = diff_drafts(old.parsed, new.parsed)
     return DiffOut(
         consultation_id=draft.id,
