@@ -8,6 +8,8 @@ import statistics
 import subprocess
 from collections.abc import Sequence
 
+from bench._results import record
+
 _SCALE = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -55,4 +57,5 @@ def print_table(
             f" {ratio:6.2f} {p99:8.0f} {errors:7.0f}"
         )
         failed |= errors > 0
+        record(row, service, peer, "req/s")
     return failed

@@ -28,6 +28,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._results import record  # noqa: E402
+
 
 def minimal_app() -> Any:
     """The baseline: one insert of the same row per request, nothing else."""
@@ -214,6 +216,7 @@ def main() -> None:
     print(f"  service  POST /api/v1/meetings/{{id}}/applications: {service:8.1f} req/s")
     print(f"  minimal  FastAPI app, same insert, same database:  {baseline:8.1f} req/s")
     print(f"  ratio service/minimal: {service / baseline:.2f}")
+    record("application intake", service, baseline, "req/s", peer_name="minimal app")
 
 
 if __name__ == "__main__":

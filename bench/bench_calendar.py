@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 import timeit
 from collections.abc import Callable
 from pathlib import Path
 
-from publisher.rules.workcalendar import WorkCalendar
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `bench` is not an installed package
+
+from bench._results import record  # noqa: E402
+from publisher.rules.workcalendar import WorkCalendar  # noqa: E402
 
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "datasets" / "calendar"
 
@@ -66,7 +71,9 @@ def main() -> None:
         ("add_working_days(n=250)", run_add(250)),
         ("working_days_between(span <= 300 days)", run_between),
     ]:
-        print(f"{label:42s} {ns_per_call(fn, calls):7.0f} ns/call")
+        took = ns_per_call(fn, calls)
+        print(f"{label:42s} {took:7.0f} ns/call")
+        record(label, took, None, "ns/call", lower_is_better=True)
     start = timeit.default_timer()
     WorkCalendar.from_dir(CALENDAR_DIR)
     load_ms = (timeit.default_timer() - start) * 1e3

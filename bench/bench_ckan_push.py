@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._results import record  # noqa: E402
 from publisher.ckan.local import LocalDataset, LocalResource  # noqa: E402
 from publisher.ckan.plan import PushOptions  # noqa: E402
 from publisher.ckan.push import push  # noqa: E402
@@ -160,6 +161,8 @@ def main() -> None:
         print(f"our push, no-op re-push:         {noop:7.2f} s   [{noop_summary}]")
         status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}: {proc.stderr[-300:]}"
         print(f"ckanapi load datasets -p 2:      {theirs:7.2f} s   [{status}]")
+        record("CKAN push", ours, theirs, "s", lower_is_better=True, peer_name="ckanapi load")
+        record("CKAN no-op re-push", noop, None, "s", lower_is_better=True)
     finally:
         if not args.keep:
             subprocess.run([str(RUN_CKAN), "stop"], check=False, capture_output=True)

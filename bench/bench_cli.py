@@ -18,6 +18,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `bench` is not an installed package
+
+from bench._results import record  # noqa: E402
+
 PUBLISHER = [sys.executable, "-m", "publisher.cli"]
 PEER = """
 import typer
@@ -70,6 +74,7 @@ def main() -> int:
             f" {statistics.median(peer):8.3f} ({min(peer):.3f}–{max(peer):.3f}) {ratio:7.2f}"
         )
         failed |= statistics.median(service) >= TARGET_S
+        record(name, service, peer, "s", lower_is_better=True, peer_name="minimal Typer app")
     print("FAIL" if failed else f"PASS every command starts in under {TARGET_S} s")
     return 1 if failed else 0
 

@@ -36,6 +36,7 @@ from fastapi import FastAPI  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert  # noqa: E402
 
+from bench._results import record  # noqa: E402
 from bench._servers import prepare_database as prepare_database  # noqa: E402
 from bench._servers import run_server as run_server  # noqa: E402
 from bench._servers import server_env as server_env  # noqa: E402
@@ -160,6 +161,8 @@ def main() -> None:
     print(f"durable comment intake on SQLite (WAL, synchronous=FULL), {args.clients} clients")
     for r in results:
         print(r.line())
+    minimal, service = (r.requests / r.seconds for r in results)
+    record("comment intake", service, minimal, "req/s", peer_name="minimal app")
 
 
 if __name__ == "__main__":

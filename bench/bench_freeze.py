@@ -43,6 +43,7 @@ from fastapi import FastAPI, Header, HTTPException  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select  # noqa: E402
 
+from bench._results import record  # noqa: E402
 from bench._servers import prepare_database, run_server, server_env  # noqa: E402
 from publisher.receipts import new_receipt_code  # noqa: E402
 from publisher.storage.db import begin_write, make_engine, make_session_factory  # noqa: E402
@@ -287,6 +288,8 @@ def main() -> int:
         peer = [metric(r) for r in runs if r.target == "peer"]
         ratio = statistics.median(service) / max(statistics.median(peer), 1e-9)
         print(f"{name:<16} {_stat(service):>22} {_stat(peer):>22} {ratio:7.2f}")
+        slower = not name.endswith("req/s")
+        record(name, service, peer, name.rsplit(" ", 1)[1], lower_is_better=slower)
     failed = [r for r in runs if r.target == "service" and r.problems]
     print(f"\nserver log: {server_log}")
     for run in failed:

@@ -11,7 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from publisher.gazette import parse_gazette
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `bench` is not an installed package
+
+from bench._results import record  # noqa: E402
+from publisher.gazette import parse_gazette  # noqa: E402
 
 SOURCE = (
     Path(__file__).resolve().parent.parent
@@ -34,6 +38,7 @@ def main(runs: int = 50) -> None:
         f"median {statistics.median(timings):.1f} ms, "
         f"min {min(timings):.1f} ms, max {max(timings):.1f} ms over {runs} runs"
     )
+    record("parse one gazette issue", timings, None, "ms", lower_is_better=True)
 
 
 if __name__ == "__main__":

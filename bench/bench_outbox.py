@@ -18,15 +18,19 @@ import threading
 import time
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `bench` is not an installed package
 
-from publisher.notifications.outbox import Contact, enqueue
-from publisher.notifications.worker import Worker
-from publisher.settings import Settings
-from publisher.storage.db import make_engine, make_session_factory, write_unit
-from publisher.storage.migrate import upgrade
-from publisher.timeutil import now_utc
-from publisher.wiring import delivery_hooks
+from aiosmtpd.controller import Controller  # noqa: E402
+
+from bench._results import record  # noqa: E402
+from publisher.notifications.outbox import Contact, enqueue  # noqa: E402
+from publisher.notifications.worker import Worker  # noqa: E402
+from publisher.settings import Settings  # noqa: E402
+from publisher.storage.db import make_engine, make_session_factory, write_unit  # noqa: E402
+from publisher.storage.migrate import upgrade  # noqa: E402
+from publisher.timeutil import now_utc  # noqa: E402
+from publisher.wiring import delivery_hooks  # noqa: E402
 
 CONTEXT = {
     "title": "市政府第十次全体会议",
@@ -102,6 +106,8 @@ def main() -> int:
         f"{took:.2f} s = {args.messages / took:.0f} messages/s "
         f"(received {received}, distinct {unique})"
     )
+    case = f"outbox drain, {backend}, {args.workers} worker(s)"
+    record(case, args.messages / took, None, "msg/s")
     return 0 if received == unique == args.messages else 1
 
 

@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench._results import record  # noqa: E402
 from bench._servers import calendar_covering, open_consultation_on  # noqa: E402
 from publisher.storage.db import make_engine  # noqa: E402
 from publisher.storage.migrate import upgrade  # noqa: E402
@@ -145,8 +146,10 @@ def run(folder: Path, server: PostgresServer, seconds: float, clients: int) -> N
     print(f"{'':34} {'1 process':>12} {'2 processes':>12}")
     for name, one, two in rows:
         print(f"{name:34} {one:12.0f} {two:12.0f}")
+        record(f"{name}, 2 processes vs 1", two, one, "req/s", peer_name="1 process")
     print(f"{'feed GET /feeds/consultations.atom':34} {'direct':>12} {'nginx cache':>12}")
     print(f"{'':34} {direct:12.0f} {cached:12.0f}")
+    record("feed through nginx cache vs direct", cached, direct, "req/s", peer_name="direct")
 
 
 if __name__ == "__main__":

@@ -8,32 +8,38 @@ from sqlalchemy.orm import Session
 
 from consultation.comments import comment_queue
 from consultation.models import Comment
+from consultation.vocabulary import Channel, Disposition
 from publisher.spreadsheets import excel_csv
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
 from publisher.timeutil import to_local
 
+#: in Chinese: the file is for the office's staff, opened in Excel (the API has the English keys)
 COMMENT_COLUMNS = [
-    "id",
-    "receipt_code",
-    "channel",
-    "submitted_at_local",
-    "section",
-    "text",
-    "name",
-    "phone",
-    "email",
-    "anonymous",
-    "consent_publish",
-    "flagged_spam",
-    "duplicate_of_id",
-    "hidden_reason",
-    "disposition",
-    "answer",
-    "answered_at_local",
-    "contact_erased_at_local",
+    "编号",
+    "回执码",
+    "提交渠道",
+    "提交时间（北京时间）",
+    "所涉条款",
+    "意见内容",
+    "姓名",
+    "联系电话",
+    "电子邮箱",
+    "匿名",
+    "同意公开",
+    "疑似垃圾信息",
+    "重复于意见编号",
+    "隐藏原因",
+    "处理结果",
+    "答复",
+    "答复时间（北京时间）",
+    "联系方式删除时间（北京时间）",
 ]
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
 
 
 def comments_csv(comments: Iterable[Comment]) -> bytes:
@@ -44,19 +50,19 @@ def comments_csv(comments: Iterable[Comment]) -> bytes:
             [
                 c.id,
                 c.receipt_code,
-                c.channel,
+                Channel(c.channel).label_zh,
                 to_local(c.submitted_at).isoformat(),
                 c.section,
                 c.body,
                 c.commenter_name or "",
                 c.phone or "",
                 c.email or "",
-                int(c.anonymous),
-                int(c.consent_publish),
-                int(c.flagged_spam),
+                _yes(c.anonymous),
+                _yes(c.consent_publish),
+                _yes(c.flagged_spam),
                 c.duplicate_of_id or "",
                 c.hidden_reason or "",
-                c.disposition or "",
+                Disposition(c.disposition).label_zh if c.disposition else "",
                 c.answer_text or "",
                 to_local(c.answered_at).isoformat() if c.answered_at else "",
                 to_local(c.contact_erased_at).isoformat() if c.contact_erased_at else "",

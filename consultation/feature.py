@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from consultation import inspection
 from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
@@ -37,6 +38,8 @@ FEATURE = Feature(
     feeds=(CONSULTATIONS_FEED,),
     open_data=(ADOPTION_SUMMARIES_TABLE,),
     home=(home.HOME_SECTION,),
+    sections=(inspection.SECTION,),
+    inspections=inspection.CHECKS,
     audit_actions=AUDIT_ACTIONS,
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),

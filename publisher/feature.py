@@ -17,6 +17,7 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from feeds.source import FeedSource
+from publisher.inspection.model import Check, Section
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
@@ -60,5 +61,8 @@ class Feature:
     delivery_hooks: tuple[DeliveryHook, ...] = ()
     #: what is current, for the home page (upcoming meetings, open consultations)
     home: tuple[HomeSection, ...] = ()
+    #: its sections (栏目) and checks for the self-inspection (`publisher inspect`)
+    sections: tuple[Section, ...] = ()
+    inspections: tuple[Check, ...] = ()
     #: the Chinese name of each action it writes to the audit log (`/staff/audit`)
     audit_actions: Mapping[str, str] = field(default_factory=dict)

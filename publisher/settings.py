@@ -125,7 +125,10 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(
         "http://127.0.0.1:8000",
-        description="Public URL of the service, used in feeds, calendar events, e-mails and DCAT.",
+        description="Public URL of the service, used in feeds, calendar events, e-mails and DCAT. "
+        "Required in production. Elsewhere, when unset, `publisher serve` uses the address it "
+        "listens on (`--host`/`--port`, a wildcard host read as the loopback), so the links of "
+        "`scripts/serve --port 8101` point at port 8101.",
     )
     allowed_hosts: str = Field(
         "",
@@ -320,7 +323,24 @@ class Settings(BaseSettings):
             raise ValueError("the development secret key cannot be used in production")
         if self.environment == "production" and self.password_hash_profile != "argon2id":
             raise ValueError("production hashes staff passwords with argon2id only")
+        if self.environment == "production" and "base_url" not in self.model_fields_set:
+            raise ValueError(
+                "PUBLISHER_BASE_URL must be set in production: it is the address in feeds, "
+                "calendars, e-mails and DCAT"
+            )
         return self
+
+    def serving_at(self, host: str, port: int) -> Settings:
+        """These settings with, unless PUBLISHER_BASE_URL was given, the base URL of the
+        address served: links then lead where the service really is."""
+        if "base_url" in self.model_fields_set:
+            return self
+        if host in ("", "0.0.0.0"):
+            host = "127.0.0.1"
+        elif host == "::":
+            host = "::1"
+        shown = f"[{host}]" if ":" in host else host
+        return self.model_copy(update={"base_url": f"http://{shown}:{port}"})
 
     @property
     def password_hasher(self) -> PasswordHasher:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from consultation.feature import FEATURE as CONSULTATION
 from publisher.feature import Feature, HomeSection
+from publisher.inspection.model import Check, Section
+from publisher.inspection.sections import DATASETS, DOCUMENTS
 from publisher.meetings.feature import FEATURE as MEETINGS
 from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
@@ -22,6 +24,7 @@ from publisher.web.routes import (
     calendar_pages,
     health,
     home,
+    inspection_pages,
     opendata_api,
     opendata_feeds,
     opendata_pages,
@@ -40,6 +43,8 @@ PLATFORM = Feature(
         staff_pages.router,
         calendar_pages.router,
         subscriptions.router,
+        inspection_pages.api,
+        inspection_pages.pages,
     ),
     retention=(THROTTLE_HITS, EXPIRED_SESSIONS),
 )
@@ -49,6 +54,7 @@ OPEN_DATA = Feature(
     # before the pages: /datasets/{name}.csv must match before /datasets/{name}
     routers=(opendata_schemas.router, opendata_api.router, opendata_pages.router),
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
+    sections=(DOCUMENTS, DATASETS),
 )
 
 FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, NOTIFICATIONS, MEETINGS, CONSULTATION)
@@ -80,3 +86,13 @@ def audit_action_labels(features: tuple[Feature, ...] = FEATURES) -> dict[str, s
 def home_sections(features: tuple[Feature, ...] = FEATURES) -> tuple[HomeSection, ...]:
     """What the home page shows as current, feature by feature."""
     return tuple(section for feature in features for section in feature.home)
+
+
+def inspection_sections(features: tuple[Feature, ...] = FEATURES) -> tuple[Section, ...]:
+    """The site's sections (栏目), as the self-inspection counts them."""
+    return tuple(section for feature in features for section in feature.sections)
+
+
+def inspection_checks(features: tuple[Feature, ...] = FEATURES) -> tuple[Check, ...]:
+    """The features' own self-inspection checks."""
+    return tuple(check for feature in features for check in feature.inspections)

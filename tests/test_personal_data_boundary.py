@@ -135,6 +135,9 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
         f"/api/v1/staff/consultations/{draft}/comments.csv", headers=staff.headers("reviewer")
     ).text
     assert MARKERS["commenter e-mail"] in comments_csv
+    header = comments_csv.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("编号,回执码,提交渠道,提交时间（北京时间）,所涉条款,意见内容")
+    assert "采纳" in comments_csv  # the disposition in Chinese, not `adopted`
 
 
 def test_a_public_model_cannot_even_declare_a_personal_field() -> None:

@@ -8,6 +8,7 @@ inside the commands that use them. `tests/foundation/test_cli_startup.py` checks
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -18,7 +19,9 @@ from publisher.cli.blobs import blobs_app
 from publisher.cli.calendar import calendar_app
 from publisher.cli.ckan import ckan_app
 from publisher.cli.deadlines import deadline_app
+from publisher.cli.demo import demo
 from publisher.cli.ingest import ingest_app
+from publisher.cli.inspect import inspect
 from publisher.cli.outbox import outbox_app
 from publisher.cli.retention import retention_app
 from publisher.cli.staff import staff_app
@@ -67,6 +70,8 @@ app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(blobs_app, name="blobs")
+app.command("demo")(demo)
+app.command("inspect")(inspect)
 
 
 @db_app.command("upgrade")
@@ -132,7 +137,10 @@ def serve(
         raise typer.Exit(2) from None
     host = host or settings.host
     port = port or settings.port
-    typer.echo(f"三门峡市政府预公开与开放数据服务 running at http://{host}:{port}/")
+    settings = settings.serving_at(host, port)
+    # several workers build their settings from the environment: give them the same base URL
+    os.environ["PUBLISHER_BASE_URL"] = settings.base_url
+    typer.echo(f"三门峡市政府预公开与开放数据服务 running at {settings.base_url}/")
     # SIGTERM (an orchestrator's stop, a deploy): uvicorn stops accepting, lets the requests in
     # flight finish (up to PUBLISHER_SHUTDOWN_GRACE_SECONDS), runs the app's shutdown, then
     # raises the signal again for the previous handler: this one, so the exit status is 0 and

@@ -15,19 +15,20 @@ from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
 from publisher.timeutil import to_local
 
+#: in Chinese: the file is for the office's staff, opened in Excel (the API has the English keys)
 APPLICATION_COLUMNS = [
-    "receipt_code",
-    "applicant_name",
-    "phone",
-    "email",
-    "category",
-    "statement",
-    "status",
-    "review_note",
-    "created_at_local",
-    "reviewed_at_local",
-    "reviewed_by",
-    "contact_erased_at_local",
+    "回执码",
+    "姓名",
+    "联系电话",
+    "电子邮箱",
+    "代表类别",
+    "申请说明",
+    "审核状态",
+    "审核意见",
+    "申请时间（北京时间）",
+    "审核时间（北京时间）",
+    "审核人",
+    "联系方式删除时间（北京时间）",
 ]
 
 

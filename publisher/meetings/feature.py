@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.feature import Feature
+from publisher.meetings import inspection
 from publisher.meetings.feeds import MEETINGS_FEED
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
@@ -16,6 +17,8 @@ FEATURE = Feature(
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(MEETINGS_FEED,),
     home=(home.HOME_SECTION,),
+    sections=(inspection.SECTION,),
+    inspections=inspection.CHECKS,
     audit_actions=AUDIT_ACTIONS,
     retention=(APPLICANT_CONTACTS,),
 )

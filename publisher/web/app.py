@@ -32,6 +32,8 @@ from publisher.wiring import (
     audit_action_labels,
     delivery_hooks,
     home_sections,
+    inspection_checks,
+    inspection_sections,
     open_data_tables,
 )
 from publisher.workdays.store import CalendarSource
@@ -114,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
     app.state.audit_labels = audit_action_labels()
     app.state.home_sections = home_sections()
+    app.state.inspection_sections = inspection_sections()
+    app.state.inspection_checks = inspection_checks()
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

@@ -67,7 +67,12 @@ def _filter_parameter(feed_filter: FeedFilter) -> inspect.Parameter:
 def build_source_feed(source: FeedSource, fmt: str, ctx: FeedContext) -> BuiltFeed:
     """The body of one format of a source's feed, for the context's filters."""
     rows = source.rows(ctx)
-    updated = source.last_modified(rows, ctx)
+    if not rows and ctx.filters:
+        # nothing selected: the feed is as new as the rows it selects from, not an invented date
+        everything = replace(ctx, filters={})
+        updated = source.last_modified(source.rows(everything), everything)
+    else:
+        updated = source.last_modified(rows, ctx)
     title = source.channel_title(ctx.filters)
     if fmt == "ics":
         assert source.events is not None

@@ -92,5 +92,7 @@ def assert_accessible(page: Page) -> None:
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    summary = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)" for v in bad]
+    summary = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}" for v in bad
+    ]
     assert not bad, "accessibility violations:\n" + "\n".join(summary)

@@ -99,3 +99,25 @@ def test_admin_enters_next_year_previews_it_and_installs_it(
     page.get_by_role("button", name=f"装入{year}年安排").click()
     expect(page.get_by_role("status")).to_contain_text(f"{year}年的节假日安排已装入")
     expect(page.get_by_role("cell", name=str(year), exact=True)).to_be_visible()
+
+
+def test_a_reviewer_reads_the_self_inspection_at_desktop_and_phone_widths(
+    page: Page, live_server: str, staff: StaffFixture
+) -> None:
+    """#22 item 5: the report, its veto banner and its CSV link, accessible at both widths."""
+    page.goto(live_server + "/staff/login")
+    page.get_by_label("用户名").fill("reviewer")
+    page.get_by_label("密码").fill(StaffFixture.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="网站自查").click()
+    expect(page.locator("h1")).to_have_text("网站自查")
+    # an empty test site: the home page has nothing new, a veto indicator
+    expect(page.get_by_role("alert")).to_contain_text("单项否决指标未通过：首页更新")
+    expect(page.get_by_role("cell", name="空白栏目", exact=True)).to_be_visible()
+    for width, height in ((1280, 900), (375, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载自查报告（CSV，可用 Excel 打开）").click()
+    assert download.value.suggested_filename == "self-inspection.csv"

@@ -91,6 +91,27 @@ def test_documents_feed_filters(loaded: TestClient) -> None:
     assert not by_issuer.bozo and 0 < len(by_issuer.entries) < 14
 
 
+def test_an_empty_selection_is_as_new_as_the_feed_it_selects_from(loaded: TestClient) -> None:
+    """Issue #18: an empty filtered feed claimed `updated 2000-01-01`, a date nothing happened."""
+    whole = feedparser.parse(loaded.get("/feeds/documents.atom").content)
+    empty = feedparser.parse(
+        loaded.get("/feeds/documents.atom", params={"issuer": "没有这个机关"}).content
+    )
+    assert not empty.bozo and empty.entries == []
+    assert empty.feed.updated == whole.feed.updated == max(e.updated for e in whole.entries)
+    assert not empty.feed.updated.startswith("2000")
+
+
+def test_no_entry_repeats_an_id_or_a_revision(loaded: TestClient) -> None:
+    """RFC 4287 §4.1.1: entries with one atom:id are one entry, and their atom:updated SHOULD
+    differ (what the W3C validator's DuplicateUpdated warns of). Different documents of one
+    gazette issue share their true publication instant, which is not a repeat (docs/feeds.md)."""
+    for name in ("documents", "datasets"):
+        entries = feedparser.parse(loaded.get(f"/feeds/{name}.atom").content).entries
+        ids = [e.id for e in entries]
+        assert len(set(ids)) == len(ids) == len({(e.id, e.updated) for e in entries})
+
+
 def test_datasets_feed(loaded: TestClient) -> None:
     feed = feedparser.parse(loaded.get("/feeds/datasets.rss").content)
     assert not feed.bozo, feed.get("bozo_exception")

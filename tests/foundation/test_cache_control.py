@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import cast
 
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from consultation.open_data import ADOPTION_SUMMARIES
-from publisher.documents.store import load_bundled_data
 from publisher.settings import Settings
 from publisher.web.app import create_app, iter_api_routes
 from publisher.web.caching import PRIVATE, is_staff_path, shared_policy
-from tests.consultation.test_attachments import make_pdf
 from tests.support.staff import StaffFixture
-from tests.support.world import Clock, ok, plant_one_of_everything
+from tests.support.world import Clock, plant_site
 
 SHARED = shared_policy(30)
 #: answered from the process's state, never stored
@@ -34,33 +30,7 @@ def world(settings: Settings, staff: StaffFixture) -> Iterator[tuple[TestClient,
     app = create_app(settings)
     app.state.clock = Clock()
     with TestClient(app, base_url="http://testserver") as client:
-        planted = plant_one_of_everything(client, app.state.clock, staff)
-        with app.state.session_factory() as session:
-            load_bundled_data(settings, session)
-        attachment = ok(
-            client.post(
-                f"/api/v1/staff/consultations/{planted['draft']}/attachments",
-                data={"title": "决策依据"},
-                files={"file": ("依据.pdf", make_pdf("basis"), "application/pdf")},
-                headers=staff.headers("editor"),
-            ),
-            201,
-        )
-        documents = ok(client.get("/api/v1/documents"))
-        items = documents["items"] if isinstance(documents, dict) else documents
-        application, comment = cast(list[str], planted["receipts"])  # typed dict[str, int]
-        yield (
-            client,
-            {
-                "meeting_id": str(planted["meeting"]),
-                "draft_id": str(planted["draft"]),
-                "attachment_id": str(attachment["id"]),
-                "name": ADOPTION_SUMMARIES,
-                "doc_id": str(items[0]["id"]),
-                "application": application,
-                "comment": comment,
-            },
-        )
+        yield client, plant_site(client, app, settings, staff)
     app.state.engine.dispose()
 
 
@@ -71,10 +41,7 @@ def _url(route: APIRoute, ids: dict[str, str]) -> str:
         code = ids["application"] if mine else ids["comment"]
         path = path.replace("{receipt_code}", code)
     path = path.replace("{code}", ids["comment"])  # /c/: a commenter's short link
-    path = re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), "1"), path)
-    if route.name == "comment_status_page":
-        path += f"?code={ids['comment']}"
-    return path
+    return re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), "1"), path)
 
 
 def _expected(route: APIRoute) -> str:

@@ -48,7 +48,11 @@ def test_production_hashes_passwords_with_argon2id_only() -> None:
             secret_key="a-real-secret-key-of-some-length",
             password_hash_profile="cheapest-for-tests",
         )
-    production = Settings(environment="production", secret_key="a-real-secret-key-of-some-length")
+    production = Settings(
+        environment="production",
+        secret_key="a-real-secret-key-of-some-length",
+        base_url="https://yugao.smx.gov.cn",
+    )
     stored = production.password_hasher.hash("correct horse battery")
     assert stored.startswith("$argon2id$") and "m=65536,t=3,p=4" in stored
     assert production.password_hasher.verify(stored, "correct horse battery")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv as _csv
+import io
 import re
 import threading
 from typing import Any
@@ -156,6 +158,9 @@ def test_round_trip_with_email(
     )
     assert csv.status_code == 200 and "13800138000" in csv.text and "李市民" in csv.text
     assert csv.headers["content-type"].startswith("text/csv")
+    # for the office's staff in Excel: Chinese headers and values (issue #18)
+    rows = list(_csv.DictReader(io.StringIO(csv.content.decode("utf-8-sig"))))
+    assert rows[0]["姓名"] == "李市民" and rows[0]["审核状态"] == "已同意"
 
 
 def test_opinions_record_assign_answer(client: TestClient, staff: Any) -> None:

@@ -244,3 +244,28 @@ def test_nulling_a_required_field_is_refused_and_changes_nothing(
         notice["place"],
         notice["capacity"],
     )
+
+
+def test_the_public_sees_when_the_notice_changed_publicly_and_no_places_once_cancelled(
+    client: TestClient, staff: Any, make_notice: Any, clock: Clock
+) -> None:
+    """Issue #18: '最后更新 14:04' showed above '发布时间 14:20' (an edit before publication),
+    and a cancelled meeting still offered '5 名（尚余 4 名）'."""
+    notice = make_notice(publication_at=local(2026, 11, 30, 9, 0).isoformat())
+    path, editor = f"/api/v1/staff/meetings/{notice['id']}", staff.headers("editor")
+    clock.now = local(2026, 11, 23, 14, 4)
+    assert client.patch(path, json={"place": "市政府第二会议室"}, headers=editor).status_code == 200
+    clock.now = local(2026, 11, 30, 10, 0)
+    public = client.get(f"/api/v1/meetings/{notice['id']}").json()
+    assert public["updated_at"] == public["published_at"] == local(2026, 11, 30, 9, 0).isoformat()
+    page = client.get(f"/meetings/{notice['id']}").text
+    assert "最后更新" not in page and "公众参会名额" in page
+
+    clock.now = local(2026, 12, 1, 16, 30)
+    cancelled = client.post(f"{path}/cancel", json={"reason": "议题调整"}, headers=editor)
+    assert cancelled.status_code == 200, cancelled.text
+    public = client.get(f"/api/v1/meetings/{notice['id']}").json()
+    assert public["updated_at"] == local(2026, 12, 1, 16, 30).isoformat()
+    page = client.get(f"/meetings/{notice['id']}").text
+    assert "最后更新</dt><dd>2026年12月1日 16:30" in page
+    assert "公众参会名额" not in page and "尚余" not in page

@@ -204,10 +204,17 @@ def test_withdrawal_from_the_staff_page(client: TestClient, staff: Any) -> None:
     notice = _create(client, staff, publication_at=local(2026, 11, 22, 9).isoformat()).json()
     csrf = sign_in(client, "editor")
     detail = client.get(f"/staff/meetings/{notice['id']}").text
-    assert "撤回预告" in detail
-    done = client.post(
+    assert "撤回预告" in detail and 'name="confirm" value="1" required' in detail
+    unconfirmed = client.post(
         f"/staff/meetings/{notice['id']}/withdraw",
         data={"csrf_token": csrf, "reason": "依法需要保密"},
+        follow_redirects=False,
+    )
+    assert unconfirmed.status_code == 422 and "请先勾选确认框再撤回预告" in unconfirmed.text
+    assert "已于" not in client.get(f"/staff/meetings/{notice['id']}").text  # nothing written
+    done = client.post(
+        f"/staff/meetings/{notice['id']}/withdraw",
+        data={"csrf_token": csrf, "reason": "依法需要保密", "confirm": "1"},
         follow_redirects=False,
     )
     assert done.status_code == 303, done.text

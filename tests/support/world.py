@@ -8,11 +8,16 @@ Tests that must find (or must not find) personal data look for the markers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from consultation.open_data import ADOPTION_SUMMARIES
+from publisher.documents.store import load_bundled_data
+from publisher.settings import Settings
 from publisher.timeutil import LOCAL_TZ
+from tests.consultation.test_attachments import make_pdf
 from tests.support.bodies import comment_body, draft_body, notice_body
 from tests.support.staff import StaffFixture
 
@@ -144,4 +149,35 @@ def plant_one_of_everything(
         "meeting": meeting["id"],
         "draft": draft_id,
         "receipts": [receipt["receipt_code"], comment["receipt_code"]],
+    }
+
+
+def plant_site(
+    client: TestClient, app: FastAPI, settings: Settings, staff: StaffFixture
+) -> dict[str, str]:
+    """One of everything, the bundled gazette and an attachment: a site where every route has
+    something to show. Returns the values of the routes' path parameters, by name."""
+    planted = plant_one_of_everything(client, app.state.clock, staff)
+    with app.state.session_factory() as session:
+        load_bundled_data(settings, session)
+    attachment = ok(
+        client.post(
+            f"/api/v1/staff/consultations/{planted['draft']}/attachments",
+            data={"title": "决策依据"},
+            files={"file": ("依据.pdf", make_pdf("basis"), "application/pdf")},
+            headers=staff.headers("editor"),
+        ),
+        201,
+    )
+    documents = ok(client.get("/api/v1/documents"))
+    items = documents["items"] if isinstance(documents, dict) else documents
+    application, comment = cast(list[str], planted["receipts"])  # typed dict[str, int]
+    return {
+        "meeting_id": str(planted["meeting"]),
+        "draft_id": str(planted["draft"]),
+        "attachment_id": str(attachment["id"]),
+        "name": ADOPTION_SUMMARIES,
+        "doc_id": str(items[0]["id"]),
+        "application": application,
+        "comment": comment,
     }

@@ -40,6 +40,15 @@ class RevisionOut(PublicModel):
     reason: str
 
 
+def last_public_change(notice: MeetingNotice) -> dt.datetime:
+    """When the public last saw the notice change: its publication, a revision after it, or its
+    withdrawal; never an edit staff made before publishing (that showed '最后更新 14:04' above
+    '发布时间 14:20')."""
+    moments = [notice.published_at, notice.withdrawn_at, *(r.changed_at for r in notice.revisions)]
+    seen = [m for m in moments if m is not None]
+    return max(seen) if seen else notice.updated_at
+
+
 class NoticeOut(PublicModel):
     """A notice as the public sees it (withheld notices never reach this model). A withdrawn
     notice keeps its title, kind, meeting time, publication and withdrawal: its content and
@@ -65,7 +74,10 @@ class NoticeOut(PublicModel):
     withdrawn_at: LocalInstant | None
     withdrawal_reason: str | None
     published_at: LocalInstant | None
-    updated_at: LocalInstant
+    updated_at: LocalInstant = Field(
+        description="The last change the public saw: the publication, a later revision, the "
+        "withdrawal. Editing before publication is not a public change."
+    )
     sequence: int
     history: list[RevisionOut]
 
@@ -107,7 +119,7 @@ class NoticeOut(PublicModel):
             withdrawn_at=None,
             withdrawal_reason=None,
             published_at=notice.published_at,
-            updated_at=notice.updated_at,
+            updated_at=last_public_change(notice),
             sequence=notice.sequence,
             history=[
                 RevisionOut(
@@ -145,7 +157,7 @@ class NoticeOut(PublicModel):
             withdrawn_at=notice.withdrawn_at,
             withdrawal_reason=notice.withdrawal_reason,
             published_at=notice.published_at,
-            updated_at=notice.updated_at,
+            updated_at=last_public_change(notice),
             sequence=notice.sequence,
             history=[],
         )

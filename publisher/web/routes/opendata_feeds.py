@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from feeds.model import FeedEntry, entry_guid
-from feeds.source import FeedContext, FeedFilter, FeedSource
+from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource
 from publisher.documents import queries
 from publisher.documents.models import GazetteDocument, GazetteIssueRow
 from publisher.opendata import DatasetInfo
@@ -15,7 +15,6 @@ from publisher.timeutil import LOCAL_TZ
 from publisher.web.routes.opendata_common import catalog, catalog_version
 
 FEED_MAX_AGE = 600
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -70,7 +69,7 @@ DOCUMENTS_FEED = FeedSource(
 
 
 def _latest(entries: Sequence[FeedEntry]) -> dt.datetime:
-    return max((e.updated for e in entries), default=_EPOCH)
+    return max((e.updated for e in entries), default=FEEDS_EPOCH)
 
 
 def _dataset_entry(ds: DatasetInfo, base: str) -> FeedEntry | None:
