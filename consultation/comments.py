@@ -19,9 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from consultation.articles import article_label
 from consultation.drafts import get_draft, get_public_draft, window_state
 from consultation.models import Comment, ConsultationDraft
 from consultation.notify import tell_commenter
+from consultation.versions import resolve_article
 from consultation.vocabulary import ONLINE_CHANNELS, Channel, QueueFilter, WindowState
 from publisher.contact import normalise_email, normalise_phone
 from publisher.errors import (
@@ -62,6 +64,10 @@ class CommentInput:
     anonymous: bool = False
     consent_publish: bool = False
     honeypot: str = ""
+    #: the article commented on ("a3"); empty: the whole draft
+    article: str = ""
+    #: a passage of that article the commenter selected
+    quote: str = ""
 
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -113,6 +119,8 @@ def _validate_comment(data: CommentInput, require_contact: bool) -> CommentInput
         anonymous=data.anonymous,
         consent_publish=data.consent_publish,
         honeypot=data.honeypot,
+        article=data.article,
+        quote=data.quote,
     )
 
 
@@ -198,6 +206,7 @@ def _new_comment(
     key: str | None,
     recorded_by: str | None,
 ) -> Comment:
+    version, article, quote = resolve_article(session, draft, data.article, data.quote)
     fingerprint = text_fingerprint(data.text)
     duplicate_of = session.scalars(
         select(Comment.id)
@@ -211,7 +220,10 @@ def _new_comment(
         idempotency_key=key,
         channel=channel.value,
         body=data.text,
-        section=data.section,
+        section=data.section or (article_label(article) if article else ""),
+        version_number=version,
+        article_key=article,
+        quote=quote,
         commenter_name=data.name or None,
         phone=data.phone or None,
         email=data.email or None,

@@ -11,6 +11,9 @@ from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
 from consultation.web import (
+    article_api,
+    article_pages,
+    article_staff_pages,
     home,
     outcome_pages,
     printing_pages,
@@ -31,6 +34,14 @@ FEATURE = Feature(
         staff_api.router,
         staff_pages.router,
         outcome_pages.router,
+        article_api.router,
+        article_api.staff_router,
+        article_pages.router,
+        article_staff_pages.router,
+        public_api.router,
+        public_pages.router,
+        staff_api.router,
+        staff_pages.router,
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),

@@ -167,6 +167,13 @@ class Comment(Base):
     notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: when the retention rule erased the name and contact details (they read None after)
     contact_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: the version of the draft the comment was made on (comments older than versions: 1)
+    version_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: the article (or paragraph) it concerns, a key of `consultation.articles` ("a3"); None:
+    #: the whole draft
+    article_key: Mapped[str | None] = mapped_column(String(20))
+    #: the passage of that article the commenter selected, if any
+    quote: Mapped[str | None] = mapped_column(Text)
 
     draft: Mapped[ConsultationDraft] = relationship()
 
@@ -190,6 +197,25 @@ class Follower(Base):
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class DraftVersion(Base):
+    """A version of a draft's text (第N稿): the first as published, each revision with the
+    reason for it and whether the office judged it material; the last may be the final decided
+    text. Rows exist from the first revision on; until then version 1 is the draft's text."""
+
+    __tablename__ = "consultation_version"
+    __table_args__ = (UniqueConstraint("draft_id", "number", name="uq_consultation_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    material: Mapped[bool] = mapped_column(Boolean, default=False)
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(64))
 
 
 #: what the public feeds read: a write bumps the table's generation (storage.generations)

@@ -75,6 +75,9 @@ class SummaryItem:
     text: str
     disposition: Disposition
     answer: str
+    #: the article it concerns (None: the whole draft) and the version it was made on
+    article_key: str | None = None
+    version_number: int = 1
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ def adoption_summary(session: Session, draft: ConsultationDraft) -> AdoptionSumm
             text=mask_personal_text(c.body),
             disposition=Disposition(c.disposition),
             answer=mask_personal_text(c.answer_text or ""),
+            article_key=c.article_key,
+            version_number=c.version_number,
         )
         for n, c in enumerate(comments, start=1)
         if c.consent_publish and c.disposition

@@ -95,4 +95,6 @@ AUDIT_ACTIONS = {
     "consultation.comments.export": "导出意见",
     "consultation.summary.publish": "发布意见采纳情况",
     "consultation.outcome.link": "关联正式决策或政策解读",
+    "consultation.revise": "发布草案修改稿",
+    "consultation.final_text": "公布最终决定文本",
 }

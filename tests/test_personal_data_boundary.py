@@ -10,6 +10,7 @@ known to be looking at data that exists.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -56,7 +57,8 @@ def _crawl(client: TestClient, starts: list[str]) -> dict[str, str]:
         response = client.get(url)
         seen[url] = response.text
         if "html" in response.headers.get("content-type", ""):
-            queue += [h for h in re.findall(r'href="(/[^"]*)"', response.text) if h not in seen]
+            links = [html.unescape(h) for h in re.findall(r'href="(/[^"]*)"', response.text)]
+            queue += [h for h in links if h not in seen]
     return seen
 
 
@@ -80,6 +82,9 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     )
     assert f"/meetings/{meeting}" in pages and f"/consultations/{draft}" in pages
     assert "办法已修改后印发" in pages[f"/consultations/{draft}"]  # the summary is there
+    # the closed loop shows the comment that led to the change, masked (issue #16)
+    assert "意见1（采纳）：建议增设停车位。" in pages[f"/consultations/{draft}"]
+    assert f"/consultations/{draft}/diff?from=1&to=2" in pages
 
     public_gets = [
         r.path
@@ -89,7 +94,15 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
         and "{" not in r.path
     ]
     bodies = {path: client.get(path).text for path in public_gets}
-    for template in (f"/api/v1/meetings/{meeting}", f"/api/v1/consultations/{draft}"):
+    consultation = f"/api/v1/consultations/{draft}"
+    for template in (
+        f"/api/v1/meetings/{meeting}",
+        consultation,
+        f"{consultation}/versions",
+        f"{consultation}/articles?version=1",
+        f"{consultation}/diff?from=1&to=2",
+        f"{consultation}/outcome",
+    ):
         bodies[template] = ok(client.get(template)) and client.get(template).text
     # the adoption summaries as open data: the live table's downloads and metadata
     live = f"/datasets/{ADOPTION_SUMMARIES}"

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from consultation import attachments, comments, drafts, following
+from consultation.article_views import closed_loop, draft_articles
 from consultation.models import ConsultationDraft
 from consultation.outcomes import outcomes_of
 from consultation.summary import adoption_summary
+from consultation.versions import MAX_QUOTE_CHARS
 from consultation.vocabulary import Channel, Disposition, WindowState
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
@@ -45,6 +47,7 @@ def _detail(
     error: str | None = None,
     form: dict[str, Any] | None = None,
     follow_error: str | None = None,
+    version: int | None = None,
 ) -> HTMLResponse:
     draft = drafts.get_public_draft(db, draft_id, now)
     return page(
@@ -62,13 +65,25 @@ def _detail(
         form=form or {},
         follow_error=follow_error,
         max_chars=comments.MAX_COMMENT_CHARS,
+        view=draft_articles(db, draft, version),
+        closing=closed_loop(db, draft),
+        max_quote_chars=MAX_QUOTE_CHARS,
     )
 
 
 @router.get("/consultations/{draft_id}", response_class=HTMLResponse)
 @personal  # its form carries its own idempotency token
-def consultation_page(request: Request, draft_id: IdPath, db: DbSession, now: Now) -> HTMLResponse:
-    return _detail(request, db, draft_id, now)
+def consultation_page(
+    request: Request,
+    draft_id: IdPath,
+    db: DbSession,
+    now: Now,
+    version: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    article: Annotated[str, Query(max_length=20)] = "",
+) -> HTMLResponse:
+    """`?version=` shows an earlier version with the comments made on it; `?article=a3` (the
+    per-article link, no JavaScript needed) chooses that article in the comment form."""
+    return _detail(request, db, draft_id, now, form={"article": article}, version=version)
 
 
 @router.get("/consultations/{draft_id}/attachments/{attachment_id}")
@@ -136,9 +151,13 @@ def comment_form(
     consent_publish: Annotated[str, Form(max_length=10)] = "",
     website: Annotated[str, Form(max_length=1000)] = "",
     form_token: Annotated[str, Form(max_length=100)] = "",
+    article: Annotated[str, Form(max_length=20)] = "",
+    quote: Annotated[str, Form(max_length=2000)] = "",
 ) -> HTMLResponse:
     """On refusal the page comes back with everything the person typed, never emptied."""
     data = comments.CommentInput(
+        article=article,
+        quote=quote,
         text=text,
         section=section,
         name=name,
@@ -169,6 +188,8 @@ def comment_form(
             "email": email,
             "anonymous": checked(anonymous),
             "consent_publish": checked(consent_publish),
+            "article": article,
+            "quote": quote,
         }
         refused = _detail(
             request, db, draft_id, now, status=status_for(exc), error=exc.message_zh, form=form

@@ -216,6 +216,10 @@ class CommentIn(BaseModel):
     anonymous: bool = False
     consent_publish: bool = False
     website: str = ""  # honeypot: people never see it, so only robots fill it in
+    #: the article commented on ("a3", see GET …/articles); empty: the whole draft
+    article: str = Field("", max_length=20)
+    #: a passage of that article the comment is about
+    quote: str = Field("", max_length=2000)
 
     def to_input(self) -> CommentInput:
         return CommentInput(
@@ -227,6 +231,8 @@ class CommentIn(BaseModel):
             anonymous=self.anonymous,
             consent_publish=self.consent_publish,
             honeypot=self.website,
+            article=self.article,
+            quote=self.quote,
         )
 
 
@@ -378,6 +384,10 @@ class StaffCommentOut(BaseModel):
     notified_at: LocalInstant | None
     #: set when the retention rule erased name and contact details
     contact_erased_at: LocalInstant | None
+    #: the draft version, article ("a3"; None: the whole draft) and quoted passage
+    version_number: int = 1
+    article_key: str | None = None
+    quote: str | None = None
 
     @classmethod
     def of(cls, c: Comment) -> StaffCommentOut:
@@ -402,6 +412,9 @@ class StaffCommentOut(BaseModel):
             answered_at=c.answered_at,
             notified_at=c.notified_at,
             contact_erased_at=c.contact_erased_at,
+            version_number=c.version_number,
+            article_key=c.article_key,
+            quote=c.quote,
         )
 
 

@@ -92,6 +92,8 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/staff/consultations/{draft_id}/comments/{comment_id}/hide"): "reviewer",
     ("POST", "/api/v1/staff/consultations/{draft_id}/summary"): "reviewer",
     ("GET", "/api/v1/staff/consultations/{draft_id}/comments.csv"): "reviewer",
+    ("POST", "/api/v1/staff/consultations/{draft_id}/versions"): "editor",
+    ("POST", "/api/v1/staff/consultations/{draft_id}/final-text"): "reviewer",
     ("GET", "/staff/consultations"): "editor",
     ("POST", "/staff/consultations"): "editor",
     ("GET", "/staff/consultations/{draft_id}"): "editor",
@@ -106,6 +108,9 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/staff/consultations/{draft_id}/comments/{comment_id}/hide"): "reviewer",
     ("POST", "/staff/consultations/{draft_id}/summary"): "reviewer",
     ("GET", "/staff/consultations/{draft_id}/comments.csv"): "reviewer",
+    ("GET", "/staff/consultations/{draft_id}/versions"): "editor",
+    ("POST", "/staff/consultations/{draft_id}/versions"): "editor",
+    ("POST", "/staff/consultations/{draft_id}/final-text"): "reviewer",
 }
 WEAKER = {"reviewer": "editor", "admin": "reviewer"}
 

@@ -108,6 +108,8 @@ def plant_one_of_everything(
                 phone=MARKERS["commenter phone"],
                 email=MARKERS["commenter e-mail"],
                 consent_publish=True,
+                article="a2",
+                quote="本办法适用于市区",
             ),
         ),
         201,
@@ -131,6 +133,17 @@ def plant_one_of_everything(
             json={"outcome_text": "办法已修改后印发。"},
             headers=reviewer,
         )
+    )
+    final_text = (
+        "第一条 为规范城区停车管理，制定本办法。\n第二条 本办法适用于市区，学校周边增设停车位。"
+    )
+    ok(
+        client.post(
+            f"/api/v1/staff/consultations/{draft_id}/final-text",
+            json={"text": final_text, "reason": "采纳公众意见。"},
+            headers=reviewer,
+        ),
+        201,
     )
     return {
         "meeting": meeting["id"],
