@@ -28,20 +28,17 @@ from publisher.feature import Feature
 FEATURE = Feature(
     name="consultation",
     routers=(
-        public_api.router,
-        public_pages.router,
-        printing_pages.router,
-        staff_api.router,
-        staff_pages.router,
-        outcome_pages.router,
+        # the article routes first, as the articles work mounted them
         article_api.router,
         article_api.staff_router,
         article_pages.router,
         article_staff_pages.router,
         public_api.router,
         public_pages.router,
+        printing_pages.router,
         staff_api.router,
         staff_pages.router,
+        outcome_pages.router,
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
