@@ -7,6 +7,7 @@ from pathlib import Path
 from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
+from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.web import public_api, public_pages, staff_api, staff_pages
 from publisher.feature import Feature
@@ -19,4 +20,5 @@ FEATURE = Feature(
     open_data=(ADOPTION_SUMMARIES_TABLE,),
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
+    work_queues=WORK_QUEUES,
 )

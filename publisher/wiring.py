@@ -28,7 +28,9 @@ from publisher.web.routes import (
     staff_api,
     staff_pages,
     subscriptions,
+    work_queue,
 )
+from publisher.workqueue import WorkQueue
 
 PLATFORM = Feature(
     name="platform",
@@ -37,6 +39,8 @@ PLATFORM = Feature(
         home.router,
         staff_api.router,
         staff_pages.router,
+        work_queue.pages,
+        work_queue.api,
         calendar_pages.router,
         subscriptions.router,
     ),
@@ -66,3 +70,8 @@ def retention_rules(features: tuple[Feature, ...] = FEATURES) -> tuple[Retention
 def delivery_hooks(features: tuple[Feature, ...] = FEATURES) -> tuple[DeliveryHook, ...]:
     """What the features record when the outbox delivers their messages (the worker's)."""
     return tuple(hook for feature in features for hook in feature.delivery_hooks)
+
+
+def work_queues(features: tuple[Feature, ...] = FEATURES) -> tuple[WorkQueue, ...]:
+    """Every queue of the staff home (工作台), feature by feature in mounting order."""
+    return tuple(queue for feature in features for queue in feature.work_queues)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from publisher.feature import Feature
 from publisher.meetings.feeds import MEETINGS_FEED
+from publisher.meetings.queues import WORK_QUEUES
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.web import public_api, public_pages, staff_api, staff_pages
 
@@ -15,4 +16,5 @@ FEATURE = Feature(
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(MEETINGS_FEED,),
     retention=(APPLICANT_CONTACTS,),
+    work_queues=WORK_QUEUES,
 )

@@ -27,7 +27,7 @@ from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.openapi import OPENAPI_URL, install_openapi
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.security import install_transport_security
-from publisher.wiring import FEATURES, delivery_hooks, open_data_tables
+from publisher.wiring import FEATURES, delivery_hooks, open_data_tables, work_queues
 from publisher.workdays.store import CalendarSource
 
 
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.session_factory, settings.cache_check_seconds
     )
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
+    app.state.work_queues = work_queues()  # the staff home's queues, from the manifests
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

@@ -29,6 +29,8 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/staff/audit.csv"): "admin",
     ("POST", "/staff/logout"): "editor",
     ("GET", "/staff/"): "editor",
+    ("GET", "/staff/queue/{key}"): "editor",
+    ("GET", "/api/v1/staff/queue"): "editor",
     ("GET", "/staff/accounts"): "admin",
     ("POST", "/staff/accounts"): "admin",
     ("GET", "/staff/calendar"): "admin",

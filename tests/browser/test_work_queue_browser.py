@@ -1,0 +1,60 @@
+"""The staff work queue (工作台) in a real browser: counts that are links, a queue sorted by a
+column, the pages item 7 added; axe finds nothing at desktop and phone widths."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.browser.conftest import AXE_JS
+from tests.staff.test_work_queue import plant
+from tests.support.staff import StaffFixture
+
+WIDTHS = ((1280, 900), (360, 740))
+
+
+def assert_no_violations(page: Page) -> None:
+    """axe-core over the page at desktop and phone widths: no violation of any impact, and no
+    sideways scrolling of the page itself."""
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+        found = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]]
+        assert not found, f"at {width}px:\n" + "\n".join(found)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        assert not overflow, f"sideways scrolling at {width}px"
+
+
+def sign_in(page: Page, live_server: str, username: str) -> None:
+    page.goto(live_server + "/staff/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(StaffFixture.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_the_home_queue_and_a_sorted_queue_page(
+    page: Page, live_server: str, staff: StaffFixture, session_factory: sessionmaker[Session]
+) -> None:
+    plant(session_factory)
+    sign_in(page, live_server, "reviewer")
+    expect(page.locator("h1")).to_have_text("工作台")
+    expect(page.locator('[data-queue="consultation-unanswered"]')).to_have_text("5")
+    assert_no_violations(page)
+
+    page.get_by_role("link", name="待答复的意见").first.click()
+    expect(page.locator("h1")).to_have_text("待答复的意见")
+    assert_no_violations(page)
+    page.get_by_role("link", name="数量（降序）").click()
+    expect(page.locator("th[aria-sort='ascending']")).to_contain_text("数量")
+    assert_no_violations(page)
+
+    page.get_by_role("link", name=re.compile(r"^3\s*（即将截止的草案）")).click()
+    expect(page.get_by_role("link", name="未答复", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
