@@ -9,12 +9,18 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
-from consultation.web import public_api, public_pages, staff_api, staff_pages
+from consultation.web import public_api, public_pages, staff_api, staff_pages, staff_records
 from publisher.feature import Feature
 
 FEATURE = Feature(
     name="consultation",
-    routers=(public_api.router, public_pages.router, staff_api.router, staff_pages.router),
+    routers=(
+        public_api.router,
+        public_pages.router,
+        staff_api.router,
+        staff_pages.router,
+        staff_records.router,
+    ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
     open_data=(ADOPTION_SUMMARIES_TABLE,),

@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.meetings.models import MeetingApplication, MeetingNotice
 from tests.browser.conftest import AXE_JS
 from tests.staff.test_work_queue import plant
 from tests.support.staff import StaffFixture
@@ -58,3 +60,46 @@ def test_the_home_queue_and_a_sorted_queue_page(
     expect(page.get_by_role("link", name="未答复", exact=True)).to_have_attribute(
         "aria-current", "page"
     )
+
+
+def test_the_pages_for_what_only_the_api_did(
+    page: Page, live_server: str, staff: StaffFixture, session_factory: sessionmaker[Session]
+) -> None:
+    """Item 7: the offline-opinion form (refused, then recorded), the secret-by-law box on the
+    new-draft form, the representative's-opinion form on a meeting."""
+    ids = plant(session_factory)
+    with session_factory() as session:
+        meeting = session.get(MeetingNotice, ids["public"])
+        assert meeting is not None
+        code = meeting_applications(session, meeting.id)
+    sign_in(page, live_server, "editor")
+
+    page.goto(f"{live_server}/staff/consultations/{ids['closing']}/offline-comments")
+    expect(page.locator("h1")).to_have_text("补录线下意见")
+    assert_no_violations(page)
+    page.get_by_label("渠道").select_option("letter")
+    page.get_by_label("意见内容").fill("来信：建议延长免费停车时间。")
+    page.get_by_label("提出人（可不填）").fill("王五")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_role("status")).to_have_text("操作已完成。")
+    expect(page.get_by_role("cell", name="来信：建议延长免费停车时间。")).to_be_visible()
+
+    page.goto(f"{live_server}/staff/consultations")
+    expect(page.get_by_label("依法不予公开（涉及国家秘密等，第四条）")).to_be_visible()
+    assert_no_violations(page)
+
+    page.goto(f"{live_server}/staff/meetings/{ids['public']}")
+    page.get_by_label("列席代表").select_option(label=f"{code}（市民代表）")
+    page.get_by_role("textbox", name="意见建议", exact=True).fill("建议会后公开会议纪要。")
+    page.get_by_role("button", name="记录意见建议").click()
+    expect(page.get_by_text("建议会后公开会议纪要。")).to_be_visible()
+    assert_no_violations(page)
+
+
+def meeting_applications(session: Session, notice_id: int) -> str:
+    """The receipt code of the meeting's approved representative."""
+    return session.scalars(
+        select(MeetingApplication.receipt_code).where(
+            MeetingApplication.notice_id == notice_id, MeetingApplication.status == "approved"
+        )
+    ).one()

@@ -30,6 +30,8 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/staff/logout"): "editor",
     ("GET", "/staff/"): "editor",
     ("GET", "/staff/queue/{key}"): "editor",
+    ("GET", "/staff/consultations/{draft_id}/offline-comments"): "editor",
+    ("POST", "/staff/consultations/{draft_id}/offline-comments"): "editor",
     ("GET", "/api/v1/staff/queue"): "editor",
     ("GET", "/staff/accounts"): "admin",
     ("POST", "/staff/accounts"): "admin",

@@ -4,8 +4,6 @@ SQL statements whatever the number of drafts, meetings and comments."""
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,15 +14,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from consultation.models import Comment, ConsultationDraft
-from publisher.meetings.models import MeetingApplication, MeetingNotice, RepresentativeOpinion
-from publisher.notifications.models import OutboxMessage
 from tests.support.clock import Clock, local
+from tests.support.planting import application, comment, draft, failed, notice, opinion
 from tests.support.staff import StaffFixture, sign_in
 
 #: a Wednesday; 3 working days on: Thu 3, Fri 4, Mon 7 (horizon 12-08 00:00); 5: … Wed 9
 NOW = local(2026, 12, 2, 10, 0)
-_serial = itertools.count(1)
 
 
 @pytest.fixture
@@ -38,148 +33,54 @@ def client(app_client: TestClient, clock: Clock) -> TestClient:
     return app_client
 
 
-def _draft(session: Session, title: str, closes_at: dt.datetime, **extra: Any) -> ConsultationDraft:
-    values: dict[str, Any] = {
-        "title": title,
-        "draft_text": "第一条 正文。",
-        "basis_text": "依据",
-        "profile": "city",
-        "opens_at": local(2026, 11, 23, 9, 0),
-        "closes_at": closes_at,
-        "published_at": local(2026, 11, 23, 9, 0),
-        "created_by": "editor",
-    }
-    values.update(extra)
-    draft = ConsultationDraft(**values)
-    session.add(draft)
-    session.flush()
-    return draft
-
-
-def _comment(session: Session, draft: ConsultationDraft, **extra: Any) -> Comment:
-    n = next(_serial)
-    values: dict[str, Any] = {
-        "draft_id": draft.id,
-        "receipt_code": f"YJ-T{n:08d}",
-        "channel": "web",
-        "body": f"意见{n}",
-        "text_hash": f"{n:064d}",
-        "submitted_at": local(2026, 11, 24, 9, 0) + dt.timedelta(minutes=n),
-    }
-    values.update(extra)
-    comment = Comment(**values)
-    session.add(comment)
-    return comment
-
-
-def _notice(session: Session, title: str, starts_at: dt.datetime, **extra: Any) -> MeetingNotice:
-    values: dict[str, Any] = {
-        "kind": "executive",
-        "title": title,
-        "starts_at": starts_at,
-        "created_by": "editor",
-    }
-    values.update(extra)
-    notice = MeetingNotice(**values)
-    session.add(notice)
-    session.flush()
-    return notice
-
-
-def _application(session: Session, notice: MeetingNotice, status: str) -> MeetingApplication:
-    n = next(_serial)
-    application = MeetingApplication(
-        notice_id=notice.id,
-        receipt_code=f"CH-T{n:08d}",
-        applicant_name=f"申请人{n}",
-        phone=f"139{n:08d}",
-        category="citizen",
-        status=status,
-        created_at=local(2026, 11, 25, 9, 0) + dt.timedelta(minutes=n),
-    )
-    session.add(application)
-    session.flush()
-    return application
-
-
-def _opinion(
-    session: Session, application: MeetingApplication, *, answered: bool = False
-) -> RepresentativeOpinion:
-    opinion = RepresentativeOpinion(
-        application_id=application.id,
-        body="建议增加公交线路。",
-        recorded_by="representative",
-        created_at=local(2026, 11, 25, 10, 0),
-        department="市交通运输局",
-        assigned_at=local(2026, 11, 26, 10, 0),
-        answer="已采纳。" if answered else None,
-        answered_at=local(2026, 11, 27, 10, 0) if answered else None,
-    )
-    session.add(opinion)
-    return opinion
-
-
-def _failed(session: Session, status: str = "failed") -> None:
-    session.add(
-        OutboxMessage(
-            event="consultation.comment.received",
-            channel="email",
-            recipient="z***@example.cn",
-            context="{}",
-            status=status,
-            created_at=local(2026, 11, 30, 9, 0),
-        )
-    )
-
-
 def plant(factory: sessionmaker[Session], copies: int = 1) -> dict[str, int]:
     """One of each situation (`copies` times): what each queue must and must not count."""
     ids: dict[str, int] = {}
     with factory() as session:
         for _ in range(copies):
-            closing = _draft(session, "即将截止的草案", local(2026, 12, 5, 0, 0))
-            at_horizon = _draft(session, "第三个工作日截止的草案", local(2026, 12, 8, 0, 0))
-            _draft(session, "第四个工作日截止的草案", local(2026, 12, 8, 9, 0))
-            _draft(session, "未公开的草案", local(2026, 12, 4, 0, 0), published_at=None)
-            closed = _draft(session, "已截止未公布的草案", local(2026, 11, 30, 0, 0))
-            summarised = _draft(
+            closing = draft(session, "即将截止的草案", local(2026, 12, 5, 0, 0))
+            at_horizon = draft(session, "第三个工作日截止的草案", local(2026, 12, 8, 0, 0))
+            draft(session, "第四个工作日截止的草案", local(2026, 12, 8, 9, 0))
+            draft(session, "未公开的草案", local(2026, 12, 4, 0, 0), published_at=None)
+            closed = draft(session, "已截止未公布的草案", local(2026, 11, 30, 0, 0))
+            summarised = draft(
                 session,
                 "已公布采纳情况的草案",
                 local(2026, 11, 28, 0, 0),
                 summary_published_at=local(2026, 11, 30, 9, 0),
             )
             for _ in range(3):
-                _comment(session, closing)
-            _comment(session, closing, disposition="adopted", answer_text="采纳")
-            _comment(session, closing, hidden_at=NOW, hidden_reason="广告")
+                comment(session, closing)
+            comment(session, closing, disposition="adopted", answer_text="采纳")
+            comment(session, closing, hidden_at=NOW, hidden_reason="广告")
             for _ in range(2):
-                _comment(session, closed)
-            _comment(session, summarised)
+                comment(session, closed)
+            comment(session, summarised)
 
-            soon = _notice(session, "未预告的常务会议", local(2026, 12, 8, 9, 30))
-            _notice(session, "下周四的常务会议", local(2026, 12, 10, 9, 30))
-            public = _notice(
+            soon = notice(session, "未预告的常务会议", local(2026, 12, 8, 9, 30))
+            notice(session, "下周四的常务会议", local(2026, 12, 10, 9, 30))
+            public = notice(
                 session,
                 "已预告的常务会议",
                 local(2026, 12, 4, 9, 30),
                 published_at=local(2026, 11, 25, 9, 0),
             )
-            withheld = _notice(
+            withheld = notice(
                 session,
                 "暂不公开的会议",
                 local(2026, 12, 7, 15, 0),
                 published_at=local(2026, 11, 25, 9, 0),
                 withheld=True,
             )
-            _application(session, public, "pending")
-            _application(session, public, "pending")
-            approved = _application(session, public, "approved")
-            _opinion(session, approved)
-            _opinion(session, approved)
-            _opinion(session, approved, answered=True)
+            application(session, public, "pending")
+            application(session, public, "pending")
+            approved = application(session, public, "approved")
+            opinion(session, approved)
+            opinion(session, approved)
+            opinion(session, approved, answered=True)
             for _ in range(3):
-                _failed(session)
-            _failed(session, "pending")
+                failed(session)
+            failed(session, "pending")
             ids.update(
                 closing=closing.id,
                 at_horizon=at_horizon.id,
