@@ -9,7 +9,14 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
-from consultation.web import public_api, public_pages, staff_api, staff_pages, staff_records
+from consultation.web import (
+    public_api,
+    public_pages,
+    staff_api,
+    staff_pages,
+    staff_records,
+    staff_sorting,
+)
 from publisher.feature import Feature
 
 FEATURE = Feature(
@@ -20,6 +27,7 @@ FEATURE = Feature(
         staff_api.router,
         staff_pages.router,
         staff_records.router,
+        staff_sorting.router,
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),

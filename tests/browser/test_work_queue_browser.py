@@ -10,9 +10,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consultation.models import ConsultationDraft
 from publisher.meetings.models import MeetingApplication, MeetingNotice
 from tests.browser.conftest import AXE_JS
 from tests.staff.test_work_queue import plant
+from tests.support.planting import comment
 from tests.support.staff import StaffFixture
 
 WIDTHS = ((1280, 900), (360, 740))
@@ -103,3 +105,39 @@ def meeting_applications(session: Session, notice_id: int) -> str:
             MeetingApplication.notice_id == notice_id, MeetingApplication.status == "approved"
         )
     ).one()
+
+
+def test_tags_and_groups_pages(
+    page: Page, live_server: str, staff: StaffFixture, session_factory: sessionmaker[Session]
+) -> None:
+    """Item 5: tag two comments, filter by the tag, merge the proposed near-duplicates and
+    answer the group once; axe finds nothing on either page at either width."""
+    ids = plant(session_factory)
+    draft_id = ids["closing"]
+    sign_in(page, live_server, "editor")
+    page.goto(f"{live_server}/staff/consultations/{draft_id}/tags")
+    expect(page.locator("h1")).to_have_text("意见标签")
+    boxes = page.get_by_role("checkbox")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_label("标签（最多40字）").fill("停车收费")
+    page.get_by_role("button", name="给所选意见添加标签").click()
+    expect(page.get_by_role("link", name="停车收费（2）")).to_have_attribute("aria-current", "page")
+    assert_no_violations(page)
+
+    with session_factory() as session:
+        draft = session.get(ConsultationDraft, draft_id)
+        assert draft is not None
+        for _ in range(3):
+            comment(session, draft, body="建议取消学校周边停车收费。")
+        session.commit()
+    page.goto(f"{live_server}/staff/consultations/{draft_id}/groups")
+    expect(page.locator("h1")).to_have_text("合并相似意见")
+    expect(page.get_by_role("heading", name="3 条内容相同的意见")).to_be_visible()
+    assert_no_violations(page)
+    page.get_by_role("button", name="合并为一组").click()
+    expect(page.get_by_role("status")).to_have_text("操作已完成。")
+    page.get_by_label("答复理由（发给本组每位提出人）").fill("已在第二条中采纳。")
+    page.get_by_role("button", name="答复本组全部意见").click()
+    expect(page.get_by_text("共 3 条意见，已答复 3 条。", exact=False)).to_be_visible()
+    assert_no_violations(page)
