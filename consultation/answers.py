@@ -100,6 +100,19 @@ def answer_comments(
     """Record the answer and put a message to each commenter who left a contact in the
     outbox, in one unit: nothing is sent inside the request, and nothing is lost if the mail
     server is down (the worker retries; the answer is visible by receipt code at once)."""
+    return record_and_tell(session, principal, draft_id, comment_ids, disposition, reason, now)
+
+
+def record_and_tell(
+    session: Session,
+    principal: StaffPrincipal,
+    draft_id: int,
+    comment_ids: Sequence[int],
+    disposition: Disposition,
+    reason: str,
+    now: dt.datetime,
+) -> Answered:
+    """`answer_comments` inside a unit of work its caller owns (a group's answer)."""
     comments = _record_answers(session, principal, draft_id, comment_ids, disposition, reason, now)
     queued = 0
     for comment in comments:

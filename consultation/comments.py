@@ -254,6 +254,12 @@ def record_offline_comment(
         raise ValidationFailed(
             "Offline opinions need an offline channel.", "请选择线下征求意见渠道。"
         )
+    if received_at is not None and received_at > now:
+        raise ValidationFailed(
+            "An opinion cannot be received in the future.",
+            "收到时间不能晚于现在。",
+            field="received_at",
+        )
     draft = get_draft(session, draft_id)
     if draft.summary_published_at is not None:
         raise Conflict(

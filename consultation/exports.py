@@ -1,4 +1,5 @@
-"""Staff exports of a consultation: every comment with the commenter's contact details (CSV)."""
+"""Staff exports of a consultation: every comment with the commenter's contact details (CSV),
+or those carrying one staff tag."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from consultation.comments import comment_queue
 from consultation.models import Comment
+from consultation.tags import comments_tagged, normalise_tag
 from consultation.vocabulary import Channel, Disposition
 from publisher.spreadsheets import excel_csv
 from publisher.staff import audit
@@ -77,4 +79,15 @@ def export_comments(session: Session, principal: StaffPrincipal, draft_id: int) 
     """Staff only, with personal data; the export itself is audited."""
     comments = comment_queue(session, draft_id)
     audit.record(session, principal, "consultation.comments.export", "consultation", draft_id)
+    return comments_csv(comments)
+
+
+@unit_of_work
+def export_tagged(session: Session, principal: StaffPrincipal, draft_id: int, tag: str) -> bytes:
+    """The comments carrying one staff tag, as `export_comments` (personal data; audited)."""
+    tag = normalise_tag(tag)
+    comments = comments_tagged(session, draft_id, tag)
+    audit.record(
+        session, principal, "consultation.comments.export", "consultation", draft_id, tag=tag
+    )
     return comments_csv(comments)

@@ -8,6 +8,7 @@ from consultation import inspection
 from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
+from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
 from consultation.web import (
@@ -21,6 +22,8 @@ from consultation.web import (
     public_pages,
     staff_api,
     staff_pages,
+    staff_records,
+    staff_sorting,
 )
 from consultation.web.sitemap import consultation_pages
 from publisher.feature import Feature
@@ -39,6 +42,8 @@ FEATURE = Feature(
         staff_api.router,
         staff_pages.router,
         outcome_pages.router,
+        staff_records.router,
+        staff_sorting.router,
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
@@ -51,4 +56,5 @@ FEATURE = Feature(
     delivery_hooks=(ANSWER_DELIVERED,),
     sitemap=(consultation_pages,),
     document_links=(outcome_pages.document_links,),
+    work_queues=WORK_QUEUES,
 )

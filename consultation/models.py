@@ -218,5 +218,46 @@ class DraftVersion(Base):
     published_by: Mapped[str] = mapped_column(String(64))
 
 
+class CommentTag(Base):
+    """A staff tag on a comment (free words, per consultation: "停车收费", "重复来信"), for
+    filtering and export. Staff only; never public."""
+
+    __tablename__ = "consultation_comment_tag"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "tag", name="uq_consultation_comment_tag"),
+        Index("ix_consultation_comment_tag_draft_tag", "draft_id", "tag"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("consultation_comment.id"), index=True)
+    tag: Mapped[str] = mapped_column(String(40))
+    tagged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    tagged_by: Mapped[str] = mapped_column(String(64))
+
+
+class CommentGroup(Base):
+    """Near-duplicate comments merged to be answered once (a campaign of identical letters):
+    one disposition and reason for all, each commenter still told."""
+
+    __tablename__ = "consultation_comment_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class CommentGroupMember(Base):
+    """A comment's place in a group; a comment is in one group at most."""
+
+    __tablename__ = "consultation_comment_group_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("consultation_comment_group.id"), index=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("consultation_comment.id"), unique=True)
+
+
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
 track_changes(ConsultationDraft, WindowExtension, ConsultationAttachment, OutcomeLink)

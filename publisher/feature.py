@@ -2,8 +2,9 @@
 
 Like a Decidim component manifest: the app factory mounts its routers and finds its templates,
 the feeds route factory serves its feed sources, the open-data catalogue (pages, DCAT, the
-CKAN push) lists its live tables, and /sitemap.xml its public pages. The list of features is
-`publisher.wiring.FEATURES`; nothing else in the service names a feature.
+CKAN push) lists its live tables, /sitemap.xml its public pages, the home page what is current,
+the staff home its work queues, the self-inspection its sections and checks. The list of
+features is `publisher.wiring.FEATURES`; nothing else in the service names a feature.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
 from publisher.sitemaps import SitemapSource
+from publisher.workqueue import WorkQueue
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,5 @@ class Feature:
     sitemap: tuple[SitemapSource, ...] = ()
     #: what a gazette document's page links back to (the consultation it is the outcome of)
     document_links: tuple[DocumentLinks, ...] = ()
+    #: what waits for staff, shown on the staff home (工作台) and `/api/v1/staff/queue`
+    work_queues: tuple[WorkQueue, ...] = ()

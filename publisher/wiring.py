@@ -38,7 +38,9 @@ from publisher.web.routes import (
     staff_api,
     staff_pages,
     subscriptions,
+    work_queue,
 )
+from publisher.workqueue import WorkQueue
 
 PLATFORM = Feature(
     name="platform",
@@ -47,6 +49,8 @@ PLATFORM = Feature(
         home.router,
         staff_api.router,
         staff_pages.router,
+        work_queue.pages,
+        work_queue.api,
         calendar_pages.router,
         subscriptions.router,
         inspection_pages.api,
@@ -123,3 +127,8 @@ def sitemap_sources(features: tuple[Feature, ...] = FEATURES) -> tuple[SitemapSo
 def document_links(features: tuple[Feature, ...] = FEATURES) -> tuple[DocumentLinks, ...]:
     """What the features link a gazette document's page to (docs/consultation.md)."""
     return tuple(links for feature in features for links in feature.document_links)
+
+
+def work_queues(features: tuple[Feature, ...] = FEATURES) -> tuple[WorkQueue, ...]:
+    """Every queue of the staff home (工作台), feature by feature in mounting order."""
+    return tuple(queue for feature in features for queue in feature.work_queues)

@@ -94,6 +94,7 @@ def create_draft_form(
     closes_at: Annotated[str, Form(max_length=40)] = "",
     shorter_reason: Annotated[str, Form(max_length=5000)] = "",
     publish_now: Annotated[str, Form(max_length=10)] = "",
+    secret_by_law: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     form = {
         "title": title,
@@ -105,6 +106,7 @@ def create_draft_form(
         "opens_at": opens_at,
         "closes_at": closes_at,
         "shorter_reason": shorter_reason,
+        "secret_by_law": "1" if checked(secret_by_law) else "",
     }
 
     def action() -> ConsultationDraft:
@@ -120,6 +122,7 @@ def create_draft_form(
             closes_at=require_local_datetime(closes_at, "closes_at", "征求意见截止时间"),
             shorter_reason=shorter_reason or None,
             publish_at=min(now, opens) if checked(publish_now) else None,
+            secret_by_law=checked(secret_by_law),  # 第四条: never published
         )
         return drafts.create_draft(db, principal, data, rules, now)
 

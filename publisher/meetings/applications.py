@@ -312,13 +312,18 @@ def get_application(session: Session, notice_id: int, application_id: int) -> Me
     return application
 
 
-def list_applications(session: Session, notice_id: int) -> Sequence[MeetingApplication]:
+def list_applications(
+    session: Session, notice_id: int, *, pending_only: bool = False, approved_only: bool = False
+) -> Sequence[MeetingApplication]:
+    """A meeting's applications; `pending_only`: those awaiting a decision (the work queue's);
+    `approved_only`: the representatives who attend."""
     get_notice(session, notice_id)
-    return session.scalars(
-        select(MeetingApplication)
-        .where(MeetingApplication.notice_id == notice_id)
-        .order_by(MeetingApplication.id)
-    ).all()
+    query = select(MeetingApplication).where(MeetingApplication.notice_id == notice_id)
+    if pending_only:
+        query = query.where(MeetingApplication.status == ApplicationStatus.PENDING.value)
+    if approved_only:
+        query = query.where(MeetingApplication.status == ApplicationStatus.APPROVED.value)
+    return session.scalars(query.order_by(MeetingApplication.id)).all()
 
 
 @unit_of_work

@@ -7,6 +7,7 @@ from pathlib import Path
 from publisher.feature import Feature
 from publisher.meetings import inspection
 from publisher.meetings.feeds import MEETINGS_FEED
+from publisher.meetings.queues import WORK_QUEUES
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
 from publisher.meetings.web import home, public_api, public_pages, staff_api, staff_pages
@@ -23,4 +24,5 @@ FEATURE = Feature(
     audit_actions=AUDIT_ACTIONS,
     retention=(APPLICANT_CONTACTS,),
     sitemap=(meeting_pages,),
+    work_queues=WORK_QUEUES,
 )

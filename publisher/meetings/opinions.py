@@ -104,13 +104,21 @@ def record_opinion_by_staff(
     return opinion
 
 
-def list_opinions(session: Session, notice_id: int) -> Sequence[RepresentativeOpinion]:
-    return session.scalars(
+def list_opinions(
+    session: Session, notice_id: int, *, waiting_only: bool = False
+) -> Sequence[RepresentativeOpinion]:
+    """A meeting's opinions; `waiting_only`: assigned and not answered (the work queue's)."""
+    query = (
         select(RepresentativeOpinion)
         .join(MeetingApplication)
         .where(MeetingApplication.notice_id == notice_id)
-        .order_by(RepresentativeOpinion.id)
-    ).all()
+    )
+    if waiting_only:
+        query = query.where(
+            RepresentativeOpinion.assigned_at.is_not(None),
+            RepresentativeOpinion.answered_at.is_(None),
+        )
+    return session.scalars(query.order_by(RepresentativeOpinion.id)).all()
 
 
 def _get_opinion(session: Session, notice_id: int, opinion_id: int) -> RepresentativeOpinion:

@@ -123,11 +123,15 @@ UNDELIVERED = (
 )
 
 
-def undelivered(session: Session, limit: int = 500) -> Sequence[OutboxMessage]:
-    """Messages not (yet) delivered, failed first, then the oldest waiting."""
+def undelivered(
+    session: Session, limit: int = 500, *, failed_only: bool = False
+) -> Sequence[OutboxMessage]:
+    """Messages not (yet) delivered, failed first, then the oldest waiting; `failed_only`: the
+    failures alone (the work queue's link)."""
+    statuses = (OutboxStatus.FAILED.value,) if failed_only else UNDELIVERED
     return session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.status.in_(UNDELIVERED))
+        .where(OutboxMessage.status.in_(statuses))
         .order_by((OutboxMessage.status == OutboxStatus.FAILED.value).desc(), OutboxMessage.id)
         .limit(limit)
     ).all()

@@ -37,6 +37,7 @@ from publisher.wiring import (
     inspection_sections,
     open_data_tables,
     sitemap_sources,
+    work_queues,
 )
 from publisher.workdays.store import CalendarSource
 
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.inspection_checks = inspection_checks()
     app.state.sitemap_sources = sitemap_sources()  # the features' public pages (/sitemap.xml)
     app.state.document_links = document_links()  # a gazette document's links back
+    app.state.work_queues = work_queues()  # the staff home's queues, from the manifests
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

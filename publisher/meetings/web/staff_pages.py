@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -70,6 +70,9 @@ def _detail(
     now: dt.datetime,
     rules: RuleBook,
     status: int = 200,
+    *,
+    pending_only: bool = False,
+    waiting_only: bool = False,
     **extra: Any,
 ) -> HTMLResponse:
     try:
@@ -91,9 +94,17 @@ def _detail(
         missing=notices.missing_for_publication(notice),
         kinds=list(MeetingKind),
         categories=RepresentativeCategory.labels_zh(),
-        applications=applications.list_applications(db, notice.id) if reviewer else [],
+        applications=(
+            applications.list_applications(db, notice.id, pending_only=pending_only)
+            if reviewer
+            else []
+        ),
+        pending_only=pending_only,
         reviewer=reviewer,
-        opinions=opinions.list_opinions(db, notice.id),
+        opinions=opinions.list_opinions(db, notice.id, waiting_only=waiting_only),
+        waiting_only=waiting_only,
+        # who may have an opinion recorded for them (第七条: attending representatives)
+        representatives=applications.list_applications(db, notice.id, approved_only=True),
         labels=FIELD_LABELS_ZH,
         revisions=[
             (r, history.change_lines_zh(history.revision_changes(r))) for r in notice.revisions
@@ -146,8 +157,21 @@ def meeting_staff_page(
     db: DbSession,
     now: Now,
     rules: Rules,
+    applications: Literal["", "pending"] = "",
+    opinions: Literal["", "waiting"] = "",
 ) -> HTMLResponse:
-    return _detail(request, principal, db, notices.get_notice(db, meeting_id), now, rules)
+    """`?applications=pending` and `?opinions=waiting` narrow the lists (the work queue's links)."""
+    notice = notices.get_notice(db, meeting_id)
+    return _detail(
+        request,
+        principal,
+        db,
+        notice,
+        now,
+        rules,
+        pending_only=applications == "pending",
+        waiting_only=opinions == "waiting",
+    )
 
 
 @router.get("/{meeting_id}/press", response_class=HTMLResponse)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -17,17 +19,32 @@ router = APIRouter(prefix="/staff/outbox", tags=["staff pages"], include_in_sche
 
 
 def _page(
-    request: Request, db: DbSession, principal: StaffPrincipal, status: int = 200, **extra: object
+    request: Request,
+    db: DbSession,
+    principal: StaffPrincipal,
+    status: int = 200,
+    failed_only: bool = False,
+    **extra: object,
 ) -> HTMLResponse:
-    messages = [OutboxMessageOut.of(m) for m in outbox.undelivered(db)]
+    found = outbox.undelivered(db, failed_only=failed_only)
+    messages = [OutboxMessageOut.of(m) for m in found]
     return render(
-        request, "notifications/outbox.html", principal, status=status, messages=messages, **extra
+        request,
+        "notifications/outbox.html",
+        principal,
+        status=status,
+        messages=messages,
+        failed_only=failed_only,
+        **extra,
     )
 
 
 @router.get("", response_class=HTMLResponse)
-def outbox_page(request: Request, principal: Editor, db: DbSession) -> HTMLResponse:
-    return _page(request, db, principal)
+def outbox_page(
+    request: Request, principal: Editor, db: DbSession, status: Literal["", "failed"] = ""
+) -> HTMLResponse:
+    """`?status=failed`: the failures alone (the work queue's link)."""
+    return _page(request, db, principal, failed_only=status == "failed")
 
 
 @router.post("/{message_id}/retry", response_class=HTMLResponse)

@@ -1,4 +1,5 @@
-"""Staff pages (`/staff`): sign-in, accounts and tokens, the audit log. Cookie sessions + CSRF."""
+"""Staff pages (`/staff`): sign-in, the work queue home, accounts and tokens, the audit log.
+Cookie sessions + CSRF."""
 
 from __future__ import annotations
 
@@ -21,11 +22,14 @@ from publisher.web.deps import (
     DbSession,
     IdPath,
     IdQuery,
+    Now,
+    Rules,
     SettingsDep,
     client_ip,
 )
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.render import LOGIN_CSRF_COOKIE, login_page, render, safe_next
+from publisher.web.routes.work_queue import home_reports
 
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
 
@@ -87,8 +91,12 @@ def logout(request: Request, principal: Editor, db: DbSession) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, principal: Editor) -> HTMLResponse:
-    return render(request, "staff/dashboard.html", principal)
+def dashboard(
+    request: Request, principal: Editor, db: DbSession, now: Now, rules: Rules
+) -> HTMLResponse:
+    """The staff home (工作台): what waits, queue by queue, each count a link."""
+    reports = home_reports(request, principal, db, now, rules)
+    return render(request, "staff/dashboard.html", principal, reports=reports, now=now)
 
 
 @router.get("/accounts", response_class=HTMLResponse)
