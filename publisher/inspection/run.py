@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from publisher.inspection.crawl import Fetch, crawl, crawl_findings
 from publisher.inspection.model import Check, Finding, InspectionContext, Level, Section
 from publisher.privacy import mask_personal_text
+from publisher.site_identity import missing_identity
 from publisher.spreadsheets import excel_csv
 from publisher.timeutil import format_local
 
@@ -75,6 +76,30 @@ def sections_kept(ctx: InspectionContext, sections: Sequence[Section]) -> list[F
     ]
 
 
+def identity_set(ctx: InspectionContext) -> list[Finding]:
+    """The site's identity marks (网站标识码, ICP备案号 …): a government website without them
+    can be shut down. Missing in production fails; elsewhere it is a reminder."""
+    missing = missing_identity(ctx.settings)
+    production = ctx.settings.environment == "production"
+
+    def finding(indicator: str, threshold: str, veto: bool) -> Finding:
+        found = [m for m in missing if m.veto is veto]
+        level = Level.PASS if not found else Level.FAIL if production else Level.WARN
+        return Finding(
+            indicator=indicator,
+            threshold=threshold,
+            veto=veto,
+            level=level,
+            evidence=tuple(f"{m.label_zh}未设置（{m.variable}）" for m in found),
+            action="在部署环境中设置这些变量（docs/configuration.md）" if found else "",
+        )
+
+    return [
+        finding("网站标识：网站标识码、ICP备案号", "页面底部须展示网站标识码和ICP备案号", True),
+        finding("网站信息：主办单位、联系方式、公安备案号", "页面底部须展示主办单位等信息", False),
+    ]
+
+
 def open_data_has_no_personal_numbers(ctx: InspectionContext) -> Finding:
     """Every cell of every live table, checked with the masker the intakes use: a phone,
     an ID or an e-mail address left whole is personal data in the open data."""
@@ -102,7 +127,7 @@ def run_inspection(
 ) -> list[Finding]:
     """Every finding, the veto indicators first; `more` are findings made elsewhere (the crawl
     of the site's links, the identity settings)."""
-    findings = [home_page(ctx, sections), *sections_kept(ctx, sections)]
+    findings = [home_page(ctx, sections), *sections_kept(ctx, sections), *identity_set(ctx)]
     for check in checks:
         findings.extend(check(ctx))
     findings.append(open_data_has_no_personal_numbers(ctx))

@@ -162,3 +162,31 @@ def test_the_command_on_a_fresh_demo_site_exits_0(empty_site: str) -> None:
     assert result.exit_code == 0, result.output
     rows = {r["indicator"]: r for r in json.loads(result.stdout)}
     assert rows["首页更新"]["passed"] and rows["空白栏目"]["evidence"] == []
+
+
+def test_identity_marks_missing_in_production_are_named_each(
+    site: tuple[FastAPI, TestClient, dict[str, str]], settings: Settings
+) -> None:
+    """#22: with the identity settings unset in production, the inspection names each one;
+    a missing 网站标识码 or ICP备案号 fails a veto (never a start-up failure)."""
+    app, _, _ = site
+    unset = {"site_code": "", "icp_record": "", "psb_record": "", "site_contact": ""}
+    production = settings.model_copy(update={"environment": "production", **unset})
+    failed = _failed(_inspect(app, production))
+    assert failed["网站标识：网站标识码、ICP备案号"] == (
+        "网站标识码未设置（PUBLISHER_SITE_CODE）",
+        "ICP备案号未设置（PUBLISHER_ICP_RECORD）",
+    )
+    assert set(failed["网站信息：主办单位、联系方式、公安备案号"]) == {
+        "联系方式未设置（PUBLISHER_SITE_CONTACT）",
+        "公安机关备案号未设置（PUBLISHER_PSB_RECORD）",
+    }
+    marked = production.model_copy(
+        update={
+            "site_code": "4112000001",
+            "icp_record": "豫ICP备12345678号",
+            "psb_record": "豫公网安备 41120202000123号",
+            "site_contact": "0398-2800000",
+        }
+    )
+    assert _failed(_inspect(app, marked)) == {}
