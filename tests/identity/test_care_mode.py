@@ -80,3 +80,10 @@ def test_pages_tell_shared_caches_they_vary_by_cookie(app_client: TestClient) ->
     assert "cookie" in varies
     api = app_client.get("/api/v1/datasets")
     assert "cookie" not in api.headers.get("vary", "").lower()  # JSON does not vary by mode
+
+
+def test_a_page_with_a_very_long_query_still_has_a_working_switch(app_client: TestClient) -> None:
+    page = app_client.get("/datasets", params={"q": "长" * 1500})
+    href, _ = switch(page.text)
+    answer = app_client.get(href, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/datasets"

@@ -23,6 +23,8 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 #: the cookie the pages read; "1" is care mode, anything else (or none) the standard page
 CARE_COOKIE = "smx_care"
+#: the longest `next` the switch accepts
+MAX_NEXT_CHARS = 2000
 #: remembered for a year
 CARE_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -47,6 +49,8 @@ def safe_return(next_url: str) -> str:
 def switch_href(request: Request) -> str:
     """The header switch's link: the other state, back to this very page."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if len(here) > MAX_NEXT_CHARS // 2:  # a very long query: back to the page, without it
+        here = request.url.path[: MAX_NEXT_CHARS // 2]
     target = "0" if care_mode_on(request) else "1"
     return "/care-mode?" + urlencode({"on": target, "next": here})
 
@@ -55,7 +59,7 @@ def switch_href(request: Request) -> str:
 def care_mode(
     request: Request,
     on: Annotated[bool, Query(description="true turns care mode on, false off")] = True,
-    next_url: Annotated[str, Query(alias="next", max_length=2000)] = "/",
+    next_url: Annotated[str, Query(alias="next", max_length=MAX_NEXT_CHARS)] = "/",
 ) -> RedirectResponse:
     """Set (or clear) the care-mode cookie and go back to the page the reader was on."""
     settings: Settings = request.app.state.settings
