@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
@@ -17,7 +16,7 @@ from consultation.web.schemas import (
     ReceiptOut,
 )
 from publisher.web.caching import personal
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now
+from publisher.web.deps import ClientKey, Day, DbSession, IdPath, Now
 from publisher.web.openapi import error_responses
 from publisher.web.responses import PagingDep
 
@@ -30,8 +29,8 @@ def list_consultations(
     now: Now,
     paging: PagingDep,
     state: WindowState | None = None,
-    closes_from: Annotated[dt.date | None, Query(description="closing on or after")] = None,
-    closes_to: Annotated[dt.date | None, Query(description="closing on or before")] = None,
+    closes_from: Annotated[Day | None, Query(description="closing on or after")] = None,
+    closes_to: Annotated[Day | None, Query(description="closing on or before")] = None,
 ) -> list[ConsultationOut]:
     """Published consultations, latest closing first, a page at a time (`Link` and
     `X-Total-Count` headers give the others); filter by window state and closing day."""

@@ -68,6 +68,15 @@ ClientKey = Annotated[str, Depends(client_key)]
 MAX_ID = 2_147_483_647
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+#: a day in a filter: bounded, so that a far date is a clear 422 and never an arithmetic
+#: overflow in the query (`9999-12-31` plus one day, `0001-01-01` in UTC)
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+#: an optional day of a filter, within FIRST_DAY..LAST_DAY (422 outside)
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+
+
 #: a page of a paged list (1-based), and how many rows an API page may ask for
 PageQuery = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
 PerPageQuery = Annotated[int, Query(ge=1, le=500, description="rows per page (at most 500)")]

@@ -48,6 +48,8 @@ _FIELD_ZH = {
     "date_from_datetime_parsing": "日期格式不正确",
     "json_invalid": "JSON 格式不正确",
     "enum": "取值不在允许范围内",
+    "less_than_equal": "超出允许范围（过大或过晚）",
+    "greater_than_equal": "超出允许范围（过小或过早）",
     "literal_error": "取值不在允许范围内",
 }
 

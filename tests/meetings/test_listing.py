@@ -134,3 +134,15 @@ def test_the_api_list_filters_by_status_kind_and_meeting_day(client: TestClient)
     link = client.get("/api/v1/meetings", params={"kind": "plenary", "per_page": 1}).headers
     assert "kind=plenary" in link["Link"] and link["X-Total-Count"] == "2"
     assert client.get("/api/v1/meetings", params={"kind": "party"}).status_code == 422
+
+
+def test_a_far_date_in_a_filter_is_a_clear_422_not_a_500(client: TestClient) -> None:
+    """The API fuzz test found `date_to=9999-12-31` overflowing (one day later does not
+    exist) and `0001-01-01` underflowing in UTC: days outside 1900–2999 are refused."""
+    for params in ({"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}):
+        refused = client.get("/api/v1/meetings", params=params)
+        assert refused.status_code == 422, refused.text
+        assert "超出允许范围" in refused.json()["error"]["message_zh"]
+    refused = client.get("/api/v1/consultations", params={"closes_to": "9999-12-31"})
+    assert refused.status_code == 422
+    assert client.get("/api/v1/meetings", params={"date_to": "2999-12-31"}).status_code == 200

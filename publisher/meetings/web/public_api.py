@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
@@ -18,7 +17,7 @@ from publisher.meetings.web.schemas import (
 )
 from publisher.rules.predisclosure import MeetingKind
 from publisher.web.caching import personal
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now
+from publisher.web.deps import ClientKey, Day, DbSession, IdPath, Now
 from publisher.web.openapi import error_responses
 from publisher.web.responses import PagingDep
 
@@ -32,8 +31,8 @@ def list_meetings(
     paging: PagingDep,
     status: NoticeStatus | None = None,
     kind: MeetingKind | None = None,
-    date_from: Annotated[dt.date | None, Query(description="meetings starting on or after")] = None,
-    date_to: Annotated[dt.date | None, Query(description="meetings starting on or before")] = None,
+    date_from: Annotated[Day | None, Query(description="meetings starting on or after")] = None,
+    date_to: Annotated[Day | None, Query(description="meetings starting on or before")] = None,
 ) -> list[NoticeOut]:
     """Public notices, soonest meeting first, a page at a time (`Link` and `X-Total-Count`
     headers give the others); filter by status, kind and the meeting's date (Beijing time)."""
