@@ -42,6 +42,11 @@ class DraftArticles:
     def latest(self) -> bool:
         return self.version.number == self.versions[-1].number
 
+    @property
+    def current_units(self) -> tuple[Unit, ...]:
+        """The articles of the latest version: a comment is always made on it."""
+        return self.versions[-1].parsed.units
+
 
 def comment_counts(session: Session, draft_id: int, version: int) -> dict[str | None, int]:
     """Visible comments (not hidden, not spam) per article key of one version."""

@@ -3,14 +3,21 @@ done-when scenario of issue #16 (30 articles, 200 comments on 12, a revision cha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consultation.models import Comment
+from publisher.settings import Settings
+from publisher.web.app import create_app
 from tests.support import articles_world
 from tests.support.bodies import comment_body, open_consultation
 from tests.support.clock import Clock, local
+from tests.support.mail import Mailbox, text_of
+from tests.support.outbox import deliver
 from tests.support.staff import StaffFixture
 
 STAFF = "/api/v1/staff/consultations"
@@ -157,3 +164,39 @@ def test_final_text_closes_the_loop(
     assert "13912345678" not in led["excerpt"] and led["excerpt"].startswith("建议包括示范区")
     again = client.post(f"{STAFF}/{draft_id}/final-text", json=final, headers=reviewer)
     assert again.status_code == 409
+
+
+@pytest.fixture
+def mail_client(mail_settings: Settings, clock: Clock) -> Iterator[TestClient]:
+    app = create_app(mail_settings)
+    app.state.clock = clock
+    with TestClient(app, base_url="http://testserver") as client:
+        yield client
+    app.state.engine.dispose()
+
+
+def test_a_material_revision_that_extends_the_window_tells_the_commenters(
+    mail_client: TestClient,
+    mail_settings: Settings,
+    mailbox: Mailbox,
+    staff: StaffFixture,
+    clock: Clock,
+) -> None:
+    client = mail_client
+    editor = staff.headers("editor")
+    draft_id = open_consultation(client, editor)
+    address = "commenter@example.cn"
+    body = comment_body(email=address, phone="", article="a2")
+    assert client.post(f"/api/v1/consultations/{draft_id}/comments", json=body).is_success
+    clock.set(2026, 12, 3, 10, 0)
+    revision = {
+        "text": "第一条 为规范城区停车管理，制定本办法。\n第二条 本办法适用于市区和示范区。",
+        "reason": "扩大适用范围。",
+        "material": True,
+        "closes_at": local(2026, 12, 11).isoformat(),
+    }
+    assert client.post(f"{STAFF}/{draft_id}/versions", json=revision, headers=editor).is_success
+    deliver(mail_settings)
+    alert = mailbox.to(address)[-1]
+    assert "征求意见期延长" in str(alert["Subject"])
+    assert "发布第2稿（实质性修改），延长征求意见期" in text_of(alert)

@@ -29,6 +29,7 @@ def test_the_draft_page_shows_articles_counts_and_versions(
     assert "第三十条的意见（5条）" in first
     assert "第四条的意见（0条）" in first
     assert "您正在查看第1稿" in first
+    assert "意见针对（现行版本第2稿）" in first  # a comment is always on the latest version
     chosen = client.get(f"{url}?article=a13").text
     assert '<option value="a13" selected>第十三条</option>' in chosen
 

@@ -24,7 +24,7 @@
     if (!element || element.closest("details") || element.closest(".quote-button")) {
       return null;
     }
-    var article = element.closest(".draft-article");
+    var article = element.closest("[data-current] .draft-article");  // the latest version only
     if (!article || !select.querySelector('option[value="' + article.dataset.article + '"]')) {
       return null;
     }
