@@ -17,6 +17,7 @@ from publisher.settings import Settings
 from publisher.web.auth import Reviewer
 from publisher.web.deps import DbSession, Now, SettingsDep
 from publisher.web.render import render
+from publisher.web.responses import PagingDep
 from publisher.web.selfcheck import fetch_from
 
 pages = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
@@ -71,8 +72,15 @@ class FindingOut(BaseModel):
 
 @api.get("/inspection", response_model=list[FindingOut])
 def inspection_rows(
-    request: Request, _: Reviewer, db: DbSession, now: Now, settings: SettingsDep
+    request: Request,
+    _: Reviewer,
+    db: DbSession,
+    now: Now,
+    settings: SettingsDep,
+    paging: PagingDep,
 ) -> list[FindingOut]:
     """The self-inspection's rows, veto indicators first: `{indicator, threshold, veto,
-    passed, level, evidence, action}` (the same as `publisher inspect --json`)."""
-    return [FindingOut(**f.as_row()) for f in _findings(request, db, now, settings)]
+    passed, level, evidence, action}` (the same as `publisher inspect --json`), a page at a
+    time like every API list (a report has some fifteen rows: one page)."""
+    rows = [FindingOut(**f.as_row()) for f in _findings(request, db, now, settings)]
+    return list(paging.take(rows))
