@@ -8,11 +8,26 @@ from publisher.feature import Feature
 from publisher.meetings.feeds import MEETINGS_FEED
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
-from publisher.meetings.web import home, public_api, public_pages, staff_api, staff_pages
+from publisher.meetings.web import (
+    event_api,
+    event_pages,
+    home,
+    public_api,
+    public_pages,
+    staff_api,
+    staff_pages,
+)
 
 FEATURE = Feature(
     name="meetings",
-    routers=(public_api.router, public_pages.router, staff_api.router, staff_pages.router),
+    routers=(
+        public_api.router,
+        public_pages.router,
+        staff_api.router,
+        staff_pages.router,
+        event_api.router,
+        event_pages.router,
+    ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(MEETINGS_FEED,),
     home=(home.HOME_SECTION,),

@@ -16,7 +16,11 @@ from fastapi.responses import HTMLResponse, Response
 from publisher.errors import PublisherError
 from publisher.meetings import applications, exports, history, notices, opinions
 from publisher.meetings.models import MeetingNotice
-from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
+from publisher.meetings.vocabulary import (
+    FIELD_LABELS_ZH,
+    ApplicationStatus,
+    RepresentativeCategory,
+)
 from publisher.meetings.web.staff_schemas import NoticeFormData
 from publisher.rules.predisclosure import NOTICE_RULES, MeetingKind
 from publisher.rules.rulebook import RuleBook
@@ -89,6 +93,7 @@ def _detail(
         missing=notices.missing_for_publication(notice),
         kinds=list(MeetingKind),
         categories=RepresentativeCategory.labels_zh(),
+        statuses=ApplicationStatus.labels_zh(),
         applications=applications.list_applications(db, notice.id) if reviewer else [],
         reviewer=reviewer,
         opinions=opinions.list_opinions(db, notice.id),
