@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from publisher.errors import ValidationFailed
+from publisher.errors import NotFound, ValidationFailed
 from publisher.meetings import agenda, attendance, notices, outcomes
 from publisher.meetings.agenda_items import DocumentInput, ItemInput
 from publisher.meetings.vocabulary import DocumentKind, RepresentativeCategory, SummaryKind
@@ -141,9 +141,14 @@ def checkin_form(
         outcome = "again" if result.already else "ok"
         return f"/staff/meetings/{meeting_id}/checkin?done={outcome}&who={result.application.id}"
 
-    return run_staff_action(
-        lambda: attendance.check_in(db, principal, meeting_id, code, now), done, refused
-    )
+    def action() -> attendance.CheckIn:
+        try:
+            return attendance.check_in(db, principal, meeting_id, code, now)
+        except NotFound as exc:  # at the door a wrong code is a message, not a missing page
+            notices.get_notice(db, meeting_id)
+            raise ValidationFailed(exc.message_en, exc.message_zh, field="code") from None
+
+    return run_staff_action(action, done, refused)
 
 
 def _outcome_page(
