@@ -35,10 +35,11 @@ AGENDA = [
 ]
 
 
-def _ics_event(client: TestClient) -> icalendar.Event:
+def _ics_event(client: TestClient) -> dict[str, str]:
+    """The one event of the calendar feed, its properties as text."""
     calendar = icalendar.Calendar.from_ical(client.get("/feeds/meetings.ics").content)
-    (event,) = [c for c in calendar.walk("VEVENT")]
-    return event
+    (event,) = calendar.walk("VEVENT")
+    return {name: str(value) for name, value in event.items()}
 
 
 def _published(client: TestClient, staff: Any, **overrides: Any) -> int:

@@ -92,6 +92,6 @@ def test_agenda_door_and_outcome_pages(client: TestClient, staff: Any, clock: Cl
         follow_redirects=False,
     )
     assert published.status_code == 303, published.text
-    page = client.get(f"/meetings/{mid}").text
-    assert "会议情况" in page and "原则通过" in page and 'href="/documents/4"' in page
-    assert "赵代表" not in page
+    shown = client.get(f"/meetings/{mid}").text
+    assert "会议情况" in shown and "原则通过" in shown and 'href="/documents/4"' in shown
+    assert "赵代表" not in shown
