@@ -6,6 +6,7 @@ from pathlib import Path
 
 from publisher.feature import Feature
 from publisher.meetings.feeds import MEETINGS_FEED
+from publisher.meetings.open_data import MEETING_AGENDA_TABLE
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
 from publisher.meetings.web import (
@@ -30,6 +31,7 @@ FEATURE = Feature(
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(MEETINGS_FEED,),
+    open_data=(MEETING_AGENDA_TABLE,),
     home=(home.HOME_SECTION,),
     audit_actions=AUDIT_ACTIONS,
     retention=(APPLICANT_CONTACTS,),

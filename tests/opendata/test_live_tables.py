@@ -21,6 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE
 from feeds.cache import MIN_GZIP_BYTES
 from publisher.ckan.sources import collect_local_datasets
+from publisher.meetings.open_data import MEETING_AGENDA
 from publisher.settings import PROJECT_ROOT, Settings
 from publisher.web.app import create_app
 from publisher.wiring import open_data_tables
@@ -120,7 +121,7 @@ def test_an_empty_live_table_is_listed_with_no_rows_and_no_dates(world: Any) -> 
     assert page.status_code == 200 and "尚无记录" in page.text
     assert "三政办〔2018〕45号 第七条" in page.text
     names = listed_names(client)
-    expected = sorted([*NAMES, ADOPTION_SUMMARIES])
+    expected = sorted([*NAMES, ADOPTION_SUMMARIES, MEETING_AGENDA])
     assert names["page"] == names["api"] == names["dcat"] == names["ckan"] == expected
     assert names["feed"] == sorted(NAMES)  # nothing published yet: nothing to announce
 
@@ -130,8 +131,9 @@ def test_a_published_summary_reaches_every_listing(world: Any, staff: StaffFixtu
     publish_summary(client, clock, staff)
 
     names = listed_names(client)
-    expected = sorted([*NAMES, ADOPTION_SUMMARIES])
-    assert names == {key: expected for key in names}  # one catalogue, everywhere
+    expected = sorted([*NAMES, ADOPTION_SUMMARIES, MEETING_AGENDA])
+    announced = sorted([*NAMES, ADOPTION_SUMMARIES])  # no meeting notice public: no date
+    assert names == {key: announced if key == "feed" else expected for key in names}
 
     listing = client.get("/datasets").text
     assert f'href="{LIVE}"' in listing and f'href="{LIVE}.csv"' in listing
