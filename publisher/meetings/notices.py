@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from publisher.errors import Conflict, NotFound, ValidationFailed
 from publisher.meetings.agenda_items import checked, items_from_text, numbered_text, replace_items
+from publisher.meetings.attendance import promote_waiting
 from publisher.meetings.history import MOVE_FIELDS
 from publisher.meetings.models import AgendaItem, MeetingNotice, NoticeRevision
 from publisher.meetings.notify import tell_attendees
@@ -374,6 +375,8 @@ def update_notice(
     diff = apply_changes(session, notice, changes, now, reason)
     if items is not None and "agenda" in diff:
         replace_items(notice, items)
+    if "capacity" in diff and notice.status == NoticeStatus.SCHEDULED.value:
+        promote_waiting(session, notice, now)  # more places: the waiting list moves up
     if MOVE_FIELDS & set(diff) and _was_public(notice, now):
         tell_attendees(
             session,

@@ -60,8 +60,8 @@ EVENTS: tuple[Event, ...] = (
     ),
     Event(
         "meeting.application.promoted",
-        "a place frees (an applicant gives it up or is declined): the first on the waiting "
-        "list moves up to pending, in order",
+        "a place frees (an applicant gives it up or is declined, or the capacity is raised): "
+        "the first on the waiting list moves up to pending, in order",
         "the applicant promoted",
         _MEETING,
     ),

@@ -234,3 +234,30 @@ def test_waiting_list_promotion_check_in_and_outcome(
     for feed in ("rss", "atom", "ics"):
         body = client.get(f"/feeds/meetings.{feed}").text
         assert "申请人03" not in body and "13800138003" not in body and code not in body
+
+
+def test_more_places_move_the_waiting_list_up(client: TestClient, staff: Any) -> None:
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    mid = _published(client, staff, capacity=1)
+    _apply(client, mid, "13800138001", "198.51.100.1")
+    second = _apply(client, mid, "13800138002", "198.51.100.2")
+    third = _apply(client, mid, "13800138003", "198.51.100.3")
+    more = client.patch(
+        f"/api/v1/staff/meetings/{mid}", json={"capacity": 2}, headers=staff.headers("editor")
+    )
+    assert more.status_code == 200, more.text
+    assert client.get(f"/api/v1/applications/{second['receipt_code']}").json()["status"] == (
+        "pending"
+    )
+    waiting = client.get(f"/api/v1/applications/{third['receipt_code']}").json()
+    assert (waiting["status"], waiting["waiting_position"]) == ("waitlisted", 1)
+    assert _events(factory)[-1] == "meeting.application.promoted"
+    # giving up a turn on the waiting list frees no place: nobody moves up
+    gave_up = client.post(
+        f"/api/v1/applications/{third['receipt_code']}/withdraw",
+        headers={"X-Forwarded-For": "198.51.100.3"},
+    )
+    assert gave_up.json()["status"] == "withdrawn"
+    assert _events(factory)[-1] == "meeting.application.withdrawn"
+    again = client.post(f"/api/v1/applications/{third['receipt_code']}/withdraw")
+    assert again.status_code == 409
