@@ -19,7 +19,7 @@ TITLE_MAX = 200
 #: a notice has at most this many items (a meeting's agenda, not a document)
 ITEMS_MAX = 50
 DOCUMENTS_MAX = 10
-_NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）]|[（(]\d{1,3}[)）]|[-•·])\s*")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）](?!\d)|[（(]\d{1,3}[)）]|[-•·])\s*")
 _SITE_PATH = {DocumentKind.CONSULTATION: "/consultations/", DocumentKind.GAZETTE: "/documents/"}
 
 

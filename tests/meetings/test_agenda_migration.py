@@ -33,7 +33,7 @@ def test_main_content_moves_into_items(empty_db_url: str) -> None:
         conn.execute(
             insert(notice),
             [
-                {"id": 1, "title": "甲", "agenda": "审议方案\n\n  研究停车  \n", **common},
+                {"id": 1, "title": "甲", "agenda": "1. 审议方案\n\n  2、研究停车  \n", **common},
                 {"id": 2, "title": "乙", "agenda": "研究供暖", **common},
                 {"id": 3, "title": "丙", "agenda": "", **common},
             ],

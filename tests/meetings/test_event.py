@@ -56,9 +56,10 @@ def _events(factory: sessionmaker[Session]) -> list[str]:
 
 
 def test_typed_main_content_becomes_items_one_a_line() -> None:
-    items = items_from_text("一、审议方案\n\n2. 研究停车\n（3）" + "长" * 250)
+    items = items_from_text("一、审议方案\n\n2. 研究停车\n（3）" + "长" * 250 + "\n3.5亿元项目")
     assert [i.title for i in items][:2] == ["一、审议方案", "研究停车"]
-    assert len(items) == 3 and items[2].title.endswith("…") and len(items[2].description) == 250
+    assert items[3].title == "3.5亿元项目"
+    assert len(items) == 4 and items[2].title.endswith("…") and len(items[2].description) == 250
 
 
 def test_agenda_items_on_the_page_and_in_the_feeds(client: TestClient, staff: Any) -> None:

@@ -11,6 +11,8 @@ Create Date: 2026-12-04 09:00:00
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,6 +24,8 @@ branch_labels = None
 depends_on = None
 
 _TITLE_MAX = 200
+#: numbering typed at a line's start ("1.", "2、", "（3）", "- "), as the service drops it
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）](?!\d)|[（(]\d{1,3}[)）]|[-•·])\s*")
 
 
 def upgrade() -> None:
@@ -126,7 +130,8 @@ def _agenda_into_items() -> None:
         sa.column("decision", sa.Text),
     )
     for notice_id, agenda in bind.execute(sa.select(notice.c.id, notice.c.agenda)).all():
-        lines = [line.strip() for line in (agenda or "").splitlines() if line.strip()]
+        lines = [_NUMBERING.sub("", line).strip() for line in (agenda or "").splitlines()]
+        lines = [line for line in lines if line]
         if not lines:
             continue
         rows = []
