@@ -54,10 +54,17 @@ def test_agenda_door_and_outcome_pages(client: TestClient, staff: Any, clock: Cl
     # the notice form sends the numbered list back unchanged: the items stay as they are
     detail = client.get(f"/staff/meetings/{mid}")
     assert "编辑议题（3 项）" in detail.text
+    second_item = public["agenda_items"][1]["id"]
     applied = client.post(
         f"/api/v1/meetings/{mid}/applications",
-        json={"applicant_name": "赵代表", "phone": "13712345678", "category": "deputy_or_member"},
+        json={
+            "applicant_name": "赵代表",
+            "phone": "13712345678",
+            "category": "deputy_or_member",
+            "agenda_item_id": second_item,
+        },
     ).json()
+    assert "（关注第2项议题）" in client.get(f"/staff/meetings/{mid}").text
     (row,) = client.get(
         f"/api/v1/staff/meetings/{mid}/applications", headers=staff.headers("reviewer")
     ).json()
