@@ -129,6 +129,9 @@ def test_notice_waiting_list_promotion_check_in_and_outcome(
         headers=staff.headers("reviewer"),
     )
     assert decided.status_code == 200, decided.text
+    page.goto(f"{server}/staff/meetings/{mid}")
+    expect(page.get_by_role("link", name="现场签到与名单")).to_be_visible()
+    _checked(page)
     _status(page, server, second)
     code = page.locator("#checkin-code").inner_text().strip()
     expect(page.get_by_role("img", name="签到二维码")).to_be_visible()
