@@ -23,10 +23,12 @@ from publisher.errors import (
     TooManyRequests,
     ValidationFailed,
 )
-from publisher.meetings.models import MeetingApplication, MeetingNotice
+from publisher.meetings.attendance import give_checkin_code, promote_waiting, taken, waiting
+from publisher.meetings.models import AgendaItem, MeetingApplication, MeetingNotice
 from publisher.meetings.notices import get_notice
 from publisher.meetings.notify import application_context, tell_applicant
 from publisher.meetings.vocabulary import (
+    HOLDS_PLACE,
     ApplicationStatus,
     NoticeStatus,
     RepresentativeCategory,
@@ -48,6 +50,8 @@ class ApplicationInput:
     category: RepresentativeCategory
     statement: str = ""
     email: str | None = None
+    #: the agenda item the applicant is concerned with
+    agenda_item_id: int | None = None
 
 
 def application_closes_at(notice: MeetingNotice) -> dt.datetime | None:
@@ -65,34 +69,20 @@ def applications_open(notice: MeetingNotice, now: dt.datetime) -> bool:
     )
 
 
-def _taken(session: Session, notice_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(MeetingApplication)
-            .where(
-                MeetingApplication.notice_id == notice_id,
-                MeetingApplication.status != ApplicationStatus.DECLINED.value,
-            )
-        )
-        or 0
-    )
-
-
 def places_left(session: Session, notice: MeetingNotice) -> int:
-    return max(0, notice.capacity - _taken(session, notice.id))
+    return max(0, notice.capacity - taken(session, notice.id))
 
 
 def places_taken(session: Session, notice_ids: Sequence[int]) -> dict[int, int]:
-    """Places taken (applications not declined) of many meetings in one GROUP BY, so a list
-    costs one query whatever its length."""
+    """Places taken (applications pending or approved) of many meetings in one GROUP BY, so a
+    list costs one query whatever its length."""
     if not notice_ids:
         return {}
     rows = session.execute(
         select(MeetingApplication.notice_id, func.count())
         .where(
             MeetingApplication.notice_id.in_(notice_ids),
-            MeetingApplication.status != ApplicationStatus.DECLINED.value,
+            MeetingApplication.status.in_(HOLDS_PLACE),
         )
         .group_by(MeetingApplication.notice_id)
     ).all()
@@ -172,7 +162,9 @@ def apply_to_attend(
     email = normalise_email(data.email)
     category = RepresentativeCategory(data.category)
     key = (idempotency_key or "").strip()[:100] or None
-    intake = ApplicationInput(name[:100], phone, category, data.statement.strip(), email)
+    intake = ApplicationInput(
+        name[:100], phone, category, data.statement.strip(), email, data.agenda_item_id
+    )
     try:
         with write_unit(session):
             return _take_application(session, notice_id, intake, now, requester, key)
@@ -218,12 +210,8 @@ def _take_application(
     )
     if duplicate is not None:
         raise _SamePhone(duplicate)
-    if _taken(session, notice.id) >= notice.capacity:
-        raise Conflict(
-            "All places for the public are taken.",
-            "很抱歉，本次会议的公众参会名额已满。",
-            capacity=notice.capacity,
-        )
+    _check_item(session, notice.id, data.agenda_item_id)
+    full = taken(session, notice.id) >= notice.capacity
     limits.take(session, APPLICATIONS_PER_ADDRESS, requester, now)
     limits.take(session, APPLICATIONS_PER_ADDRESS_AND_MEETING, f"{requester}:{notice.id}", now)
     application = MeetingApplication(
@@ -235,13 +223,32 @@ def _take_application(
         email=data.email,
         category=data.category.value,
         statement=data.statement,
-        status=ApplicationStatus.PENDING.value,
+        status=(ApplicationStatus.WAITLISTED if full else ApplicationStatus.PENDING).value,
         created_at=now,
+        agenda_item_id=data.agenda_item_id,
     )
     session.add(application)
     session.flush()
-    tell_applicant(session, application, "meeting.application.received", now)
+    if full:
+        position = str(len(waiting(session, notice.id)))
+        tell_applicant(
+            session, application, "meeting.application.waitlisted", now, position=position
+        )
+    else:
+        tell_applicant(session, application, "meeting.application.received", now)
     return application, True
+
+
+def _check_item(session: Session, notice_id: int, item_id: int | None) -> None:
+    if item_id is None:
+        return
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.notice_id != notice_id:
+        raise ValidationFailed(
+            "The agenda item named is not one of this meeting's.",
+            "所选议题不属于本次会议。",
+            field="agenda_item_id",
+        )
 
 
 def _check_open(notice: MeetingNotice, now: dt.datetime) -> None:
@@ -345,15 +352,14 @@ def decide_application(
         raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
     application = get_application(session, notice_id, application_id)
     status = ApplicationStatus.APPROVED if approve else ApplicationStatus.DECLINED
-    # A declined application left the pool of places; taking it back in needs a free place,
-    # counting pending applications too (they were promised one at intake).
-    if (
-        approve
-        and application.status == ApplicationStatus.DECLINED.value
-        and _taken(session, notice_id) >= notice.capacity
-    ):
+    # An application holding no place (declined, waiting, given up) needs a free one to be
+    # approved, counting pending applications too (they were promised one at intake).
+    held = application.status in HOLDS_PLACE
+    if approve and not held and taken(session, notice_id) >= notice.capacity:
         raise Conflict("No places left to approve.", "名额已满，不能再同意。")
     application.status = status.value
+    if approve:
+        give_checkin_code(application)
     application.review_note = note.strip()
     application.reviewed_at = now
     application.reviewed_by = principal.username
@@ -371,5 +377,35 @@ def decide_application(
         f"meeting.application.{status.value}",
         now,
         note=application.review_note,
+        checkin=application.checkin_code if approve and application.checkin_code else "",
     )
+    if not approve and held:
+        promote_waiting(session, notice, now)
     return application
+
+
+def withdraw_application(
+    session: Session, receipt_code: str, *, requester: str, now: dt.datetime
+) -> MeetingApplication:
+    """The applicant gives up their place (or their turn on the waiting list) by receipt
+    code; a place freed goes to the first waiting, in the same unit."""
+    found = application_by_receipt(session, receipt_code, requester=requester, now=now)
+    with write_unit(session):
+        notice = session.scalar(
+            select(MeetingNotice).where(MeetingNotice.id == found.notice_id).with_for_update()
+        )
+        application = session.get(MeetingApplication, found.id)
+        assert notice is not None and application is not None
+        if application.status not in HOLDS_PLACE | {ApplicationStatus.WAITLISTED.value}:
+            raise Conflict(
+                "This application holds no place to give up.",
+                f"该申请当前状态为“{ApplicationStatus(application.status).label_zh}”，无需放弃。",
+            )
+        if notice.starts_at is not None and notice.starts_at <= now:
+            raise Conflict("The meeting has started.", "会议已开始，不能再放弃。")
+        held = application.status in HOLDS_PLACE
+        application.status = ApplicationStatus.WITHDRAWN.value
+        tell_applicant(session, application, "meeting.application.withdrawn", now)
+        if held:
+            promote_waiting(session, notice, now)
+        return application

@@ -7,17 +7,34 @@ from pathlib import Path
 from publisher.feature import Feature
 from publisher.meetings import inspection
 from publisher.meetings.feeds import MEETINGS_FEED
+from publisher.meetings.open_data import MEETING_AGENDA_TABLE
 from publisher.meetings.queues import WORK_QUEUES
 from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
-from publisher.meetings.web import home, public_api, public_pages, staff_api, staff_pages
+from publisher.meetings.web import (
+    event_api,
+    event_pages,
+    home,
+    public_api,
+    public_pages,
+    staff_api,
+    staff_pages,
+)
 from publisher.meetings.web.sitemap import meeting_pages
 
 FEATURE = Feature(
     name="meetings",
-    routers=(public_api.router, public_pages.router, staff_api.router, staff_pages.router),
+    routers=(
+        public_api.router,
+        public_pages.router,
+        staff_api.router,
+        staff_pages.router,
+        event_api.router,
+        event_pages.router,
+    ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(MEETINGS_FEED,),
+    open_data=(MEETING_AGENDA_TABLE,),
     home=(home.HOME_SECTION,),
     sections=(inspection.SECTION,),
     inspections=inspection.CHECKS,

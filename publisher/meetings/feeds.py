@@ -1,5 +1,6 @@
-"""Meetings as feeds: one RSS/Atom entry per published revision, one iCalendar event per
-meeting for life (SEQUENCE raised on changes that matter to an attendee), `?kind=` filter.
+"""Meetings as feeds: one RSS/Atom entry per published revision and one for the outcome, one
+iCalendar event per meeting for life (SEQUENCE raised on changes that matter to an attendee
+and when the outcome is published), `?kind=` filter. The agenda is the notice's numbered list.
 
 Kept in memory while the notices and their revisions are unchanged (the tables it watches);
 visibility is decided at read time, so a built body also ends at the next scheduled
@@ -17,7 +18,14 @@ from feeds.model import CalendarEvent, EventStatus, FeedEntry, entry_guid, event
 from feeds.source import FEEDS_EPOCH, FeedContext, FeedFilter, FeedSource, TimeSpan
 from publisher.meetings.history import NoticeState, revision_changes, states_after
 from publisher.meetings.listing import public_notices
-from publisher.meetings.models import MeetingNotice, NoticeRevision
+from publisher.meetings.models import (
+    AgendaDocument,
+    AgendaItem,
+    MeetingNotice,
+    MeetingOutcome,
+    NoticeRevision,
+)
+from publisher.meetings.outcomes import outcome_text, view
 from publisher.meetings.vocabulary import FIELD_LABELS_ZH, NoticeStatus
 from publisher.rules.predisclosure import MeetingKind
 from publisher.timeutil import format_local
@@ -61,7 +69,7 @@ def _meeting_facts(notice: MeetingNotice, state: NoticeState | None = None) -> s
         lines.append(f"会议时间：{format_local(shown.starts_at)}（北京时间）")
     lines += [
         f"会议地点：{shown.place}",
-        f"主要内容：{shown.agenda}",
+        f"主要内容：\n{shown.agenda}",
         f"公众参与方式：{shown.participation}",
     ]
     if shown.status == NoticeStatus.CANCELLED.value:
@@ -124,6 +132,19 @@ def _entries(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[FeedEnt
                     categories=(kind,),
                 )
             )
+        outcome = view(notice) if notice.status == NoticeStatus.SCHEDULED.value else None
+        if outcome is not None:
+            entries.append(
+                FeedEntry(
+                    guid=entry_guid("meeting-outcome", notice.id, 1),
+                    title=f"【{outcome.kind_zh}】{notice.title}",
+                    link=link,
+                    published=outcome.published_at,
+                    updated=outcome.updated_at,
+                    summary=outcome_text(outcome),
+                    categories=(kind,),
+                )
+            )
     return entries
 
 
@@ -135,6 +156,9 @@ def _events(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[Calendar
         cancelled = notice.status != NoticeStatus.SCHEDULED.value
         withdrawn = notice.status == NoticeStatus.WITHDRAWN.value
         description = _meeting_facts(notice)
+        outcome = view(notice) if not cancelled else None
+        if outcome is not None:
+            description = f"{outcome_text(outcome)}\n\n{description}"
         events.append(
             CalendarEvent(
                 uid=event_uid("meeting", notice.id),
@@ -165,7 +189,13 @@ MEETINGS_FEED = FeedSource(
     entries=_entries,
     events=_events,
     last_modified=_last_modified,
-    watches=(MeetingNotice.__tablename__, NoticeRevision.__tablename__),
+    watches=(
+        MeetingNotice.__tablename__,
+        NoticeRevision.__tablename__,
+        AgendaItem.__tablename__,
+        AgendaDocument.__tablename__,
+        MeetingOutcome.__tablename__,
+    ),
     steady=_steady,
     filters=(
         FeedFilter(

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from publisher.meetings.models import MeetingNotice
+from publisher.meetings.models import AgendaItem, MeetingNotice
 from publisher.meetings.vocabulary import NoticeStatus
 from publisher.rules.predisclosure import MeetingKind
 from publisher.storage.paging import Slice, slice_of
@@ -32,12 +32,16 @@ def is_upcoming(now: dt.datetime) -> ColumnElement[bool]:
 def public_notices(
     session: Session, now: dt.datetime, *, offset: int = 0, limit: int | None = None
 ) -> Sequence[MeetingNotice]:
-    """Notices the public may see at ``now``, soonest meeting first, with their history
-    loaded in one more query (never one per notice)."""
+    """Notices the public may see at ``now``, soonest meeting first, with their history,
+    agenda and outcome loaded in a few more queries (never one per notice)."""
     query = (
         select(MeetingNotice)
         .where(*is_public(now))
-        .options(selectinload(MeetingNotice.revisions))
+        .options(
+            selectinload(MeetingNotice.revisions),
+            selectinload(MeetingNotice.agenda_items).selectinload(AgendaItem.documents),
+            joinedload(MeetingNotice.outcome),
+        )
         .order_by(MeetingNotice.starts_at, MeetingNotice.id)
         .offset(offset)
         .limit(limit)
@@ -87,7 +91,11 @@ def public_notices_page(
     query = (
         select(MeetingNotice)
         .where(*is_public(now), *filters.conditions())
-        .options(selectinload(MeetingNotice.revisions))
+        .options(
+            selectinload(MeetingNotice.revisions),
+            selectinload(MeetingNotice.agenda_items).selectinload(AgendaItem.documents),
+            joinedload(MeetingNotice.outcome),
+        )
         .order_by(MeetingNotice.starts_at, MeetingNotice.id)
     )
     return slice_of(session, query, offset, limit)

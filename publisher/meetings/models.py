@@ -1,4 +1,5 @@
-"""Tables of meeting pre-disclosure: notices, their public history, applications, opinions."""
+"""Tables of meeting pre-disclosure: notices, their agenda items and outcome, their public
+history, applications, opinions."""
 
 from __future__ import annotations
 
@@ -45,10 +46,70 @@ class MeetingNotice(Base):
     revisions: Mapped[list[NoticeRevision]] = relationship(
         back_populates="notice", order_by="NoticeRevision.id"
     )
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="notice", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    outcome: Mapped[MeetingOutcome | None] = relationship(back_populates="notice")
 
     def is_public(self, now: dt.datetime) -> bool:
         """Visibility is decided from the clock at read time (docs/meetings.md)."""
         return not self.withheld and self.published_at is not None and self.published_at <= now
+
+
+class AgendaItem(Base):
+    """One item of a notice's main content (主要内容), in order; its decision once the outcome
+    is published."""
+
+    __tablename__ = "meeting_agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("meeting_notice.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: what the meeting decided on this item (the outcome's, public once it is published)
+    decision: Mapped[str] = mapped_column(Text, default="")
+
+    notice: Mapped[MeetingNotice] = relationship(back_populates="agenda_items")
+    documents: Mapped[list[AgendaDocument]] = relationship(
+        back_populates="item", order_by="AgendaDocument.position", cascade="all, delete-orphan"
+    )
+
+
+class AgendaDocument(Base):
+    """A document of an agenda item: a link to a consultation draft, a gazette document or an
+    attachment. A consultation is named by its URL only (meetings do not import it)."""
+
+    __tablename__ = "meeting_agenda_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("meeting_agenda_item.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+
+    item: Mapped[AgendaItem] = relationship(back_populates="documents")
+
+
+class MeetingOutcome(Base):
+    """What came of a meeting, published by staff afterwards: a summary, links to the
+    resulting documents, and counts only (attendance by category, opinions by handling)."""
+
+    __tablename__ = "meeting_outcome"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("meeting_notice.id"), primary_key=True)
+    summary_kind: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    links: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{label, url}]
+    attendance: Mapped[str] = mapped_column(Text, default="{}")  # JSON {category: count}
+    opinions: Mapped[str] = mapped_column(Text, default="{}")  # JSON {state: count}
+    no_shows: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(64))
+
+    notice: Mapped[MeetingNotice] = relationship(back_populates="outcome")
 
 
 class NoticeRevision(Base):
@@ -91,8 +152,14 @@ class MeetingApplication(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     contact_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: the agenda item the applicant is concerned with, if they named one
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_agenda_item.id"))
+    #: given at approval: the applicant shows it (or its QR) at the door
+    checkin_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     notice: Mapped[MeetingNotice] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
     opinions: Mapped[list[RepresentativeOpinion]] = relationship(
         back_populates="application", order_by="RepresentativeOpinion.id"
     )
@@ -114,9 +181,10 @@ class RepresentativeOpinion(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     answered_by: Mapped[str | None] = mapped_column(String(64))
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_agenda_item.id"))
 
     application: Mapped[MeetingApplication] = relationship(back_populates="opinions")
 
 
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
-track_changes(MeetingNotice, NoticeRevision)
+track_changes(MeetingNotice, NoticeRevision, AgendaItem, AgendaDocument, MeetingOutcome)

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from publisher.errors import Conflict, NotFound, ValidationFailed
+from publisher.meetings.agenda_items import checked, items_from_text, numbered_text, replace_items
+from publisher.meetings.attendance import promote_waiting
 from publisher.meetings.history import MOVE_FIELDS
-from publisher.meetings.models import MeetingNotice, NoticeRevision
+from publisher.meetings.models import AgendaItem, MeetingNotice, NoticeRevision
 from publisher.meetings.notify import tell_attendees
 from publisher.meetings.vocabulary import NoticeStatus
 from publisher.rules.predisclosure import (
@@ -49,8 +51,9 @@ PUBLIC_FIELDS = (
     "cancel_reason",
     "withdrawal_reason",
 )
-#: Changes that matter to an attendee: each bumps ``sequence`` (iCalendar SEQUENCE).
-ATTENDEE_FIELDS = frozenset({"starts_at", "ends_at", "place", "status"})
+#: Changes that matter to an attendee: each bumps ``sequence`` (iCalendar SEQUENCE); the
+#: agenda is what the event's description announces.
+ATTENDEE_FIELDS = frozenset({"starts_at", "ends_at", "place", "status", "agenda"})
 
 EDITABLE_FIELDS = frozenset(PUBLIC_FIELDS) - {"status", "cancel_reason", "withdrawal_reason"} | {
     "withheld"
@@ -126,7 +129,7 @@ def missing_for_publication(notice: MeetingNotice) -> list[str]:
     return missing
 
 
-def _require_publishable(notice: MeetingNotice) -> None:
+def require_publishable(notice: MeetingNotice) -> None:
     missing = missing_for_publication(notice)
     if missing:
         raise ValidationFailed(
@@ -166,7 +169,6 @@ def create_notice(
         starts_at=draft.starts_at,
         ends_at=draft.ends_at,
         place=draft.place.strip(),
-        agenda=draft.agenda.strip(),
         participation=draft.participation.strip(),
         application_deadline=draft.application_deadline,
         capacity=draft.capacity,
@@ -178,6 +180,9 @@ def create_notice(
         updated_at=now,
         created_by=principal.username,
     )
+    items = checked(items_from_text(draft.agenda))
+    replace_items(notice, items)
+    notice.agenda = numbered_text(items)
     _check_shape(notice)
     if draft.publication_at is not None:
         _schedule(notice, draft.publication_at, now, rules)
@@ -203,7 +208,7 @@ def _schedule(
 ) -> None:
     """Schedule at the real moment (never backdated), checking 第三条 against that moment."""
     moment = real_moment(publication_at, now, "publication_at", "publication time", "发布时间")
-    _require_publishable(notice)
+    require_publishable(notice)
     _check_rule(notice, moment, rules)
     notice.published_at = moment
 
@@ -232,7 +237,7 @@ def publish_notice(
             "The notice is already published; its publication time cannot change.",
             "该预告已发布，发布时间不能再改。",
         )
-    _refuse_if_ended(notice)
+    refuse_if_ended(notice)
     _schedule(notice, publication_at, now, rules)
     notice.updated_at = now
     audit.record(
@@ -252,7 +257,7 @@ def _was_public(notice: MeetingNotice, now: dt.datetime) -> bool:
     return notice.published_at is not None and notice.published_at <= now
 
 
-def _refuse_if_ended(notice: MeetingNotice) -> None:
+def refuse_if_ended(notice: MeetingNotice) -> None:
     if notice.status == NoticeStatus.CANCELLED.value:
         raise Conflict("The meeting is cancelled; it cannot change.", "该会议已取消，不能再修改。")
     if notice.status == NoticeStatus.WITHDRAWN.value:
@@ -265,7 +270,7 @@ def _public_value(value: object) -> object:
     return value
 
 
-def _apply_changes(
+def apply_changes(
     session: Session,
     notice: MeetingNotice,
     changes: dict[str, Any],
@@ -297,6 +302,10 @@ def _apply_changes(
     return diff
 
 
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip().splitlines()]
+
+
 @unit_of_work
 def update_notice(
     session: Session,
@@ -326,7 +335,7 @@ def update_notice(
             f"fields cannot be set to null: {', '.join(emptied)} (leave them out to keep them)",
             f"以下字段不能置空：{'、'.join(emptied)}（不修改请不要提交该字段）",
         )
-    _refuse_if_ended(notice)
+    refuse_if_ended(notice)
     if changes.get("withheld") and notice.is_public(now):
         raise Conflict(
             "A published notice cannot be made non-public: it would vanish without trace. "
@@ -340,13 +349,21 @@ def update_notice(
     for text in ("title", "place", "agenda", "participation"):
         if text in changes and isinstance(changes[text], str):
             changes[text] = changes[text].strip()
+    items = None
+    if isinstance(changes.get("agenda"), str):
+        # typed main content replaces the items, unless it is their numbered list unchanged
+        if _lines(changes["agenda"]) == _lines(notice.agenda):
+            del changes["agenda"]
+        else:
+            items = checked(items_from_text(changes["agenda"]))
+            changes["agenda"] = numbered_text(items)
     before = {name: getattr(notice, name) for name in changes}
     for name, value in changes.items():
         setattr(notice, name, value)
     try:
         _check_shape(notice)
         if notice.published_at is not None:
-            _require_publishable(notice)
+            require_publishable(notice)
             _check_rule(notice, notice.published_at, rules)
     except Exception:
         for name, value in before.items():
@@ -355,7 +372,11 @@ def update_notice(
     for name, value in before.items():
         setattr(notice, name, value)
     old_when, old_place = notice.starts_at, notice.place
-    diff = _apply_changes(session, notice, changes, now, reason)
+    diff = apply_changes(session, notice, changes, now, reason)
+    if items is not None and "agenda" in diff:
+        replace_items(notice, items)
+    if "capacity" in diff and notice.status == NoticeStatus.SCHEDULED.value:
+        promote_waiting(session, notice, now)  # more places: the waiting list moves up
     if MOVE_FIELDS & set(diff) and _was_public(notice, now):
         tell_attendees(
             session,
@@ -388,12 +409,12 @@ def cancel_notice(
 ) -> MeetingNotice:
     """Cancel; a published notice stays public, marked 已取消 with the reason."""
     notice = get_notice(session, notice_id)
-    _refuse_if_ended(notice)
+    refuse_if_ended(notice)
     if not reason.strip():
         raise ValidationFailed(
             "A cancellation needs a reason.", "取消会议须说明理由。", field="reason"
         )
-    _apply_changes(
+    apply_changes(
         session,
         notice,
         {"status": NoticeStatus.CANCELLED.value, "cancel_reason": reason.strip()},
@@ -418,7 +439,7 @@ def withdraw_notice(
     reason may say only that the matter is secret by law); calendars get a cancellation. A
     notice not yet public needs no withdrawal: unschedule or withhold it instead."""
     notice = get_notice(session, notice_id)
-    _refuse_if_ended(notice)
+    refuse_if_ended(notice)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(
@@ -432,7 +453,7 @@ def withdraw_notice(
             "The notice is not public yet: change its publication time or withhold it instead.",
             "该预告尚未公开，无需撤回：可修改发布时间或设为依法不公开。",
         )
-    _apply_changes(
+    apply_changes(
         session,
         notice,
         {"status": NoticeStatus.WITHDRAWN.value, "withdrawal_reason": reason},
@@ -446,7 +467,15 @@ def withdraw_notice(
 
 
 def get_public_notice(session: Session, notice_id: int, now: dt.datetime) -> MeetingNotice:
-    notice = session.get(MeetingNotice, notice_id, options=[selectinload(MeetingNotice.revisions)])
+    notice = session.get(
+        MeetingNotice,
+        notice_id,
+        options=[
+            selectinload(MeetingNotice.revisions),
+            selectinload(MeetingNotice.agenda_items).selectinload(AgendaItem.documents),
+            joinedload(MeetingNotice.outcome),
+        ],
+    )
     if notice is None or not notice.is_public(now):
         raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
     return notice

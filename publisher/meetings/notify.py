@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from publisher.meetings.models import MeetingApplication, MeetingNotice
-from publisher.meetings.vocabulary import ApplicationStatus
+from publisher.meetings.vocabulary import HOLDS_PLACE, ApplicationStatus
 from publisher.notifications.outbox import Contact, enqueue, fan_out
 from publisher.timeutil import format_local
 
@@ -42,12 +42,13 @@ def tell_applicant(
 def tell_attendees(
     session: Session, notice: MeetingNotice, event: str, now: dt.datetime, **extra: str
 ) -> int:
-    """Tell everyone a change to the meeting still concerns: applicants not declined."""
+    """Tell everyone a change to the meeting still concerns: applicants holding a place or
+    waiting for one."""
     concerned = session.scalars(
         select(MeetingApplication)
         .where(
             MeetingApplication.notice_id == notice.id,
-            MeetingApplication.status != ApplicationStatus.DECLINED.value,
+            MeetingApplication.status.in_(HOLDS_PLACE | {ApplicationStatus.WAITLISTED.value}),
             MeetingApplication.contact_erased_at.is_(None),
         )
         .order_by(MeetingApplication.id)

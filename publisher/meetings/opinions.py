@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from publisher.errors import NotFound, RuleViolation, ValidationFailed
 from publisher.meetings.applications import find_application, get_application
-from publisher.meetings.models import MeetingApplication, RepresentativeOpinion
+from publisher.meetings.models import AgendaItem, MeetingApplication, RepresentativeOpinion
 from publisher.meetings.notify import tell_applicant
 from publisher.meetings.vocabulary import ApplicationStatus
 from publisher.receipts import find_by_receipt
@@ -27,7 +27,12 @@ from publisher.throttle.limits import Limit
 
 
 def _record(
-    session: Session, application: MeetingApplication, body: str, now: dt.datetime, by: str
+    session: Session,
+    application: MeetingApplication,
+    body: str,
+    now: dt.datetime,
+    by: str,
+    agenda_item_id: int | None = None,
 ) -> RepresentativeOpinion:
     if application.status != ApplicationStatus.APPROVED.value:
         raise RuleViolation(
@@ -37,8 +42,20 @@ def _record(
     text = body.strip()
     if not text:
         raise ValidationFailed("The opinion is empty.", "意见建议不能为空。", field="body")
+    if agenda_item_id is not None:
+        item = session.get(AgendaItem, agenda_item_id)
+        if item is None or item.notice_id != application.notice_id:
+            raise ValidationFailed(
+                "The agenda item named is not one of this meeting's.",
+                "所选议题不属于本次会议。",
+                field="agenda_item_id",
+            )
     opinion = RepresentativeOpinion(
-        application_id=application.id, body=text, recorded_by=by, created_at=now
+        application_id=application.id,
+        body=text,
+        recorded_by=by,
+        created_at=now,
+        agenda_item_id=agenda_item_id,
     )
     session.add(opinion)
     session.flush()
@@ -66,7 +83,13 @@ OPINIONS_PER_ADDRESS = Limit(
 
 
 def record_opinion_by_receipt(
-    session: Session, receipt_code: str, body: str, now: dt.datetime, *, requester: str
+    session: Session,
+    receipt_code: str,
+    body: str,
+    now: dt.datetime,
+    *,
+    requester: str,
+    agenda_item_id: int | None = None,
 ) -> RepresentativeOpinion:
     """A representative's own opinion, by receipt code: misses counted per address, then
     limited per representative and per address, in one unit of work."""
@@ -79,7 +102,7 @@ def record_opinion_by_receipt(
         application = session.get(MeetingApplication, application_id)
         if application is None:  # applications are never deleted; a guard for the type
             raise NotFound("No application has this receipt code.", "未找到该回执码对应的申请。")
-        return _record(session, application, body, now, "representative")
+        return _record(session, application, body, now, "representative", agenda_item_id)
 
 
 @unit_of_work
@@ -90,9 +113,10 @@ def record_opinion_by_staff(
     application_id: int,
     body: str,
     now: dt.datetime,
+    agenda_item_id: int | None = None,
 ) -> RepresentativeOpinion:
     application = get_application(session, notice_id, application_id)
-    opinion = _record(session, application, body, now, principal.username)
+    opinion = _record(session, application, body, now, principal.username, agenda_item_id)
     audit.record(
         session,
         principal,

@@ -35,11 +35,53 @@ class RepresentativeCategory(LabelledEnum):
     CITIZEN = "citizen"
 
 
-@labelled({"pending": "待审核", "approved": "已同意", "declined": "未同意"})
+@labelled(
+    {
+        "pending": "待审核",
+        "approved": "已同意",
+        "declined": "未同意",
+        "waitlisted": "候补中",
+        "withdrawn": "已放弃",
+    }
+)
 class ApplicationStatus(LabelledEnum):
+    """Waitlisted: applied when the places were full; promoted to pending, in order, when a
+    place frees. Withdrawn: the applicant gave up their place (or their turn)."""
+
     PENDING = "pending"
     APPROVED = "approved"
     DECLINED = "declined"
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+
+
+#: statuses that hold one of the meeting's places
+HOLDS_PLACE = frozenset({ApplicationStatus.PENDING.value, ApplicationStatus.APPROVED.value})
+
+
+@labelled({"consultation": "征求意见稿", "gazette": "公报文件", "attachment": "附件"})
+class DocumentKind(LabelledEnum):
+    """What an agenda item's document is: a link to a consultation draft, a gazette
+    document, or another attachment (by URL)."""
+
+    CONSULTATION = "consultation"
+    GAZETTE = "gazette"
+    ATTACHMENT = "attachment"
+
+
+@labelled({"answered": "已答复", "assigned": "已交办、待答复", "received": "待交办"})
+class OpinionHandling(LabelledEnum):
+    """How a representative's opinion stands: counted in a meeting's outcome."""
+
+    ANSWERED = "answered"
+    ASSIGNED = "assigned"
+    RECEIVED = "received"
+
+
+@labelled({"minutes": "会议纪要", "report": "会议情况"})
+class SummaryKind(LabelledEnum):
+    MINUTES = "minutes"
+    REPORT = "report"
 
 
 #: Chinese names of the actions the feature writes to the audit log (its manifest's).
@@ -55,6 +97,9 @@ AUDIT_ACTIONS = {
     "meeting.opinion.record": "登记代表意见",
     "meeting.opinion.assign": "交办代表意见",
     "meeting.opinion.answer": "答复代表意见",
+    "meeting.agenda": "修改会议议题",
+    "meeting.application.checkin": "现场签到",
+    "meeting.outcome": "发布会议情况",
 }
 
 

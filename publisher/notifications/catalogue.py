@@ -50,7 +50,26 @@ EVENTS: tuple[Event, ...] = (
         "meeting.application.approved",
         "the office approves an application",
         "the applicant",
-        _MEETING | {"note": "请于会前15分钟凭身份证到市政府一楼登记"},
+        _MEETING | {"note": "请于会前15分钟凭身份证到市政府一楼登记", "checkin": "Q7K3-9XWM"},
+    ),
+    Event(
+        "meeting.application.waitlisted",
+        "an application is taken when the places are full: it goes on the waiting list",
+        "the applicant",
+        _MEETING | {"position": "2"},
+    ),
+    Event(
+        "meeting.application.promoted",
+        "a place frees (an applicant gives it up or is declined, or the capacity is raised): "
+        "the first on the waiting list moves up to pending, in order",
+        "the applicant promoted",
+        _MEETING,
+    ),
+    Event(
+        "meeting.application.withdrawn",
+        "the applicant gives up their place or their turn on the waiting list (status page)",
+        "the applicant",
+        _MEETING,
     ),
     Event(
         "meeting.application.declined",

@@ -21,6 +21,7 @@ from publisher.ckan.sources import JOIN, collect_local_datasets
 from publisher.cli.ckan import ckan_app
 from publisher.documents.open_data import DISCLOSURE
 from publisher.errors import NotFound
+from publisher.meetings.open_data import MEETING_AGENDA
 from publisher.opendata import read_package
 from publisher.settings import PROJECT_ROOT, Settings, get_settings
 from publisher.wiring import open_data_tables
@@ -67,10 +68,8 @@ def test_collect_local_datasets_is_the_catalogue(settings: Settings, db: Session
     the site's own download bytes; document numbers and gazette issues become extras."""
     datasets = collect_local_datasets(settings, db, open_data_tables())
     package = read_package(DATASETS)
-    assert [d.name for d in datasets] == [d.name for d in package] + [
-        DISCLOSURE,
-        ADOPTION_SUMMARIES,
-    ]
+    live = [DISCLOSURE, MEETING_AGENDA, ADOPTION_SUMMARIES]  # in the order of wiring.FEATURES
+    assert [d.name for d in datasets] == [d.name for d in package] + live
     by_name = {d.name: d for d in datasets}
 
     heritage = by_name["intangible-heritage-items"]
@@ -175,7 +174,8 @@ def test_cli_dry_run_prints_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "+ create dataset smx-intangible-heritage-items" in result.output
     assert "+ create resource intangible-heritage-items.csv" in result.output
     assert f"+ create dataset smx-{ADOPTION_SUMMARIES}" in result.output  # the live table
-    assert "plan: create 8, update 0, delete 0, unchanged 0" in result.output
+    assert f"+ create dataset smx-{MEETING_AGENDA}" in result.output
+    assert "plan: create 9, update 0, delete 0, unchanged 0" in result.output
 
 
 def test_cli_without_a_package_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,7 +90,8 @@ def test_ckan_push_dry_run_as_json(cli_env: dict[str, str]) -> None:
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
     assert printed["dry_run"] is True and printed["summary"] is None
-    assert printed["plan"]["create"] == 7 and len(printed["plan"]["steps"]) == 7
+    # the package's six datasets and two live tables (meetings, adoption summaries)
+    assert printed["plan"]["create"] == 8 and len(printed["plan"]["steps"]) == 8
     assert printed["plan"]["steps"][0]["action"] == "create"
 
 

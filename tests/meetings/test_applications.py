@@ -12,9 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.errors import Conflict
-from publisher.meetings import applications
-from publisher.meetings.models import MeetingApplication
+from publisher.meetings import applications, attendance
+from publisher.meetings.models import MeetingApplication, MeetingNotice
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.settings import Settings
 from tests.support.bodies import notice_body
@@ -59,10 +58,15 @@ def test_deadline_capacity_duplicates_and_formats(
     bad_mail = client.post(path, json=application("13900139000", email="not-an-address"))
     assert bad_mail.status_code == 422 and "邮箱" in bad_mail.json()["error"]["message_zh"]
     assert client.post(path, json=application("0398-2888888")).status_code == 201
-    full = client.post(path, json=application("13700137000"))
-    assert full.status_code == 409 and "名额已满" in full.json()["error"]["message_zh"]
-    assert client.get(f"/api/v1/meetings/{mid}").json()["places_left"] == 0
-    # a declined application frees its place
+    meeting = client.get(f"/api/v1/meetings/{mid}").json()
+    assert meeting["places_left"] == 0 and meeting["waiting_list"] is True
+    # full: the next goes on the waiting list (from another address: this one has made the
+    # two applications a meeting takes from one)
+    other_address = {"X-Forwarded-For": "198.51.100.7"}
+    full = client.post(path, json=application("13700137000"), headers=other_address)
+    assert full.status_code == 201 and full.json()["status"] == "waitlisted"
+    assert "候补" in full.json()["message_zh"]
+    # a declined application frees its place: the first waiting moves up by itself
     queue = client.get(
         f"/api/v1/staff/meetings/{mid}/applications", headers=staff.headers("reviewer")
     ).json()
@@ -71,11 +75,8 @@ def test_deadline_capacity_duplicates_and_formats(
         json={"approve": False, "note": "名额有限"},
         headers=staff.headers("reviewer"),
     )
-    # (from another address: this one has made the two applications a meeting takes from one)
-    other_address = {"X-Forwarded-For": "198.51.100.7"}
-    assert (
-        client.post(path, json=application("13700137000"), headers=other_address).status_code == 201
-    )
+    promoted = client.get(f"/api/v1/applications/{full.json()['receipt_code']}").json()
+    assert promoted["status"] == "pending" and promoted["waiting_position"] is None
     # after the deadline (12-04 17:00) nobody can apply
     clock.now = local(2026, 12, 4, 17, 0, 1)
     late = client.post(path, json=application("13600136000"))
@@ -85,6 +86,7 @@ def test_deadline_capacity_duplicates_and_formats(
 def test_concurrent_intake_never_exceeds_capacity(
     client: TestClient, staff: Any, session_factory: sessionmaker[Session]
 ) -> None:
+    """Sixteen at once for five places: five hold one, eleven wait, in a strict order."""
     mid = open_notice(client, staff, capacity=5)
     outcomes: list[str] = []
 
@@ -93,23 +95,28 @@ def test_concurrent_intake_never_exceeds_capacity(
             data = applications.ApplicationInput(
                 f"申请人{i}", f"1380000{i:04d}", RepresentativeCategory.EXPERT
             )
-            try:
-                applications.apply_to_attend(
-                    session, mid, data, MEETINGS_NOW, requester=f"10.0.0.{i}"
-                )
-                outcomes.append("ok")
-            except Conflict:
-                outcomes.append("full")
+            taken, _ = applications.apply_to_attend(
+                session, mid, data, MEETINGS_NOW, requester=f"10.0.0.{i}"
+            )
+            outcomes.append(taken.status)
 
     threads = [threading.Thread(target=apply, args=(i,)) for i in range(16)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["full"] * 11 + ["ok"] * 5
+    assert sorted(outcomes) == ["pending"] * 5 + ["waitlisted"] * 11
     with session_factory() as session:
-        count = session.scalar(select(func.count()).select_from(MeetingApplication))
-    assert count == 5
+        count = session.scalar(
+            select(func.count())
+            .select_from(MeetingApplication)
+            .where(MeetingApplication.status == "pending")
+        )
+        assert count == 5
+        notice = session.get(MeetingNotice, mid)
+        assert notice is not None
+        line = attendance.waiting(session, mid)
+        assert len(line) == 11 and len({a.id for a in line}) == 11
 
 
 def test_round_trip_with_email(

@@ -22,6 +22,7 @@ from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE
 from feeds.cache import MIN_GZIP_BYTES
 from publisher.ckan.sources import collect_local_datasets
 from publisher.documents.open_data import DISCLOSURE
+from publisher.meetings.open_data import MEETING_AGENDA
 from publisher.settings import PROJECT_ROOT, Settings
 from publisher.web.app import create_app
 from publisher.wiring import open_data_tables
@@ -121,7 +122,7 @@ def test_an_empty_live_table_is_listed_with_no_rows_and_no_dates(world: Any) -> 
     assert page.status_code == 200 and "尚无记录" in page.text
     assert "三政办〔2018〕45号 第七条" in page.text
     names = listed_names(client)
-    expected = sorted([*NAMES, DISCLOSURE, ADOPTION_SUMMARIES])
+    expected = sorted([*NAMES, DISCLOSURE, ADOPTION_SUMMARIES, MEETING_AGENDA])
     assert names["page"] == names["api"] == names["dcat"] == names["ckan"] == expected
     assert names["feed"] == sorted(NAMES)  # nothing published yet: nothing to announce
 
@@ -131,11 +132,11 @@ def test_a_published_summary_reaches_every_listing(world: Any, staff: StaffFixtu
     publish_summary(client, clock, staff)
 
     names = listed_names(client)
-    expected = sorted([*NAMES, DISCLOSURE, ADOPTION_SUMMARIES])
-    # one catalogue, everywhere; the feed announces only what has a date (no document stored)
-    assert names == {key: expected for key in names} | {
-        "feed": sorted([*NAMES, ADOPTION_SUMMARIES])
-    }
+    expected = sorted([*NAMES, DISCLOSURE, ADOPTION_SUMMARIES, MEETING_AGENDA])
+    # one catalogue, everywhere; the feed announces only what has a date (no document stored,
+    # no meeting notice public)
+    announced = sorted([*NAMES, ADOPTION_SUMMARIES])
+    assert names == {key: announced if key == "feed" else expected for key in names}
 
     listing = client.get("/datasets").text
     assert f'href="{LIVE}"' in listing and f'href="{LIVE}.csv"' in listing

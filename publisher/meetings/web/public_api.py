@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from publisher.meetings import applications, listing, notices, opinions
+from publisher.meetings import applications, attendance, listing, notices, opinions
+from publisher.meetings.models import MeetingApplication
 from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
 from publisher.meetings.web.schemas import (
     ApplicationIn,
@@ -78,10 +79,15 @@ def apply_to_attend(
     )
     if not created:
         response.status_code = 200
+    waitlisted = application.status == ApplicationStatus.WAITLISTED.value
     return ReceiptOut(
         receipt_code=application.receipt_code,
         status=ApplicationStatus(application.status),
-        message_zh="申请已提交。请保存回执码，凭回执码查询审核结果。",
+        message_zh=(
+            "名额已满，申请已列入候补名单，有名额空出时按顺序递补。请保存回执码，凭回执码查询。"
+            if waitlisted
+            else "申请已提交。请保存回执码，凭回执码查询审核结果。"
+        ),
     )
 
 
@@ -99,7 +105,25 @@ def application_status(
     application = applications.application_by_receipt(
         db, receipt_code, requester=requester, now=now
     )
-    return ApplicationStatusOut.of(application)
+    return _status_out(db, application)
+
+
+def _status_out(db: DbSession, application: MeetingApplication) -> ApplicationStatusOut:
+    return ApplicationStatusOut.of(application, attendance.waiting_position(db, application))
+
+
+@router.post(
+    "/applications/{receipt_code}/withdraw",
+    response_model=ApplicationStatusOut,
+    responses=error_responses(409, 429),
+)
+def withdraw_application(
+    receipt_code: str, db: DbSession, now: Now, requester: ClientKey
+) -> ApplicationStatusOut:
+    """The applicant gives up their place, or their turn on the waiting list; a freed place
+    goes to the first waiting. 409 when the application holds no place or the meeting began."""
+    application = applications.withdraw_application(db, receipt_code, requester=requester, now=now)
+    return _status_out(db, application)
 
 
 @router.post(
@@ -114,6 +138,6 @@ def record_opinion_by_receipt(
     """A representative's opinion on the meeting, sent with the receipt code
     of an approved application; 201 with the application's status."""
     opinion = opinions.record_opinion_by_receipt(
-        db, receipt_code, body.body, now, requester=requester
+        db, receipt_code, body.body, now, requester=requester, agenda_item_id=body.agenda_item_id
     )
-    return ApplicationStatusOut.of(opinion.application)
+    return _status_out(db, opinion.application)

@@ -10,14 +10,16 @@ import datetime as dt
 import secrets
 from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
-from publisher.meetings import applications, listing, notices, opinions
+from publisher.meetings import applications, attendance, listing, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.printing import notice_sheet
-from publisher.meetings.vocabulary import RepresentativeCategory
+from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.printing.sheet import NoticeSheet
 from publisher.web.caching import personal
@@ -127,6 +129,7 @@ def application_form(
     statement: Annotated[str, Form(max_length=5000)] = "",
     email: Annotated[str, Form(max_length=254)] = "",
     form_token: Annotated[str, Form(max_length=100)] = "",
+    agenda_item_id: Annotated[str, Form(max_length=12)] = "",
 ) -> HTMLResponse:
     """On refusal the page comes back with everything the person typed, never emptied."""
     form = {
@@ -135,8 +138,10 @@ def application_form(
         "email": email,
         "category": category.value,
         "statement": statement,
+        "agenda_item_id": agenda_item_id,
     }
-    data = applications.ApplicationInput(applicant_name, phone, category, statement, email)
+    item = _item_id(agenda_item_id)
+    data = applications.ApplicationInput(applicant_name, phone, category, statement, email, item)
     try:
         application, _ = applications.apply_to_attend(
             db,
@@ -160,7 +165,20 @@ def application_form(
         receipt_code=application.receipt_code,
         title=application.notice.title,
         meeting_id=meeting_id,
+        waitlisted=application.status == ApplicationStatus.WAITLISTED.value,
     )
+
+
+def _item_id(value: str) -> int | None:
+    """An agenda item chosen in a select box ('' for none; a stray value names none)."""
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
+def _qr(code: str) -> Markup:
+    """The check-in code as an inline SVG QR (its content is the code itself)."""
+    svg = segno.make(code, error="m").svg_inline(scale=5, border=2)
+    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="签到二维码" ', 1))
 
 
 @router.get("/applications/status", response_class=HTMLResponse)
@@ -187,8 +205,15 @@ def _status(
         )
     except PublisherError as exc:
         return _refused(request, exc)
-    found = ApplicationStatusOut.of(application)
-    return _page(request, "meetings/status.html", result=found, **extra)
+    found = ApplicationStatusOut.of(application, attendance.waiting_position(db, application))
+    return _page(
+        request,
+        "meetings/status.html",
+        result=found,
+        items=application.notice.agenda_items,
+        checkin_qr=_qr(found.checkin_code) if found.checkin_code else None,
+        **extra,
+    )
 
 
 @router.post("/applications/status", response_class=HTMLResponse)
@@ -223,11 +248,37 @@ def opinion_form(
     requester: ClientKey,
     receipt_code: Annotated[str, Form(max_length=40)],
     body: Annotated[str, Form(max_length=5000)],
+    agenda_item_id: Annotated[str, Form(max_length=12)] = "",
 ) -> HTMLResponse:
     try:
-        opinions.record_opinion_by_receipt(db, receipt_code, body, now, requester=requester)
+        opinions.record_opinion_by_receipt(
+            db,
+            receipt_code,
+            body,
+            now,
+            requester=requester,
+            agenda_item_id=_item_id(agenda_item_id),
+        )
     except (NotFound, TooManyRequests) as exc:
         return _refused(request, exc)  # the code was not found or is limited: no second look-up
     except PublisherError as exc:
         return _status(request, db, receipt_code, requester, now, error=exc.message_zh)
     return _status(request, db, receipt_code, requester, now, saved=True)
+
+
+@router.post("/applications/withdraw", response_class=HTMLResponse)
+def withdraw_form(
+    request: Request,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    receipt_code: Annotated[str, Form(max_length=40)],
+) -> HTMLResponse:
+    """The applicant gives up their place or their turn; the page shows the new status."""
+    try:
+        applications.withdraw_application(db, receipt_code, requester=requester, now=now)
+    except (NotFound, TooManyRequests) as exc:
+        return _refused(request, exc)
+    except PublisherError as exc:
+        return _status(request, db, receipt_code, requester, now, error=exc.message_zh)
+    return _status(request, db, receipt_code, requester, now, withdrawn=True)

@@ -13,13 +13,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from publisher.meetings import applications, history
+from publisher.meetings import applications, history, outcomes
 from publisher.meetings.models import (
+    AgendaItem,
     MeetingApplication,
     MeetingNotice,
 )
 from publisher.meetings.vocabulary import (
     ApplicationStatus,
+    DocumentKind,
     NoticeStatus,
     RepresentativeCategory,
 )
@@ -49,6 +51,75 @@ def last_public_change(notice: MeetingNotice) -> dt.datetime:
     return max(seen) if seen else notice.updated_at
 
 
+class AgendaDocumentOut(PublicModel):
+    kind: DocumentKind
+    kind_label: str
+    label: str
+    url: str = Field(description="an http(s) URL or a path on this site")
+
+
+class AgendaItemOut(PublicModel):
+    id: int
+    number: int
+    title: str
+    description: str
+    documents: list[AgendaDocumentOut]
+    decision: str = Field(description="what the meeting decided (empty before the outcome)")
+
+    @classmethod
+    def of(cls, item: AgendaItem) -> AgendaItemOut:
+        return cls(
+            id=item.id,
+            number=item.position,
+            title=item.title,
+            description=item.description,
+            documents=[
+                AgendaDocumentOut(
+                    kind=DocumentKind(d.kind),
+                    kind_label=DocumentKind(d.kind).label_zh,
+                    label=d.label,
+                    url=d.url,
+                )
+                for d in item.documents
+            ],
+            decision=item.decision if item.notice.outcome is not None else "",
+        )
+
+
+class CountOut(PublicModel):
+    label: str
+    count: int
+
+
+class OutcomeOut(PublicModel):
+    """A meeting's published outcome: counts only, never names."""
+
+    kind_label: str
+    summary: str
+    links: list[dict[str, str]]
+    attended: int
+    attendance: list[CountOut] = Field(description="public representatives by category")
+    opinions: list[CountOut] = Field(description="their opinions by how they were handled")
+    published_at: LocalInstant
+    updated_at: LocalInstant
+
+    @classmethod
+    def of(cls, notice: MeetingNotice) -> OutcomeOut | None:
+        shown = outcomes.view(notice)
+        if shown is None or notice.status != NoticeStatus.SCHEDULED.value:
+            return None
+        return cls(
+            kind_label=shown.kind_zh,
+            summary=shown.summary,
+            links=shown.links,
+            attended=shown.attended,
+            attendance=[CountOut(label=k, count=v) for k, v in shown.attendance],
+            opinions=[CountOut(label=k, count=v) for k, v in shown.opinions],
+            published_at=shown.published_at,
+            updated_at=shown.updated_at,
+        )
+
+
 class NoticeOut(PublicModel):
     """A notice as the public sees it (withheld notices never reach this model). A withdrawn
     notice keeps its title, kind, meeting time, publication and withdrawal: its content and
@@ -61,12 +132,16 @@ class NoticeOut(PublicModel):
     starts_at: LocalInstant | None
     ends_at: LocalInstant | None
     place: str
-    agenda: str
+    agenda: str = Field(description="the agenda items as a numbered list")
+    agenda_items: list[AgendaItemOut]
     participation: str
     application_deadline: LocalInstant | None
     capacity: int
     places_left: int
     applications_open: bool
+    waiting_list: bool = Field(
+        description="the places are full: an application now goes on the waiting list"
+    )
     media_allowed: bool
     status: NoticeStatus
     status_label: str
@@ -80,6 +155,7 @@ class NoticeOut(PublicModel):
     )
     sequence: int
     history: list[RevisionOut]
+    outcome: OutcomeOut | None
 
     @classmethod
     def one(cls, session: Session, notice: MeetingNotice, now: dt.datetime) -> NoticeOut:
@@ -107,11 +183,14 @@ class NoticeOut(PublicModel):
             ends_at=notice.ends_at,
             place=notice.place,
             agenda=notice.agenda,
+            agenda_items=[AgendaItemOut.of(item) for item in notice.agenda_items],
             participation=notice.participation,
             application_deadline=applications.application_closes_at(notice),
             capacity=notice.capacity,
             places_left=max(0, notice.capacity - taken),
-            applications_open=applications.applications_open(notice, now),
+            applications_open=(is_open := applications.applications_open(notice, now)),
+            waiting_list=is_open and taken >= notice.capacity,
+            outcome=OutcomeOut.of(notice),
             media_allowed=notice.media_allowed,
             status=NoticeStatus(notice.status),
             status_label=NoticeStatus(notice.status).label_zh,
@@ -145,11 +224,14 @@ class NoticeOut(PublicModel):
             ends_at=notice.ends_at,
             place="",
             agenda="",
+            agenda_items=[],
             participation="",
             application_deadline=None,
             capacity=0,
             places_left=0,
             applications_open=False,
+            waiting_list=False,
+            outcome=None,
             media_allowed=False,
             status=NoticeStatus.WITHDRAWN,
             status_label=NoticeStatus.WITHDRAWN.label_zh,
@@ -222,12 +304,25 @@ class ApplicationStatusOut(PublicModel):
     meeting_place: str
     #: the time or place changed after the application was made
     meeting_moved: bool
+    agenda_item_id: int | None
+    waiting_position: int | None = Field(description="place on the waiting list, if waiting")
+    checkin_code: str | None = Field(
+        description="shown (with its QR) at the door; given when the application is approved"
+    )
+    checked_in_at: LocalInstant | None
 
     @classmethod
-    def of(cls, application: MeetingApplication) -> ApplicationStatusOut:
+    def of(
+        cls, application: MeetingApplication, waiting_position: int | None = None
+    ) -> ApplicationStatusOut:
         notice = application.notice
         status = NoticeStatus(notice.status)
+        approved = application.status == ApplicationStatus.APPROVED.value
         return cls(
+            agenda_item_id=application.agenda_item_id,
+            waiting_position=waiting_position,
+            checkin_code=application.checkin_code if approved else None,
+            checked_in_at=application.checked_in_at,
             meeting_status=status,
             meeting_status_label=status.label_zh,
             meeting_end_reason=(
@@ -270,6 +365,7 @@ class ApplicationIn(BaseModel):
     email: str | None = Field(None, max_length=254)
     category: RepresentativeCategory
     statement: str = Field("", max_length=5000)
+    agenda_item_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
     def to_input(self) -> applications.ApplicationInput:
         return applications.ApplicationInput(
@@ -278,6 +374,7 @@ class ApplicationIn(BaseModel):
             email=self.email,
             category=self.category,
             statement=self.statement,
+            agenda_item_id=self.agenda_item_id,
         )
 
 
@@ -289,6 +386,7 @@ class ReceiptOut(BaseModel):
 
 class OpinionIn(BaseModel):
     body: str = Field(min_length=1, max_length=5000)
+    agenda_item_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 # ----------------------------------------------------------------------------------- staff

@@ -172,7 +172,7 @@ def record_opinion_by_staff(
 ) -> StaffOpinionOut:
     """Record an opinion received on paper or by phone for an application."""
     opinion = opinions.record_opinion_by_staff(
-        db, principal, meeting_id, body.application_id, body.body, now
+        db, principal, meeting_id, body.application_id, body.body, now, body.agenda_item_id
     )
     return StaffOpinionOut.of(opinion)
 

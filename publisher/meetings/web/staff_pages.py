@@ -16,7 +16,11 @@ from fastapi.responses import HTMLResponse, Response
 from publisher.errors import PublisherError, ValidationFailed
 from publisher.meetings import applications, exports, history, notices, opinions
 from publisher.meetings.models import MeetingNotice
-from publisher.meetings.vocabulary import FIELD_LABELS_ZH, RepresentativeCategory
+from publisher.meetings.vocabulary import (
+    FIELD_LABELS_ZH,
+    ApplicationStatus,
+    RepresentativeCategory,
+)
 from publisher.meetings.web.public_pages import sheet_of
 from publisher.meetings.web.staff_schemas import NoticeFormData
 from publisher.rules.predisclosure import NOTICE_RULES, MeetingKind
@@ -94,6 +98,7 @@ def _detail(
         missing=notices.missing_for_publication(notice),
         kinds=list(MeetingKind),
         categories=RepresentativeCategory.labels_zh(),
+        statuses=ApplicationStatus.labels_zh(),
         applications=(
             applications.list_applications(db, notice.id, pending_only=pending_only)
             if reviewer

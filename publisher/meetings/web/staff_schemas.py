@@ -89,6 +89,7 @@ class DecisionIn(BaseModel):
 class StaffOpinionIn(BaseModel):
     application_id: IdField
     body: str = Field(min_length=1, max_length=5000)
+    agenda_item_id: IdField | None = None
 
 
 class AssignIn(BaseModel):
@@ -211,6 +212,9 @@ class StaffApplicationOut(BaseModel):
     reviewed_at: LocalInstant | None
     reviewed_by: str | None
     contact_erased_at: LocalInstant | None
+    agenda_item_id: int | None
+    checkin_code: str | None
+    checked_in_at: LocalInstant | None
 
     @classmethod
     def of(cls, a: MeetingApplication) -> StaffApplicationOut:
@@ -228,6 +232,9 @@ class StaffApplicationOut(BaseModel):
             reviewed_at=a.reviewed_at,
             reviewed_by=a.reviewed_by,
             contact_erased_at=a.contact_erased_at,
+            agenda_item_id=a.agenda_item_id,
+            checkin_code=a.checkin_code,
+            checked_in_at=a.checked_in_at,
         )
 
 
@@ -244,6 +251,7 @@ class StaffOpinionOut(BaseModel):
     answer: str | None
     answered_at: LocalInstant | None
     answered_by: str | None
+    agenda_item_id: int | None
 
     @classmethod
     def of(cls, o: RepresentativeOpinion) -> StaffOpinionOut:
@@ -260,6 +268,7 @@ class StaffOpinionOut(BaseModel):
             answer=o.answer,
             answered_at=o.answered_at,
             answered_by=o.answered_by,
+            agenda_item_id=o.agenda_item_id,
         )
 
 
