@@ -6,7 +6,7 @@ from pathlib import Path
 
 from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
-from consultation.open_data import ADOPTION_SUMMARIES_TABLE
+from consultation.open_data import ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS_TABLE
 from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.web import (
@@ -31,7 +31,7 @@ FEATURE = Feature(
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
-    open_data=(ADOPTION_SUMMARIES_TABLE,),
+    open_data=(ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS_TABLE),
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
     work_queues=WORK_QUEUES,

@@ -12,13 +12,13 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from consultation.open_data import ADOPTION_SUMMARIES
+from consultation.open_data import ADOPTION_SUMMARIES, PUBLISHED_COMMENTS
 from publisher.opendata import read_package
 from publisher.settings import PROJECT_ROOT
 
 DATASETS = PROJECT_ROOT / "datasets"
 NAMES = [ds.name for ds in read_package(DATASETS)]
-ALL = [*NAMES, ADOPTION_SUMMARIES]  # the package's datasets, then the live tables
+ALL = [*NAMES, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS]  # the package's, then the live tables
 LICENSE = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -134,7 +134,7 @@ def test_unknown_dataset_page_is_a_chinese_404(app_client: TestClient) -> None:
 def test_api_metadata(app_client: TestClient) -> None:
     listed = app_client.get("/api/v1/datasets").json()
     assert [d["id"] for d in listed] == ALL
-    assert [d["kind"] for d in listed] == ["package"] * len(NAMES) + ["live"]
+    assert [d["kind"] for d in listed] == ["package"] * len(NAMES) + ["live", "live"]
     one = app_client.get("/api/v1/datasets/intangible-heritage-items").json()
     assert one["source_numbers"] == ["三政〔2018〕30号"]
     assert one["gazette_issue"] == "2019-02" and one["license"] == "CC-BY-4.0"
@@ -161,12 +161,14 @@ def test_dcat_catalogue_parses_as_json_ld(app_client: TestClient) -> None:
     catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
     assert catalogs == [rdflib.URIRef("http://testserver/catalog.jsonld")]
     datasets = set(graph.objects(catalogs[0], DCAT.dataset))
-    assert len(datasets) == len(ALL) == 7
+    assert len(datasets) == len(ALL) == 8
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == datasets
     live = rdflib.URIRef(f"http://testserver/datasets/{ADOPTION_SUMMARIES}")
     assert graph.value(live, DCTERMS.license) == LICENSE
     assert graph.value(live, DCTERMS.issued) is None  # no summary published yet: no date
-    datasets.remove(live)  # the rest are files of the Data Package
+    datasets.remove(live)
+    datasets.remove(rdflib.URIRef(f"http://testserver/datasets/{PUBLISHED_COMMENTS}"))
+    # the rest are files of the Data Package
     titles = list(graph.objects(catalogs[0], DCTERMS.title))
     assert titles and all(t.language == "zh" for t in titles)  # type: ignore[attr-defined]
     publisher = graph.value(catalogs[0], DCTERMS.publisher)

@@ -18,7 +18,7 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE
+from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS
 from feeds.cache import MIN_GZIP_BYTES
 from publisher.ckan.sources import collect_local_datasets
 from publisher.settings import PROJECT_ROOT, Settings
@@ -120,7 +120,7 @@ def test_an_empty_live_table_is_listed_with_no_rows_and_no_dates(world: Any) -> 
     assert page.status_code == 200 and "尚无记录" in page.text
     assert "三政办〔2018〕45号 第七条" in page.text
     names = listed_names(client)
-    expected = sorted([*NAMES, ADOPTION_SUMMARIES])
+    expected = sorted([*NAMES, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS])
     assert names["page"] == names["api"] == names["dcat"] == names["ckan"] == expected
     assert names["feed"] == sorted(NAMES)  # nothing published yet: nothing to announce
 
@@ -130,8 +130,11 @@ def test_a_published_summary_reaches_every_listing(world: Any, staff: StaffFixtu
     publish_summary(client, clock, staff)
 
     names = listed_names(client)
-    expected = sorted([*NAMES, ADOPTION_SUMMARIES])
+    expected = sorted([*NAMES, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS])
+    feed = names.pop("feed")
     assert names == {key: expected for key in names}  # one catalogue, everywhere
+    # the feed announces what has rows: no comment has been published in full yet
+    assert feed == sorted([*NAMES, ADOPTION_SUMMARIES])
 
     listing = client.get("/datasets").text
     assert f'href="{LIVE}"' in listing and f'href="{LIVE}.csv"' in listing

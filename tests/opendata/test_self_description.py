@@ -12,14 +12,14 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS
 
-from consultation.open_data import ADOPTION_SUMMARIES
+from consultation.open_data import ADOPTION_SUMMARIES, PUBLISHED_COMMENTS
 from publisher.opendata import read_package
 from publisher.settings import PROJECT_ROOT
 
 DATASETS = PROJECT_ROOT / "datasets"
 SHAPES = Path(__file__).resolve().parent / "dcat-ap-shapes.ttl"
 NAMES = [ds.name for ds in read_package(DATASETS)]
-ALL = [*NAMES, ADOPTION_SUMMARIES]
+ALL = [*NAMES, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS]
 BASE = "http://testserver"
 
 
