@@ -7,7 +7,7 @@ from pathlib import Path
 from consultation import inspection
 from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
-from consultation.open_data import ADOPTION_SUMMARIES_TABLE
+from consultation.open_data import ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS_TABLE
 from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
 from consultation.vocabulary import AUDIT_ACTIONS
@@ -47,7 +47,7 @@ FEATURE = Feature(
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
-    open_data=(ADOPTION_SUMMARIES_TABLE,),
+    open_data=(ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS_TABLE),
     home=(home.HOME_SECTION,),
     sections=(inspection.SECTION,),
     inspections=inspection.CHECKS,

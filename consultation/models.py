@@ -259,5 +259,34 @@ class CommentGroupMember(Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("consultation_comment.id"), unique=True)
 
 
+class CommentPublication(Base):
+    """A comment published in full after review (with the commenter's consent): the public text
+    is the original with the staff's redactions applied and personal data masked, fixed when
+    published. The original stays in `Comment.body`, for staff only."""
+
+    __tablename__ = "consultation_comment_publication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("consultation_comment.id"), unique=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    public_text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(64))
+
+
+class CommentRedaction(Base):
+    """A passage staff removed from a published comment, with the stated reason (shown in its
+    place: "［依法删除：个人隐私］"). The passage itself is staff-only."""
+
+    __tablename__ = "consultation_comment_redaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("consultation_comment.id"), index=True)
+    passage: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(200))
+    redacted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    redacted_by: Mapped[str] = mapped_column(String(64))
+
+
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
 track_changes(ConsultationDraft, WindowExtension, ConsultationAttachment, OutcomeLink)

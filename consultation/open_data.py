@@ -1,4 +1,5 @@
-"""The consultations' open data: the published adoption summaries (意见采纳情况) as a live table.
+"""The consultations' open data: the published adoption summaries (意见采纳情况) as a live table,
+and the comments published in full with their answers (issue #16).
 
 第七条 of 《三门峡市政府重大行政决策预公开制度》 has the adoption summary published to the
 public; this table puts every published summary item in the city's open-data catalogue (the
@@ -12,6 +13,7 @@ there, so the CKAN dataset and its sync state carry on.
 
 from __future__ import annotations
 
+from consultation.publication import published_comment_rows
 from consultation.summary import adoption_summary_rows
 from consultation.vocabulary import Disposition
 from publisher.opendata.specs import FieldSpec
@@ -64,4 +66,37 @@ ADOPTION_SUMMARIES_TABLE = LiveTable(
     source="三政办〔2018〕45号 第七条",
     rows=adoption_summary_rows,
     date_field="summary_published_at",
+)
+
+
+PUBLISHED_COMMENTS = "consultation-published-comments"
+
+PUBLISHED_COMMENTS_TABLE = LiveTable(
+    name=PUBLISHED_COMMENTS,
+    title="重大行政决策公开征求意见：公开的意见全文及答复",
+    description=(
+        "经审核、经提出人同意后公开的意见全文及其处理结果和理由。个人信息已自动隐去，"
+        "工作人员依法删除的内容以“［已删除：理由］”标明。依据《三门峡市政府重大行政决策预公开制度》"
+        "第七条。"
+    ),
+    keywords=("征求意见", "意见答复", "重大行政决策"),
+    fields=(
+        FieldSpec("response_id", "公开编号", "integer", "公开意见的编号。"),
+        FieldSpec("consultation_id", "征求意见编号", "integer", "征求意见（决策草案）的编号。"),
+        FieldSpec("consultation_title", "决策草案名称", "string", "公开征求意见的决策草案名称。"),
+        FieldSpec("channel", "提出渠道", "string", "网站表单、书面征求意见、座谈会、听证会等。"),
+        FieldSpec("section", "涉及条款", "string", "意见所涉及的草案条款，可为空。"),
+        FieldSpec(
+            "comment_text", "意见内容", "string", "意见全文，个人信息已隐去，删除处注明理由。"
+        ),
+        FieldSpec("redactions", "删除理由", "string", "工作人员删除内容的理由，多处以“；”分隔。"),
+        FieldSpec("disposition", "采纳情况代码", "string", f"采纳情况：{_DISPOSITIONS}。"),
+        FieldSpec("disposition_zh", "采纳情况", "string", "采纳情况的中文表述。"),
+        FieldSpec("answer", "答复及理由", "string", "对该意见的答复及采纳与否的理由。"),
+        FieldSpec("published_at", "公开时间", "datetime", "该意见公开的时刻，带时区。"),
+    ),
+    primary_key=("response_id",),
+    source="三政办〔2018〕45号 第七条",
+    rows=published_comment_rows,
+    date_field="published_at",
 )

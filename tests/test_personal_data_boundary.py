@@ -19,11 +19,11 @@ from urllib.parse import urldefrag
 import pytest
 from fastapi.testclient import TestClient
 
-from consultation.open_data import ADOPTION_SUMMARIES
+from consultation.open_data import ADOPTION_SUMMARIES, PUBLISHED_COMMENTS
 from publisher.privacy import PERSONAL_FIELD_NAMES, PersonalDataLeak, PublicModel
 from publisher.settings import Settings
 from publisher.web.app import create_app, iter_api_routes
-from tests.support.staff import StaffFixture
+from tests.support.staff import StaffFixture, sign_in
 from tests.support.world import (
     MARKER_IP,
     MARKERS,
@@ -66,6 +66,18 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     client, clock = world
     planted = plant_one_of_everything(client, clock, staff)
     meeting, draft = planted["meeting"], planted["draft"]
+    # a reviewer publishes the consenting comment in full (personal data masked on the way)
+    [comment] = ok(
+        client.get(f"/api/v1/staff/consultations/{draft}/comments", headers=staff.headers("editor"))
+    )
+    csrf = sign_in(client, "reviewer")
+    published = client.post(
+        f"/staff/consultations/{draft}/comments/{comment['id']}/publication",
+        data={"csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303, published.text
+    client.post("/staff/logout", data={"csrf_token": csrf})
 
     pages = _crawl(
         client,
@@ -104,24 +116,27 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
         f"{consultation}/outcome",
     ):
         bodies[template] = ok(client.get(template)) and client.get(template).text
-    # the adoption summaries as open data: the live table's downloads and metadata
-    live = f"/datasets/{ADOPTION_SUMMARIES}"
-    for path in (f"{live}.csv", f"{live}.csv?bom=1", f"{live}.json", f"/api/v1{live}", live):
-        response = client.get(path)
-        assert response.status_code == 200, path
-        bodies[path] = response.content.decode("utf-8-sig")
-    assert "建议增设停车位" in bodies[f"{live}.csv"]  # the consenting comment is there, masked
-    assert "建议增设停车位" in bodies[f"{live}.json"] and live in pages
+    # the adoption summaries and the comments published in full (with the commenter's consent,
+    # after review) as open data: the live tables' downloads and metadata
+    for name in (ADOPTION_SUMMARIES, PUBLISHED_COMMENTS):
+        live = f"/datasets/{name}"
+        for path in (f"{live}.csv", f"{live}.csv?bom=1", f"{live}.json", f"/api/v1{live}", live):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            bodies[path] = response.content.decode("utf-8-sig")
+        assert "建议增设停车位" in bodies[f"{live}.csv"]  # the consenting comment, masked
+        assert "建议增设停车位" in bodies[f"{live}.json"] and live in pages
     for fmt in ("rss", "atom", "ics"):
         for feed in ("meetings", "consultations"):
             bodies[f"/feeds/{feed}.{fmt}"] = client.get(f"/feeds/{feed}.{fmt}").text
     assert len(bodies) > 10
 
+    from consultation.publication import published_comment_rows
     from consultation.summary import adoption_summary_rows
 
     with client.app.state.session_factory() as session:
-        rows = adoption_summary_rows(session)
-    assert rows, "the adoption summary data has the consenting comment"
+        rows = adoption_summary_rows(session) + published_comment_rows(session)
+    assert len(rows) == 2, "the summary and the published comment hold the consenting comment"
 
     found = {url: _leaks(text) for url, text in {**pages, **bodies, "rows": str(rows)}.items()}
     assert {url: leaks for url, leaks in found.items() if leaks} == {}

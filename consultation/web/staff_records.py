@@ -1,8 +1,9 @@
 """Staff pages for what only the API did before (issue #16 item 7): record an opinion received
 offline (第五条: letters, forums, hearings, expert reviews…) with its channel and the date it
-was received. The use case is the API's (`comments.record_offline_comment`): 303 back to the
-draft on success, this form again with the Chinese reason and what was typed on a refusal
-(which wrote nothing); the use case audits."""
+was received, through the API's use case (`comments.record_offline_comment`); and the review
+that publishes a comment in full with removals (item 3, `consultation.publication`). 303 on
+success; on a refusal (which wrote nothing) the form again with the Chinese reason and what was
+typed; the use cases audit."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from consultation import comments, drafts
+from consultation import comments, drafts, publication
 from consultation.comments import CommentInput
 from consultation.models import Comment
-from consultation.vocabulary import ONLINE_CHANNELS, Channel
+from consultation.vocabulary import ONLINE_CHANNELS, Channel, Disposition
 from publisher.errors import ValidationFailed
 from publisher.staff.principal import StaffPrincipal
 from publisher.timeutil import to_local
 from publisher.web.actions import run_staff_action
-from publisher.web.auth import Editor
+from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import DbSession, IdPath, Now
 from publisher.web.forms import checked, parse_local_datetime
 from publisher.web.render import render
@@ -111,5 +112,83 @@ def record_offline_comment_form(
     return run_staff_action(
         action,
         lambda comment: f"/staff/consultations/{draft_id}?done=recorded#h-queue",
+        refused,
+    )
+
+
+#: removals a review form offers at once (publish again is refused, so they go in one review)
+REDACTION_ROWS = 3
+
+
+def _review_page(
+    request: Request,
+    principal: StaffPrincipal,
+    db: DbSession,
+    draft_id: int,
+    comment_id: int,
+    form: dict[str, str],
+    status: int = 200,
+    error: str | None = None,
+) -> HTMLResponse:
+    comment = publication.get_for_review(db, draft_id, comment_id)
+    published = publication.publication_of(db, comment.id)
+    return render(
+        request,
+        "staff/consultations/publication.html",
+        principal,
+        status=status,
+        draft=comment.draft,
+        comment=comment,
+        published=published,
+        redactions=publication.redactions_of(db, comment.id),
+        preview=publication.public_text(comment.body, []),
+        rows=range(1, REDACTION_ROWS + 1),
+        channels=Channel.labels_zh(),
+        dispositions=Disposition.labels_zh(),
+        form=form,
+        error=error,
+    )
+
+
+@router.get("/{draft_id}/comments/{comment_id}/publication", response_class=HTMLResponse)
+def comment_publication_page(
+    request: Request, draft_id: IdPath, comment_id: IdPath, principal: Reviewer, db: DbSession
+) -> HTMLResponse:
+    """Review a comment for publication in full: the original, the masked preview, removals."""
+    return _review_page(request, principal, db, draft_id, comment_id, {})
+
+
+@router.post("/{draft_id}/comments/{comment_id}/publication", response_class=HTMLResponse)
+def publish_comment_form(
+    request: Request,
+    draft_id: IdPath,
+    comment_id: IdPath,
+    principal: Reviewer,
+    db: DbSession,
+    now: Now,
+    passage_1: Annotated[str, Form(max_length=5000)] = "",
+    reason_1: Annotated[str, Form(max_length=400)] = "",
+    passage_2: Annotated[str, Form(max_length=5000)] = "",
+    reason_2: Annotated[str, Form(max_length=400)] = "",
+    passage_3: Annotated[str, Form(max_length=5000)] = "",
+    reason_3: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    pairs = [(passage_1, reason_1), (passage_2, reason_2), (passage_3, reason_3)]
+    form = {
+        f"{k}_{n}": v
+        for n, pair in enumerate(pairs, 1)
+        for k, v in zip(("passage", "reason"), pair, strict=True)
+    }
+
+    def action() -> object:
+        removals = [publication.Redaction(p, r) for p, r in pairs]
+        return publication.publish_comment(db, principal, draft_id, comment_id, removals, now)
+
+    def refused(status: int, message_zh: str) -> Response:
+        return _review_page(request, principal, db, draft_id, comment_id, form, status, message_zh)
+
+    return run_staff_action(
+        action,
+        f"/staff/consultations/{draft_id}/comments/{comment_id}/publication?done=1",
         refused,
     )

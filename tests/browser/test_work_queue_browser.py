@@ -141,3 +141,37 @@ def test_tags_and_groups_pages(
     page.get_by_role("button", name="答复本组全部意见").click()
     expect(page.get_by_text("共 3 条意见，已答复 3 条。", exact=False)).to_be_visible()
     assert_no_violations(page)
+
+
+def test_publishing_a_comment_in_full_with_a_removal(
+    page: Page, live_server: str, staff: StaffFixture, session_factory: sessionmaker[Session]
+) -> None:
+    """Item 3: the review page, a removal with its reason, the published text."""
+    ids = plant(session_factory)
+    with session_factory() as session:
+        draft = session.get(ConsultationDraft, ids["closing"])
+        assert draft is not None
+        answered = comment(
+            session,
+            draft,
+            body="建议夜间免费。我住幸福路8号，电话13912345678。",
+            consent_publish=True,
+            disposition="adopted",
+            answer_text="采纳。",
+        )
+        session.commit()
+        comment_id = answered.id
+    sign_in(page, live_server, "reviewer")
+    page.goto(
+        f"{live_server}/staff/consultations/{ids['closing']}/comments/{comment_id}/publication"
+    )
+    expect(page.locator("h1")).to_have_text(f"公开意见全文：意见{comment_id}")
+    assert_no_violations(page)
+    page.get_by_label("原文片段").first.fill("幸福路8号")
+    page.get_by_label("删除理由").first.fill("个人隐私")
+    page.get_by_role("button", name="公开全文").click()
+    expect(page.get_by_role("status")).to_have_text("已公开。")
+    expect(
+        page.get_by_text("建议夜间免费。我住［已删除：个人隐私］，电话139******78。")
+    ).to_be_visible()
+    assert_no_violations(page)

@@ -12,7 +12,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
-from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE
+from consultation.open_data import (
+    ADOPTION_SUMMARIES,
+    ADOPTION_SUMMARIES_TABLE,
+    PUBLISHED_COMMENTS,
+)
 from publisher.ckan.local import LocalDataset
 from publisher.ckan.lock import push_lock
 from publisher.ckan.mapping import ckan_name, clean_tags, merge_extras
@@ -68,7 +72,12 @@ def test_collect_local_datasets_is_the_catalogue(settings: Settings, db: Session
     the site's own download bytes; document numbers and gazette issues become extras."""
     datasets = collect_local_datasets(settings, db, open_data_tables())
     package = read_package(DATASETS)
-    live = [DISCLOSURE, MEETING_AGENDA, ADOPTION_SUMMARIES]  # in the order of wiring.FEATURES
+    live = [
+        DISCLOSURE,
+        MEETING_AGENDA,
+        ADOPTION_SUMMARIES,
+        PUBLISHED_COMMENTS,
+    ]  # in the order of wiring.FEATURES
     assert [d.name for d in datasets] == [d.name for d in package] + live
     by_name = {d.name: d for d in datasets}
 
@@ -175,7 +184,7 @@ def test_cli_dry_run_prints_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "+ create resource intangible-heritage-items.csv" in result.output
     assert f"+ create dataset smx-{ADOPTION_SUMMARIES}" in result.output  # the live table
     assert f"+ create dataset smx-{MEETING_AGENDA}" in result.output
-    assert "plan: create 9, update 0, delete 0, unchanged 0" in result.output
+    assert "plan: create 10, update 0, delete 0, unchanged 0" in result.output
 
 
 def test_cli_without_a_package_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from consultation.open_data import ADOPTION_SUMMARIES
+from consultation.open_data import ADOPTION_SUMMARIES, PUBLISHED_COMMENTS
 from publisher.documents.open_data import DISCLOSURE
 from publisher.meetings.open_data import MEETING_AGENDA
 from publisher.opendata import read_package
@@ -21,7 +21,7 @@ from publisher.settings import PROJECT_ROOT
 DATASETS = PROJECT_ROOT / "datasets"
 NAMES = [ds.name for ds in read_package(DATASETS)]
 #: the package's datasets, then the live tables (in the order of wiring.FEATURES)
-ALL = [*NAMES, DISCLOSURE, MEETING_AGENDA, ADOPTION_SUMMARIES]
+ALL = [*NAMES, DISCLOSURE, MEETING_AGENDA, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS]
 LICENSE = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -137,7 +137,7 @@ def test_unknown_dataset_page_is_a_chinese_404(app_client: TestClient) -> None:
 def test_api_metadata(app_client: TestClient) -> None:
     listed = app_client.get("/api/v1/datasets").json()
     assert [d["id"] for d in listed] == ALL
-    assert [d["kind"] for d in listed] == ["package"] * len(NAMES) + ["live"] * 3
+    assert [d["kind"] for d in listed] == ["package"] * len(NAMES) + ["live"] * 4
     one = app_client.get("/api/v1/datasets/intangible-heritage-items").json()
     assert one["source_numbers"] == ["三政〔2018〕30号"]
     assert one["gazette_issue"] == "2019-02" and one["license"] == "CC-BY-4.0"
@@ -176,6 +176,7 @@ def test_dcat_catalogue_parses_as_json_ld(app_client: TestClient) -> None:
     meetings = rdflib.URIRef(f"http://testserver/datasets/{MEETING_AGENDA}")
     assert graph.value(meetings, DCTERMS.issued) is None  # no notice public yet
     datasets.remove(meetings)
+    datasets.remove(rdflib.URIRef(f"http://testserver/datasets/{PUBLISHED_COMMENTS}"))
     titles = list(graph.objects(catalogs[0], DCTERMS.title))
     assert titles and all(t.language == "zh" for t in titles)  # type: ignore[attr-defined]
     publisher = graph.value(catalogs[0], DCTERMS.publisher)

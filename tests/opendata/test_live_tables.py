@@ -18,7 +18,7 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE
+from consultation.open_data import ADOPTION_SUMMARIES, ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS
 from feeds.cache import MIN_GZIP_BYTES
 from publisher.ckan.sources import collect_local_datasets
 from publisher.documents.open_data import DISCLOSURE
@@ -122,7 +122,7 @@ def test_an_empty_live_table_is_listed_with_no_rows_and_no_dates(world: Any) -> 
     assert page.status_code == 200 and "尚无记录" in page.text
     assert "三政办〔2018〕45号 第七条" in page.text
     names = listed_names(client)
-    expected = sorted([*NAMES, DISCLOSURE, ADOPTION_SUMMARIES, MEETING_AGENDA])
+    expected = sorted([*NAMES, DISCLOSURE, MEETING_AGENDA, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS])
     assert names["page"] == names["api"] == names["dcat"] == names["ckan"] == expected
     assert names["feed"] == sorted(NAMES)  # nothing published yet: nothing to announce
 
@@ -132,9 +132,9 @@ def test_a_published_summary_reaches_every_listing(world: Any, staff: StaffFixtu
     publish_summary(client, clock, staff)
 
     names = listed_names(client)
-    expected = sorted([*NAMES, DISCLOSURE, ADOPTION_SUMMARIES, MEETING_AGENDA])
+    expected = sorted([*NAMES, DISCLOSURE, MEETING_AGENDA, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS])
     # one catalogue, everywhere; the feed announces only what has a date (no document stored,
-    # no meeting notice public)
+    # no meeting notice public, no comment published in full)
     announced = sorted([*NAMES, ADOPTION_SUMMARIES])
     assert names == {key: announced if key == "feed" else expected for key in names}
 

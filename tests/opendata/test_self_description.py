@@ -12,15 +12,16 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, DCTERMS
 
-from consultation.open_data import ADOPTION_SUMMARIES
+from consultation.open_data import ADOPTION_SUMMARIES, PUBLISHED_COMMENTS
 from publisher.documents.open_data import DISCLOSURE
+from publisher.meetings.open_data import MEETING_AGENDA
 from publisher.opendata import read_package
 from publisher.settings import PROJECT_ROOT
 
 DATASETS = PROJECT_ROOT / "datasets"
 SHAPES = Path(__file__).resolve().parent / "dcat-ap-shapes.ttl"
 NAMES = [ds.name for ds in read_package(DATASETS)]
-ALL = [*NAMES, DISCLOSURE, ADOPTION_SUMMARIES]
+ALL = [*NAMES, DISCLOSURE, MEETING_AGENDA, ADOPTION_SUMMARIES, PUBLISHED_COMMENTS]
 BASE = "http://testserver"
 
 

@@ -32,6 +32,8 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/staff/queue/{key}"): "editor",
     ("GET", "/staff/consultations/{draft_id}/offline-comments"): "editor",
     ("POST", "/staff/consultations/{draft_id}/offline-comments"): "editor",
+    ("GET", "/staff/consultations/{draft_id}/comments/{comment_id}/publication"): "reviewer",
+    ("POST", "/staff/consultations/{draft_id}/comments/{comment_id}/publication"): "reviewer",
     ("GET", "/staff/consultations/{draft_id}/tags"): "editor",
     ("POST", "/staff/consultations/{draft_id}/tags"): "editor",
     ("GET", "/staff/consultations/{draft_id}/tagged.csv"): "reviewer",
