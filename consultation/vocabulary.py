@@ -95,6 +95,11 @@ AUDIT_ACTIONS = {
     "consultation.comments.export": "导出意见",
     "consultation.summary.publish": "发布意见采纳情况",
     "consultation.outcome.link": "关联正式决策或政策解读",
+    "consultation.group.create": "合并相似意见",
+    "consultation.group.dissolve": "解散意见分组",
+    "consultation.comment.tag": "添加意见标签",
+    "consultation.comment.untag": "删除意见标签",
+    "consultation.comment.publish": "公开意见全文",
     "consultation.revise": "发布草案修改稿",
     "consultation.final_text": "公布最终决定文本",
 }

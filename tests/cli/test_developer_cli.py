@@ -91,7 +91,7 @@ def test_ckan_push_dry_run_as_json(cli_env: dict[str, str]) -> None:
     printed = json.loads(result.stdout)
     assert printed["dry_run"] is True and printed["summary"] is None
     # the package's six datasets and two live tables (meetings, adoption summaries)
-    assert printed["plan"]["create"] == 8 and len(printed["plan"]["steps"]) == 8
+    assert printed["plan"]["create"] == 10 and len(printed["plan"]["steps"]) == 10
     assert printed["plan"]["steps"][0]["action"] == "create"
 
 

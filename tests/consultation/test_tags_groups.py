@@ -200,7 +200,7 @@ def test_staff_tag_filter_and_export_a_tag(
     export = client.get(url, params={"tag": "停车收费"}, headers=staff.headers("reviewer"))
     assert export.status_code == 200
     rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
-    assert [(r["id"], r["text"], r["email"]) for r in rows] == [
+    assert [(r["编号"], r["意见内容"], r["电子邮箱"]) for r in rows] == [
         (str(first), "收费太高。", "writer0@example.cn")
     ]
     with session_factory() as session:

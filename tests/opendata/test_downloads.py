@@ -164,7 +164,7 @@ def test_dcat_catalogue_parses_as_json_ld(app_client: TestClient) -> None:
     catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
     assert catalogs == [rdflib.URIRef("http://testserver/catalog.jsonld")]
     datasets = set(graph.objects(catalogs[0], DCAT.dataset))
-    assert len(datasets) == len(ALL) == 8
+    assert len(datasets) == len(ALL) == 10
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == datasets
     live = rdflib.URIRef(f"http://testserver/datasets/{ADOPTION_SUMMARIES}")
     assert graph.value(live, DCTERMS.license) == LICENSE

@@ -14,6 +14,16 @@ STYLESHEETS = sorted((ROOT / "publisher" / "web" / "static").glob("*.css"))
 #: classes that only name a part of a page (for tests and readers), with no look of their own
 SEMANTIC_ONLY = {
     "application-form",
+    "article-answers",
+    "comment-group",
+    "diff-article",
+    "draft-preamble",
+    "draft-text",
+    "event-links",
+    "loop-article",
+    "quote-field",
+    "withdraw-form",
+    "work-queues",
     "attachments",
     "dataset-list",
     "document-body",
