@@ -8,6 +8,7 @@ from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
+from consultation.search import CONSULTATION_SEARCH
 from consultation.vocabulary import AUDIT_ACTIONS
 from consultation.web import home, public_api, public_pages, staff_api, staff_pages
 from publisher.feature import Feature
@@ -22,4 +23,5 @@ FEATURE = Feature(
     audit_actions=AUDIT_ACTIONS,
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
+    search_sources=(CONSULTATION_SEARCH,),
 )

@@ -20,6 +20,7 @@ from feeds.source import FeedSource
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.search.source import SearchSource
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,5 @@ class Feature:
     home: tuple[HomeSection, ...] = ()
     #: the Chinese name of each action it writes to the audit log (`/staff/audit`)
     audit_actions: Mapping[str, str] = field(default_factory=dict)
+    #: what the site's search finds of it, indexed in the same transaction as its rows
+    search_sources: tuple[SearchSource, ...] = ()

@@ -8,13 +8,20 @@ means adding its manifest (`feature.py`) to this list, and nothing else.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from consultation.feature import FEATURE as CONSULTATION
+from publisher.documents.search import DOCUMENT_SEARCH
 from publisher.feature import Feature, HomeSection
 from publisher.meetings.feature import FEATURE as MEETINGS
 from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
+from publisher.opendata.search import dataset_source
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.search import index as search_index
+from publisher.search.feature import FEATURE as SEARCH
+from publisher.search.source import SearchSource
 from publisher.staff.audit import PLATFORM_ACTIONS
 from publisher.staff.service import EXPIRED_SESSIONS
 from publisher.throttle.limits import THROTTLE_HITS
@@ -49,9 +56,17 @@ OPEN_DATA = Feature(
     # before the pages: /datasets/{name}.csv must match before /datasets/{name}
     routers=(opendata_schemas.router, opendata_api.router, opendata_pages.router),
     feeds=(opendata_feeds.DOCUMENTS_FEED, opendata_feeds.DATASETS_FEED),
+    search_sources=(DOCUMENT_SEARCH,),
 )
 
-FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, NOTIFICATIONS, MEETINGS, CONSULTATION)
+FEATURES: tuple[Feature, ...] = (
+    PLATFORM,
+    OPEN_DATA,
+    NOTIFICATIONS,
+    MEETINGS,
+    CONSULTATION,
+    SEARCH,
+)
 
 
 def open_data_tables(features: tuple[Feature, ...] = FEATURES) -> tuple[LiveTable, ...]:
@@ -80,3 +95,19 @@ def audit_action_labels(features: tuple[Feature, ...] = FEATURES) -> dict[str, s
 def home_sections(features: tuple[Feature, ...] = FEATURES) -> tuple[HomeSection, ...]:
     """What the home page shows as current, feature by feature."""
     return tuple(section for feature in features for section in feature.home)
+
+
+def search_sources(
+    datasets_dir: Path | None = None, features: tuple[Feature, ...] = FEATURES
+) -> tuple[SearchSource, ...]:
+    """What the site's search finds: the features' sources, then (given the folder of the
+    Data Package) the open-data catalogue's datasets."""
+    sources = tuple(source for feature in features for source in feature.search_sources)
+    if datasets_dir is None:
+        return sources
+    return (*sources, dataset_source(datasets_dir, open_data_tables(features)))
+
+
+#: every session of a process that imports the wiring (the app, the CLI's writing commands,
+#: the tests) indexes the features' rows in the transaction that writes them
+search_index.install(search_sources())

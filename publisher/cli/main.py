@@ -23,6 +23,7 @@ from publisher.cli.demo import demo
 from publisher.cli.ingest import ingest_app
 from publisher.cli.outbox import outbox_app
 from publisher.cli.retention import retention_app
+from publisher.cli.search import search_app
 from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
 from publisher.settings import get_settings, settings_markdown
@@ -69,6 +70,7 @@ app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(blobs_app, name="blobs")
+app.add_typer(search_app, name="search")
 app.command("demo")(demo)
 
 

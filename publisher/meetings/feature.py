@@ -7,6 +7,7 @@ from pathlib import Path
 from publisher.feature import Feature
 from publisher.meetings.feeds import MEETINGS_FEED
 from publisher.meetings.retention import APPLICANT_CONTACTS
+from publisher.meetings.search import MEETING_SEARCH
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
 from publisher.meetings.web import home, public_api, public_pages, staff_api, staff_pages
 
@@ -18,4 +19,5 @@ FEATURE = Feature(
     home=(home.HOME_SECTION,),
     audit_actions=AUDIT_ACTIONS,
     retention=(APPLICANT_CONTACTS,),
+    search_sources=(MEETING_SEARCH,),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from publisher.blobs.store import blob_store
 from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
 from publisher.notifications.worker import BackgroundWorker, Worker
+from publisher.search import segment
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.generations import GenerationWatch
@@ -33,6 +35,7 @@ from publisher.wiring import (
     delivery_hooks,
     home_sections,
     open_data_tables,
+    search_sources,
 )
 from publisher.workdays.store import CalendarSource
 
@@ -61,7 +64,8 @@ def operation_id(route: APIRoute) -> str:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Background work that lives as long as the app: the periodic CKAN push, when configured,
-    and the outbox worker unless `PUBLISHER_OUTBOX_WORKER` turns it off."""
+    and the outbox worker unless `PUBLISHER_OUTBOX_WORKER` turns it off; the search's segmenter
+    is loaded in the background."""
     settings: Settings = app.state.settings
     pusher = None
     if BackgroundPusher.enabled(settings):
@@ -74,6 +78,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         deliverer = BackgroundWorker(worker, settings.outbox_poll_seconds)
         deliverer.start()
     app.state.outbox_worker = deliverer
+    # the segmenter's dictionary (about a second) loads beside the start, not in a request
+    threading.Thread(target=segment.warm, name="search-warm", daemon=True).start()
     try:
         yield
     finally:
@@ -114,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
     app.state.audit_labels = audit_action_labels()
     app.state.home_sections = home_sections()
+    app.state.search_sources = search_sources(settings.datasets_dir)
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())
