@@ -10,6 +10,7 @@ from consultation.feeds import CONSULTATIONS_FEED
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS_TABLE
 from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
+from consultation.search import CONSULTATION_SEARCH
 from consultation.vocabulary import AUDIT_ACTIONS
 from consultation.web import (
     article_api,
@@ -57,4 +58,5 @@ FEATURE = Feature(
     sitemap=(consultation_pages,),
     document_links=(outcome_pages.document_links,),
     work_queues=WORK_QUEUES,
+    search_sources=(CONSULTATION_SEARCH,),
 )

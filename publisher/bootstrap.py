@@ -12,9 +12,11 @@ from collections.abc import Callable
 from sqlalchemy import Engine, text
 
 from publisher.documents.store import load_bundled_data_on
+from publisher.search.index import reindex
 from publisher.settings import Settings
-from publisher.storage.db import make_engine
+from publisher.storage.db import make_engine, make_session_factory, write_unit
 from publisher.storage.migrate import require_head
+from publisher.wiring import search_sources
 
 
 def prepare(settings: Settings, echo: Callable[[str], None] = print, workers: int = 1) -> None:
@@ -26,9 +28,19 @@ def prepare(settings: Settings, echo: Callable[[str], None] = print, workers: in
         require_head(engine)
         echo("database schema at head")
         echo(load_bundled_data_on(settings, engine))
+        echo(index_datasets(settings, engine))
         echo(connection_budget(settings, engine, workers))
     finally:
         engine.dispose()
+
+
+def index_datasets(settings: Settings, engine: Engine) -> str:
+    """The catalogue's datasets in the search index (a few rows; the bundled gazette's
+    documents were indexed as they were stored)."""
+    sources = [s for s in search_sources(settings.datasets_dir) if s.kind == "dataset"]
+    with make_session_factory(engine)() as session, write_unit(session):
+        counts = reindex(session, sources)
+    return f"search: {counts.get('dataset', 0)} datasets indexed"
 
 
 def connection_budget(settings: Settings, engine: Engine, workers: int) -> str:

@@ -22,6 +22,7 @@ from publisher.inspection.model import Check, Section
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.search.source import SearchSource
 from publisher.sitemaps import SitemapSource
 from publisher.workqueue import WorkQueue
 
@@ -89,3 +90,5 @@ class Feature:
     document_links: tuple[DocumentLinks, ...] = ()
     #: what waits for staff, shown on the staff home (工作台) and `/api/v1/staff/queue`
     work_queues: tuple[WorkQueue, ...] = ()
+    #: what the site's search finds of it, indexed in the same transaction as its rows
+    search_sources: tuple[SearchSource, ...] = ()

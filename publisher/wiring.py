@@ -8,16 +8,23 @@ means adding its manifest (`feature.py`) to this list, and nothing else.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from consultation.feature import FEATURE as CONSULTATION
 from publisher.documents.open_data import DISCLOSURE_TABLE as DOCUMENT_DISCLOSURE_TABLE
+from publisher.documents.search import DOCUMENT_SEARCH
 from publisher.feature import DocumentLinks, Feature, HomeSection
 from publisher.inspection.model import Check, Section
 from publisher.inspection.sections import DATASETS, DOCUMENTS
 from publisher.meetings.feature import FEATURE as MEETINGS
 from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
+from publisher.opendata.search import dataset_source
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
+from publisher.search import index as search_index
+from publisher.search.feature import FEATURE as SEARCH
+from publisher.search.source import SearchSource
 from publisher.sitemaps import SitemapSource
 from publisher.staff.audit import PLATFORM_ACTIONS
 from publisher.staff.service import EXPIRED_SESSIONS
@@ -76,9 +83,17 @@ OPEN_DATA = Feature(
     sections=(DOCUMENTS, DATASETS),
     open_data=(DOCUMENT_DISCLOSURE_TABLE,),
     sitemap=(opendata_sitemap.open_data_pages,),
+    search_sources=(DOCUMENT_SEARCH,),
 )
 
-FEATURES: tuple[Feature, ...] = (PLATFORM, OPEN_DATA, NOTIFICATIONS, MEETINGS, CONSULTATION)
+FEATURES: tuple[Feature, ...] = (
+    PLATFORM,
+    OPEN_DATA,
+    NOTIFICATIONS,
+    MEETINGS,
+    CONSULTATION,
+    SEARCH,
+)
 
 
 def open_data_tables(features: tuple[Feature, ...] = FEATURES) -> tuple[LiveTable, ...]:
@@ -132,3 +147,19 @@ def document_links(features: tuple[Feature, ...] = FEATURES) -> tuple[DocumentLi
 def work_queues(features: tuple[Feature, ...] = FEATURES) -> tuple[WorkQueue, ...]:
     """Every queue of the staff home (工作台), feature by feature in mounting order."""
     return tuple(queue for feature in features for queue in feature.work_queues)
+
+
+def search_sources(
+    datasets_dir: Path | None = None, features: tuple[Feature, ...] = FEATURES
+) -> tuple[SearchSource, ...]:
+    """What the site's search finds: the features' sources, then (given the folder of the
+    Data Package) the open-data catalogue's datasets."""
+    sources = tuple(source for feature in features for source in feature.search_sources)
+    if datasets_dir is None:
+        return sources
+    return (*sources, dataset_source(datasets_dir, open_data_tables(features)))
+
+
+#: every session of a process that imports the wiring (the app, the CLI's writing commands,
+#: the tests) indexes the features' rows in the transaction that writes them
+search_index.install(search_sources())

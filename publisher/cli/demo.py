@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 from publisher.cli.common import cli_principal, fail
@@ -19,6 +21,9 @@ def demo() -> None:
     from publisher.storage.db import make_engine, make_session_factory  # noqa: PLC0415
     from publisher.timeutil import now_utc  # noqa: PLC0415
     from publisher.workdays.store import load_installed  # noqa: PLC0415
+
+    # the features' search sources: the samples are indexed as they are written
+    importlib.import_module("publisher.wiring")
 
     settings = get_settings()
     if settings.environment == "production":

@@ -18,8 +18,12 @@ from publisher.errors import PublisherError, ValidationFailed
 from publisher.settings import get_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from publisher.gazette import GazetteIssue
     from publisher.gazette.encoding import DecodedText
+    from publisher.search.source import SearchSource
+    from publisher.settings import Settings
 
 FETCH_TIMEOUT_SECONDS = 20.0
 
@@ -125,6 +129,9 @@ def gazette(
     from publisher.documents.store import ReplaceRequired  # noqa: PLC0415
     from publisher.gazette import parse_gazette  # noqa: PLC0415
 
+    # the features' search sources: the documents stored below are indexed in their transaction
+    from publisher.wiring import search_sources  # noqa: PLC0415
+
     settings = get_settings()
     try:
         source = read_source(file_or_url, settings.gazette_max_bytes)
@@ -153,6 +160,8 @@ def gazette(
             replace=replace,
             dry_run=dry_run,
         )
+        if outcome.published is not None:
+            _index_datasets(settings, search_sources(datasets_dir or settings.datasets_dir))
     except ReplaceRequired as exc:
         typer.echo(f"error: {exc.message_en} / {exc.message_zh}", err=True)
         for line in exc.details.get("changes", []):
@@ -188,3 +197,16 @@ def _report_reading(source: DecodedText, issue: GazetteIssue) -> None:
 
 if __name__ == "__main__":  # pragma: no cover - `python -m publisher.cli.ingest`
     sys.exit(ingest_app())
+
+
+def _index_datasets(settings: Settings, sources: Sequence[SearchSource]) -> None:
+    """The catalogue's datasets as the new Data Package lists them, in the search index."""
+    from publisher.search.index import reindex  # noqa: PLC0415  (lazy: see publisher.cli.main)
+    from publisher.storage.db import make_engine, make_session_factory, write_unit  # noqa: PLC0415
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with make_session_factory(engine)() as session, write_unit(session):
+            reindex(session, [s for s in sources if s.kind == "dataset"])
+    finally:
+        engine.dispose()

@@ -26,6 +26,7 @@ from publisher.cli.inspect import inspect
 from publisher.cli.listen import dual_stack_socket, is_dual_stack
 from publisher.cli.outbox import outbox_app
 from publisher.cli.retention import retention_app
+from publisher.cli.search import search_app
 from publisher.cli.staff import staff_app
 from publisher.errors import PublisherError
 from publisher.settings import get_settings, settings_markdown
@@ -75,6 +76,7 @@ app.add_typer(ckan_app, name="ckan")
 app.add_typer(retention_app, name="retention")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(blobs_app, name="blobs")
+app.add_typer(search_app, name="search")
 app.command("demo")(demo)
 app.command("inspect")(inspect)
 

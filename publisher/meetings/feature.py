@@ -10,6 +10,7 @@ from publisher.meetings.feeds import MEETINGS_FEED
 from publisher.meetings.open_data import MEETING_AGENDA_TABLE
 from publisher.meetings.queues import WORK_QUEUES
 from publisher.meetings.retention import APPLICANT_CONTACTS
+from publisher.meetings.search import MEETING_SEARCH
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
 from publisher.meetings.web import (
     event_api,
@@ -42,4 +43,5 @@ FEATURE = Feature(
     retention=(APPLICANT_CONTACTS,),
     sitemap=(meeting_pages,),
     work_queues=WORK_QUEUES,
+    search_sources=(MEETING_SEARCH,),
 )

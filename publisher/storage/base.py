@@ -20,3 +20,15 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: tables a migration creates that no model describes: SQLite's FTS5 index of the search
+#: (`publisher.search.models`) and the shadow tables FTS5 keeps beside it
+UNMANAGED_TABLES = frozenset(
+    f"search_fts{suffix}" for suffix in ("", "_data", "_idx", "_content", "_docsize", "_config")
+)
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic's `include_name`: comparisons with the models leave the unmanaged tables out."""
+    return not (type_ == "table" and name in UNMANAGED_TABLES)

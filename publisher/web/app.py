@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from publisher.blobs.store import blob_store
 from publisher.ckan.scheduler import BackgroundPusher
 from publisher.feature import Feature
 from publisher.notifications.worker import BackgroundWorker, Worker
+from publisher.search import segment
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.generations import GenerationWatch
@@ -36,6 +38,7 @@ from publisher.wiring import (
     inspection_checks,
     inspection_sections,
     open_data_tables,
+    search_sources,
     sitemap_sources,
     work_queues,
 )
@@ -66,7 +69,8 @@ def operation_id(route: APIRoute) -> str:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Background work that lives as long as the app: the periodic CKAN push, when configured,
-    and the outbox worker unless `PUBLISHER_OUTBOX_WORKER` turns it off."""
+    and the outbox worker unless `PUBLISHER_OUTBOX_WORKER` turns it off; the search's segmenter
+    is loaded in the background."""
     settings: Settings = app.state.settings
     pusher = None
     if BackgroundPusher.enabled(settings):
@@ -79,6 +83,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         deliverer = BackgroundWorker(worker, settings.outbox_poll_seconds)
         deliverer.start()
     app.state.outbox_worker = deliverer
+    # the segmenter's dictionary (about a second) loads beside the start, not in a request
+    threading.Thread(target=segment.warm, name="search-warm", daemon=True).start()
     try:
         yield
     finally:
@@ -124,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sitemap_sources = sitemap_sources()  # the features' public pages (/sitemap.xml)
     app.state.document_links = document_links()  # a gazette document's links back
     app.state.work_queues = work_queues()  # the staff home's queues, from the manifests
+    app.state.search_sources = search_sources(settings.datasets_dir)
 
     install_error_handlers(app)
     install_openapi(app, iter_api_routes())

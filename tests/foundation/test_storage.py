@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from publisher.staff.models import AuditEvent
-from publisher.storage.base import Base
+from publisher.storage.base import Base, include_name
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.migrate import downgrade, upgrade
 from publisher.wiring import FEATURES  # noqa: F401  (registers every feature's tables)
@@ -39,7 +39,9 @@ def test_migrated_schema_matches_the_models(db_url: str) -> None:
 
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []

@@ -224,6 +224,9 @@ def test_waiting_list_promotion_check_in_and_outcome(
     assert published.json()["agenda_items"][0]["decision"].startswith("原则通过")
     page = client.get(f"/meetings/{mid}").text
     assert "会议审议通过了民生实事方案。" in page and "原则通过" in page
+    # the outcome is found with the meeting: a word only its decision holds (#17 item 4)
+    found = client.get("/api/v1/search", params={"q": "印发实施", "kind": "meeting"}).json()
+    assert [hit["url"] for hit in found] == [f"/meetings/{mid}"]
     rss = feedparser.parse(client.get("/feeds/meetings.rss").content)
     minutes = [e for e in rss.entries if e.title.startswith("【会议纪要】")]
     assert len(minutes) == 1 and "列席的社会公众代表共1人" in minutes[0].summary

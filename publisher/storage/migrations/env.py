@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from publisher.storage.base import Base
+from publisher.storage.base import Base, include_name
 from publisher.storage.db import make_engine
 
 config = context.config
@@ -19,6 +19,7 @@ def _run(connection: Connection) -> None:
         target_metadata=config.attributes.get("target_metadata", Base.metadata),
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,7 +1,7 @@
 """a draft as articles and versions: comments name their version and article; revisions kept
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-04 09:05:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import publisher.storage.types
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
