@@ -41,7 +41,10 @@ def _url(route: APIRoute, ids: dict[str, str]) -> str:
         code = ids["application"] if mine else ids["comment"]
         path = path.replace("{receipt_code}", code)
     path = path.replace("{code}", ids["comment"])  # /c/: a commenter's short link
-    return re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), "1"), path)
+    path = re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), "1"), path)
+    if route.path in ("/api/v1/search", "/search"):  # a search needs words to look for
+        path += "?q=会议"
+    return path
 
 
 def _expected(route: APIRoute) -> str:
