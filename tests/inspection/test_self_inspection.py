@@ -7,7 +7,6 @@ clean passes every veto."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -191,17 +190,3 @@ def test_identity_marks_missing_in_production_are_named_each(
         }
     )
     assert _failed(_inspect(app, marked)) == {}
-
-
-def test_the_crawl_works_where_an_event_loop_is_already_running(
-    site: tuple[FastAPI, TestClient, dict[str, str]], settings: Settings
-) -> None:
-    """In the full suite the browser tests leave Playwright's loop running in the main thread;
-    the crawl then failed with 'Cannot run the event loop while another loop is running'."""
-    app, _, _ = site
-
-    async def inside_a_running_loop() -> int:
-        with fetch_from(app, settings.base_url) as fetch:
-            return fetch("/")[0]
-
-    assert asyncio.run(inside_a_running_loop()) == 200
