@@ -19,7 +19,13 @@ TITLE_MAX = 200
 #: a notice has at most this many items (a meeting's agenda, not a document)
 ITEMS_MAX = 50
 DOCUMENTS_MAX = 10
-_NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）](?!\d)|[（(]\d{1,3}[)）]|[-•·])\s*")
+#: an item's own numbering, dropped because the list numbers the items: "1." "2、" "（3）" and
+#: the Chinese numerals official texts use, "一、" "（二）" "第三项"
+_CHINESE_NUMBER = "[一二三四五六七八九十]{1,3}"
+_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.、．)）](?!\d)|[（(]\d{1,3}[)）]|[-•·]"
+    rf"|{_CHINESE_NUMBER}\s*[、.．]|[（(]{_CHINESE_NUMBER}[)）]|第{_CHINESE_NUMBER}项[、：:]?)\s*"
+)
 _SITE_PATH = {DocumentKind.CONSULTATION: "/consultations/", DocumentKind.GAZETTE: "/documents/"}
 
 

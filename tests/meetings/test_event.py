@@ -57,17 +57,29 @@ def _events(factory: sessionmaker[Session]) -> list[str]:
 
 def test_typed_main_content_becomes_items_one_a_line() -> None:
     items = items_from_text("一、审议方案\n\n2. 研究停车\n（3）" + "长" * 250 + "\n3.5亿元项目")
-    assert [i.title for i in items][:2] == ["一、审议方案", "研究停车"]
+    assert [i.title for i in items][:2] == ["审议方案", "研究停车"]
     assert items[3].title == "3.5亿元项目"
     assert len(items) == 4 and items[2].title.endswith("…") and len(items[2].description) == 250
+
+
+def test_chinese_numbering_is_dropped_and_words_that_start_with_numerals_are_kept() -> None:
+    """The page numbers the items: "一、审议…" used to read "1. 一、审议…"."""
+    text = "十一、审议方案\n（二）研究停车\n第三项：其他事项\n三门峡市城区规划\n十四五规划中期评估"
+    assert [i.title for i in items_from_text(text)] == [
+        "审议方案",
+        "研究停车",
+        "其他事项",
+        "三门峡市城区规划",
+        "十四五规划中期评估",
+    ]
 
 
 def test_agenda_items_on_the_page_and_in_the_feeds(client: TestClient, staff: Any) -> None:
     mid = _published(client, staff)
     public = client.get(f"/api/v1/meetings/{mid}").json()
     assert [i["title"] for i in public["agenda_items"]] == [
-        "一、审议《三门峡市2027年民生实事方案》",
-        "二、其他事项",
+        "审议《三门峡市2027年民生实事方案》",
+        "其他事项",
     ]
     sequence = int(_ics_event(client)["SEQUENCE"])
     path = f"/api/v1/staff/meetings/{mid}/agenda"

@@ -58,7 +58,7 @@ def test_agenda_items_changes_and_outcome_as_a_dataset(
     rows = client.get(f"/datasets/{MEETING_AGENDA}.json").json()
     assert [(r["meeting_id"], r["item_number"]) for r in rows] == [(mid, 1), (mid, 2)]
     first = rows[0]
-    assert first["item_title"] == "一、审议《三门峡市2027年民生实事方案》"
+    assert first["item_title"] == "审议《三门峡市2027年民生实事方案》"
     assert (first["changes_count"], first["place"]) == (1, "市政府第二会议室")
     assert (first["item_decision"], first["outcome_summary"]) == ("通过", "会议研究了民生实事。")
     assert first["representatives_attended"] == 1
