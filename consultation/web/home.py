@@ -58,9 +58,9 @@ def current_consultations(session: Session, now: dt.datetime, limit: int) -> Seq
 
 
 HOME_SECTION = HomeSection(
-    heading="正在征求意见",
+    heading="正在及即将征求意见",
     more_url="/consultations",
     more_label="全部征求意见",
-    empty="目前没有正在征求意见的决策草案。",
+    empty="目前没有正在或即将征求意见的决策草案。",
     current=current_consultations,
 )

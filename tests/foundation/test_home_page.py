@@ -46,7 +46,7 @@ def _notice(client: TestClient, staff: StaffFixture, publish: bool, **overrides:
 
 def test_an_empty_site_says_so(client: TestClient) -> None:
     page = client.get("/").text
-    assert "暂无即将召开的会议预告。" in page and "目前没有正在征求意见的决策草案。" in page
+    assert "暂无即将召开的会议预告。" in page and "目前没有正在或即将征求意见的决策草案。" in page
     assert '<a href="/documents">公报文件</a>' in page  # a card for every section of the menu
 
 
@@ -74,4 +74,21 @@ def test_current_meetings_and_consultations_with_their_deadlines(
 
     clock.set(2026, 12, 11, 9, 0)  # the meeting is over, the window closed
     later = client.get("/").text
-    assert "暂无即将召开的会议预告。" in later and "目前没有正在征求意见的决策草案。" in later
+    assert "暂无即将召开的会议预告。" in later and "目前没有正在或即将征求意见的决策草案。" in later
+
+
+def test_a_consultation_about_to_open_is_not_called_open(
+    client: TestClient, staff: StaffFixture
+) -> None:
+    """The section listed windows opening next week under "正在征求意见" (open now)."""
+    draft = open_consultation(
+        client,
+        staff.headers("editor"),
+        opens_at=local(2026, 12, 9, 9, 0).isoformat(),
+        publish_at=local(2026, 11, 30, 10, 0).isoformat(),
+        closes_at=local(2026, 12, 24, 0, 0).isoformat(),
+    )
+    page = client.get("/").text
+    assert f'<a href="/consultations/{draft}">' in page
+    assert "开始征求意见：2026年12月9日 09:00" in page
+    assert ">正在及即将征求意见</h2>" in page and ">正在征求意见</h2>" not in page
