@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,8 +53,8 @@ def test_a_comment_with_a_photo_at_desktop_and_phone_widths(
         )
         assert created.status_code == 201, created.text
         draft = f"{server}/consultations/{created.json()['id']}"
-    photo = {"name": "现场照片.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}
-    spoofed = {"name": "照片.jpg", "mimeType": "image/jpeg", "buffer": b"MZ" + b"\0" * 300}
+    photo = FilePayload(name="现场照片.jpg", mimeType="image/jpeg", buffer=jpeg_with_gps())
+    spoofed = FilePayload(name="照片.jpg", mimeType="image/jpeg", buffer=b"MZ" + b"\0" * 300)
 
     for number, (width, height) in enumerate(WIDTHS, 1):
         page.set_viewport_size({"width": width, "height": height})
