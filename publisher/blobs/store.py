@@ -199,7 +199,7 @@ def put_in_transaction(connection: Connection, data: bytes) -> str:
         raise ValueError(f"no blob rows on {dialect}")
     dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = dialect_insert(Blob).values(values).on_conflict_do_nothing()
-    if connection.execute(statement).rowcount == 1:
+    if connection.execute(statement.returning(Blob.sha256)).scalar() is not None:
         for seq, chunk in enumerate(pieces):
             connection.execute(insert(BlobChunk).values(sha256=digest, seq=seq, data=chunk))
     return digest

@@ -244,3 +244,22 @@ def test_public_only_once_published_and_approved(
     sign_in(client, "admin")
     log = client.get("/staff/audit")
     assert "同意公开意见附件" in log.text and "撤回意见附件的公开" in log.text
+
+
+def test_the_same_file_in_two_comments_is_stored_once_and_served_to_both(
+    client: TestClient, staff: StaffFixture, session_factory: sessionmaker[Session]
+) -> None:
+    draft_id = open_consultation(client, staff.headers("editor"))
+    picture = ("图.png", png_with_text(), "image/png")
+    before = _counts(session_factory)
+    assert _post(client, draft_id, picture).status_code == 201
+    assert _post(client, draft_id, picture).status_code == 201
+    comments, files, blobs, _ = _counts(session_factory)
+    assert (comments, files, blobs) == (before[0] + 2, before[1] + 2, before[2] + 1)
+    sign_in(client, "editor")
+    with session_factory() as session:
+        rows = session.scalars(select(CommentAttachment)).all()
+    assert len({r.sha256 for r in rows}) == 1
+    for row in rows:
+        url = f"/staff/consultations/{draft_id}/comments/{row.comment_id}/attachments/{row.id}"
+        assert client.get(url).content.startswith(b"\x89PNG")
