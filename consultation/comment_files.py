@@ -26,8 +26,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 
 from consultation.attachments import DOCX, PDF, check_docx_archive, sniff_media_type
 from publisher.errors import PayloadTooLarge, ValidationFailed
@@ -175,6 +173,9 @@ def clean_image(data: bytes, media_type: str, shown: str) -> bytes:
 def clean_pdf(data: bytes, shown: str) -> bytes:
     """Rewritten without /Info and the XMP metadata stream; an encrypted or unreadable PDF is
     refused (staff could not read it either)."""
+    from pypdf import PdfReader, PdfWriter  # noqa: PLC0415  (lazy: heavy, only for uploads)
+    from pypdf.errors import PyPdfError  # noqa: PLC0415  (with it)
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -229,7 +229,13 @@ def comment_form(
             request, db, draft_id, now, status=status_for(exc), error=exc.message_zh, form=form
         )
         return with_retry_after(refused, exc)
-    return page(request, "consultations/receipt.html", comment=comment, draft=comment.draft)
+    return page(
+        request,
+        "consultations/receipt.html",
+        comment=comment,
+        draft=comment.draft,
+        file_count=len(comment_attachments.attachments_of(db, comment.id)),
+    )
 
 
 @router.post("/consultations/{draft_id}/follow", response_class=HTMLResponse)

@@ -77,6 +77,7 @@ def test_a_comment_with_a_photo_at_desktop_and_phone_widths(
         page.get_by_label("附件", exact=False).set_input_files([photo])
         page.get_by_role("button", name="提交意见").click()
         assert page.locator("h1").inner_text() == "意见已收到"
+        expect(page.locator("#receipt-files")).to_contain_text("1个附件已一并收到")
         assert _counts(session_factory) == (number, number)
         assert_accessible(page)
 

@@ -168,6 +168,7 @@ def test_the_page_form_takes_a_file(
         files=[("files", ("现场.jpg", jpeg_with_gps(), "image/jpeg"))],
     )
     assert response.status_code == 200 and "回执码" in response.text
+    assert "随意见上传的1个附件已一并收到" in response.text
     with session_factory() as session:
         [row] = session.scalars(select(CommentAttachment)).all()
         assert row.media_type == "image/jpeg" and row.filename == "现场.jpg"
