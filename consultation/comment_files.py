@@ -48,7 +48,6 @@ _APP_PERSONAL = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Company",
     "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Manager",
 )
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 @dataclass(frozen=True)
@@ -222,7 +221,9 @@ def clean_docx(data: bytes, shown: str) -> bytes:
 
 
 def _emptied(xml: bytes, tags: tuple[str, ...]) -> bytes:
-    root = etree.fromstring(xml, parser=_XML_PARSER)
+    # a parser per call: lxml parsers are not safe to share between request threads
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml, parser=parser)
     for tag in tags:
         for element in root.iter(tag):
             element.text = None
