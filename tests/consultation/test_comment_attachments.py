@@ -5,6 +5,7 @@ once the comment is published and staff approve the file."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from urllib.parse import quote
 
@@ -264,3 +265,27 @@ def test_the_same_file_in_two_comments_is_stored_once_and_served_to_both(
     for row in rows:
         url = f"/staff/consultations/{draft_id}/comments/{row.comment_id}/attachments/{row.id}"
         assert client.get(url).content.startswith(b"\x89PNG")
+
+
+def test_a_comment_with_files_may_be_larger_than_an_ordinary_request(
+    client: TestClient, staff: StaffFixture, settings: Settings
+) -> None:
+    """The edge's body limit is `max_upload_bytes` on the two comment paths with files (the
+    feature's `upload_paths`), not the 1 MB of ordinary requests."""
+    draft_id = open_consultation(client, staff.headers("editor"))
+    noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
+    out = io.BytesIO()
+    noise.save(out, "PNG")
+    big = out.getvalue()
+    assert settings.max_request_bytes < len(big) < settings.comment_file_max_bytes
+    assert _post(client, draft_id, ("大图.png", big, "image/png")).status_code == 201
+    page = client.post(
+        f"/consultations/{draft_id}/comments",
+        data={**FIELDS, "consent_publish": "1"},
+        files=[("files", ("大图.png", big, "image/png"))],
+    )
+    assert page.status_code == 200 and "回执码" in page.text
+    elsewhere = client.post(
+        f"/consultations/{draft_id}/follow", files=[("files", ("大图.png", big, "image/png"))]
+    )
+    assert elsewhere.status_code == 413  # other paths keep the ordinary limit
