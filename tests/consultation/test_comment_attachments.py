@@ -228,6 +228,12 @@ def test_public_only_once_published_and_approved(
     assert f"{name} {public}" in rows
     assert PLANTED_NAME not in rows and PLANTED_PHONE not in rows
 
+    hide = f"/staff/consultations/{draft_id}/comments/{comment_id}/hide"
+    client.post(hide, data={"csrf_token": csrf, "reason": "重复", "hidden": "1"})
+    assert client.get(public).status_code == 404  # a hidden comment shows no file
+    client.post(hide, data={"csrf_token": csrf, "reason": "误操作", "hidden": "0"})
+    assert client.get(public).status_code == 200
+
     withdraw = client.post(
         f"{files_page}/{file_id}/withdraw", data={"csrf_token": csrf}, follow_redirects=False
     )
