@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from consultation.articles import article_label
+from consultation.comment_attachments import store_files
+from consultation.comment_files import CleanFile
 from consultation.drafts import get_draft, get_public_draft, window_state
 from consultation.models import Comment, ConsultationDraft
 from consultation.notify import tell_commenter
@@ -139,8 +141,12 @@ def submit_comment(
     requester: str,
     channel: Channel,
     idempotency_key: str | None = None,
+    files: Sequence[CleanFile] = (),
 ) -> tuple[Comment, bool]:
     """Accept a citizen's comment and commit it; returns (comment, created).
+
+    `files` were checked and cleaned before (`comment_files.check_files`): the unit stores
+    them with the comment, so a refusal stores none and a receipt never lacks one.
 
     `requester` is the keyed digest of the sender's address: the rate limit counts it; the
     address itself is not stored with the comment (named or anonymous). A retry with the
@@ -151,7 +157,7 @@ def submit_comment(
     key = (idempotency_key or "").strip()[:100] or None
     try:
         with write_unit(session):
-            return _take_comment(session, draft_id, data, now, requester, channel, key)
+            return _take_comment(session, draft_id, data, now, requester, channel, key, files)
     except IntegrityError:
         # Another request with the same key committed first: return its row.
         existing = _by_key(session, draft_id, key) if key is not None else None
@@ -168,6 +174,7 @@ def _take_comment(
     requester: str,
     channel: Channel,
     key: str | None,
+    files: Sequence[CleanFile] = (),
 ) -> tuple[Comment, bool]:
     draft = get_public_draft(session, draft_id, now)
     if key is not None:
@@ -193,6 +200,7 @@ def _take_comment(
     comment = _new_comment(session, draft, data, now, channel, key, None)
     comment.flagged_spam = bool(data.honeypot.strip())
     session.flush()
+    store_files(session, comment, files, now)
     tell_commenter(session, comment, now)
     return comment, True
 
