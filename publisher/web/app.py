@@ -119,9 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.session_factory, settings.calendar_dir, settings.calendar_check_seconds
     )
     app.state.feed_cache = FeedCache()
-    app.state.generation_watch = GenerationWatch(
-        app.state.session_factory, settings.cache_check_seconds
-    )
+    app.state.generation_watch = GenerationWatch(engine, settings.cache_check_seconds)
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
     app.state.audit_labels = audit_action_labels()
     app.state.home_sections = home_sections()

@@ -1,0 +1,117 @@
+"""Bodies kept in memory, for feeds and public pages alike (docs/architecture.md, "Caches kept
+in memory"): the hit path runs no SQL and never leaves the event loop.
+
+A body's version is the generations of the tables it reads (`GenerationWatch`, refreshed in
+the thread pool at most every `PUBLISHER_CACHE_CHECK_SECONDS` or after this process's own
+writes); time alone changes it at the instants its builder names (`BuiltFeed.valid_until`).
+A changed version rebuilds the body in the cache's own threads: the request that starts the
+rebuild waits for it up to `REBUILD_WAIT_SECONDS`, then (like every request that arrives while
+it runs) is served the previous body, so a slow build (10,000 items) never holds readers up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from feeds.cache import BuiltFeed, FeedCache
+from publisher.storage.generations import GenerationWatch
+from publisher.web.conditional import accepts_gzip, etag_matches
+from publisher.web.deps import current_time
+from publisher.web.routes.care_mode import care_mode_on
+
+#: how long the request that finds a body out of date waits for its rebuild before it is
+#: served the previous body (a small feed or page is rebuilt well within it: read-your-writes)
+REBUILD_WAIT_SECONDS = 0.5
+
+
+async def version_of(request: Request, tables: Iterable[str]) -> tuple[int, ...]:
+    """The generations of these tables, as this process last read them (a refresh, when due,
+    is one small query in the thread pool)."""
+    watch: GenerationWatch = request.app.state.generation_watch
+    if watch.stale():
+        await run_in_threadpool(watch.refresh)
+    return watch.of(tables)
+
+
+async def from_memory(
+    request: Request,
+    name: str,
+    params: Mapping[str, str],
+    version: tuple[int, ...],
+    now: dt.datetime,
+    build: Callable[[], BuiltFeed],
+) -> BuiltFeed:
+    """The body for this key and version: from memory, or rebuilt off the event loop (see the
+    module docstring for who waits and how long)."""
+    cache: FeedCache = request.app.state.feed_cache
+    built = cache.peek(name, params, version, now)
+    if built is not None:
+        return built
+    rebuild = cache.rebuild(name, params, version, build)
+    result = asyncio.wrap_future(rebuild.future)
+    if rebuild.previous is None:
+        return await result
+    if not rebuild.started:
+        return rebuild.previous
+    try:
+        return await asyncio.wait_for(asyncio.shield(result), REBUILD_WAIT_SECONDS)
+    except TimeoutError:
+        return rebuild.previous
+
+
+#: what renders a page kept in memory: its response and the instants between which time alone
+#: leaves it true (None: unbounded), from a session of its own
+PageRender = Callable[
+    [Session, dt.datetime], tuple[Response, dt.datetime | None, dt.datetime | None]
+]
+
+
+async def memory_page(
+    request: Request, name: str, watches: tuple[str, ...], render: PageRender
+) -> Response:
+    """A public page served from memory, keyed on its query string (the page links back to
+    itself with it) and on care mode (关怀版: the same URL renders differently with its cookie,
+    so a reader in care mode never gets the plain copy, nor the other way round). A render
+    that raises (a 404 for a page past the end) is not kept."""
+    now = current_time(request)
+    version = await version_of(request, watches)
+    key = {"query": request.url.query, "care": "1" if care_mode_on(request) else "0"}
+    factory: sessionmaker[Session] = request.app.state.session_factory
+
+    def build() -> BuiltFeed:
+        with factory() as session:
+            response, since, until = render(session, now)
+        built = BuiltFeed.from_body(
+            bytes(response.body), response.headers["content-type"], last_modified=now
+        )
+        return replace(built, valid_from=since, valid_until=until)
+
+    built = await from_memory(request, f"page:{name}", key, version, now, build)
+    return page_response(request, built)
+
+
+def page_response(request: Request, built: BuiltFeed) -> Response:
+    """A page kept in memory: its gzip or identity body, each with its own ETag, or a 304 that
+    builds nothing. No Cache-Control: the page's caching class is `publisher.web.caching`'s."""
+    gzipped = bool(built.gzip_body) and accepts_gzip(request.headers.get("accept-encoding"))
+    etag = built.gzip_etag if gzipped else built.etag
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept-Encoding"})
+    body = built.gzip_body if gzipped else built.body
+    headers = {"ETag": etag, "Vary": "Accept-Encoding"}
+    if gzipped:  # compressed once when built; the GZip middleware leaves it alone
+        headers["Content-Encoding"] = "gzip"
+    content = b"" if request.method == "HEAD" else body
+    response = Response(content=content, headers=headers, media_type=built.media_type)
+    if request.method == "HEAD":
+        response.headers["Content-Length"] = str(len(body))
+    return response
