@@ -22,7 +22,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from feeds.cache import BuiltFeed
+from feeds.cache import BuiltFeed, FeedCache
 from feeds.calendar import ICS_MEDIA_TYPE, build_calendar
 from feeds.model import FeedInfo, feed_id
 from feeds.source import FeedContext, FeedFilter, FeedSource
@@ -30,7 +30,7 @@ from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_feed
 from publisher.settings import Settings
 from publisher.web.conditional import cached_feed_response, feed_response
 from publisher.web.deps import DbSession, Now, SettingsDep, current_time
-from publisher.web.memory import from_memory, version_of
+from publisher.web.memory import answers_from_memory, current_version, from_memory, version_of
 from publisher.web.openapi import media_responses
 
 #: what the feed routes serve (each with its own precompressed gzip body)
@@ -144,6 +144,17 @@ def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
         )
         return feed_response(request, built, source.max_age)
 
+    def hit(request: Request) -> Response | None:
+        """The unfiltered feed from memory, before routing (`MemoryFastPath`)."""
+        if request.scope.get("query_string"):
+            return None  # filters: the route validates them
+        version = current_version(request, source.watches)
+        if version is None:
+            return None
+        cache: FeedCache = request.app.state.feed_cache
+        built = cache.peek(name, {}, version, current_time(request))
+        return None if built is None else feed_response(request, built, source.max_age)
+
     keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
     parameters = [
         inspect.Parameter("request", keyword, annotation=Request),
@@ -151,7 +162,7 @@ def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
     ]
     endpoint.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
     endpoint.__name__ = f"{source.name}_feed_{fmt}"
-    return endpoint
+    return answers_from_memory(endpoint, hit)
 
 
 def _endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:

@@ -27,7 +27,7 @@ from publisher.settings import Settings
 from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
-from publisher.web.memory import memory_page
+from publisher.web.memory import answers_from_memory, memory_page, page_hit
 from publisher.web.printing import pdf_response, print_page
 from publisher.web.render import page, site_url
 
@@ -83,6 +83,9 @@ async def meetings_page(
         return response, shown.steady_from, until
 
     return await memory_page(request, "meetings.list", LIST_WATCHES, render)
+
+
+answers_from_memory(meetings_page, page_hit("meetings.list", LIST_WATCHES))
 
 
 def _detail(
