@@ -26,7 +26,7 @@ from publisher.web.cors import PublicReadCors
 from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
-from publisher.web.memory import MemoryFastPath
+from publisher.web.memory import CompressUnlessPrecompressed, MemoryFastPath, memory_paths
 from publisher.web.openapi import OPENAPI_URL, install_openapi
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.security import install_transport_security
@@ -153,13 +153,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(PublicReadCors)  # open data for any origin's browser app, nothing else
     app.add_middleware(BodySizeLimit, limit_for=limit_for)
     # downloads and pages; feeds carry their own gzip body, compressed once when built, with
-    # its own ETag (publisher.web.conditional), so the middleware leaves them alone
+    # its own ETag (publisher.web.conditional), so the middleware leaves them alone (and is
+    # skipped altogether for what is served from memory)
+    excluded = (
+        *DEFAULT_EXCLUDED_CONTENT_TYPES,
+        *(media.partition(";")[0] for media in FEED_MEDIA_TYPES),
+    )
     app.add_middleware(
-        GZipMiddleware,
-        minimum_size=1024,
-        exclude_content_types=(
-            *DEFAULT_EXCLUDED_CONTENT_TYPES,
-            *(media.partition(";")[0] for media in FEED_MEDIA_TYPES),
+        CompressUnlessPrecompressed,
+        skip=memory_paths(iter_api_routes()),
+        compress=lambda inner: GZipMiddleware(
+            inner, minimum_size=1024, exclude_content_types=excluded
         ),
     )
     app.add_middleware(CachePolicy, shared_seconds=settings.shared_cache_seconds)
