@@ -16,6 +16,7 @@ import datetime as dt
 import gzip
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,8 +51,13 @@ class BuiltFeed:
     #: cached body outside them is rebuilt (a scheduled publication has come, say)
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
+    #: `time.monotonic()` past which the body is rebuilt whatever its version (for what it
+    #: shows that no version tracks); None: never
+    recheck_at: float | None = None
 
     def valid_at(self, now: dt.datetime | None) -> bool:
+        if self.recheck_at is not None and time.monotonic() >= self.recheck_at:
+            return False
         if now is None:
             return True
         if self.valid_from is not None and now < self.valid_from:

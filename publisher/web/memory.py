@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from fastapi.routing import APIRoute
@@ -148,11 +149,20 @@ async def from_memory(
         return rebuild.previous
 
 
-#: what renders a page kept in memory: its response and the instants between which time alone
-#: leaves it true (None: unbounded), from a session of its own
-PageRender = Callable[
-    [Session, dt.datetime], tuple[Response, dt.datetime | None, dt.datetime | None]
-]
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page rendered for memory: its response, the instants between which time alone leaves
+    it true (None: unbounded) and, for what it shows that no tracked table versions, how many
+    seconds of real time it may be kept (None: as long as its version holds)."""
+
+    response: Response
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
+    recheck_seconds: float | None = None
+
+
+#: what renders a page kept in memory, from a session of its own
+PageRender = Callable[[Session, dt.datetime], RenderedPage]
 
 
 async def memory_page(
@@ -168,12 +178,16 @@ async def memory_page(
     factory: sessionmaker[Session] = request.app.state.session_factory
 
     def build() -> BuiltFeed:
+        started = time.monotonic()
         with factory() as session:
-            response, since, until = render(session, now)
+            page = render(session, now)
         built = BuiltFeed.from_body(
-            bytes(response.body), response.headers["content-type"], last_modified=now
+            bytes(page.response.body), page.response.headers["content-type"], last_modified=now
         )
-        return replace(built, valid_from=since, valid_until=until)
+        recheck = None if page.recheck_seconds is None else started + page.recheck_seconds
+        return replace(
+            built, valid_from=page.valid_from, valid_until=page.valid_until, recheck_at=recheck
+        )
 
     built = await from_memory(request, f"page:{name}", key, version, now, build)
     return page_response(request, built)

@@ -21,6 +21,7 @@ from publisher.meetings.models import MeetingNotice
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from publisher.web.routes.care_mode import CARE_COOKIE
+from tests.meetings.test_applications import application, open_notice
 from tests.support.clock import MEETINGS_NOW, Clock
 
 CARE = '<html lang="zh-CN" class="care">'
@@ -149,3 +150,19 @@ def test_a_scheduled_notice_appears_at_its_time_without_any_write(client: TestCl
     assert "定时发布的会议" in _get(client, False)[0]
     clock.advance(dt.timedelta(hours=-1, seconds=-1))  # a clock set back: the earlier page again
     assert "定时发布的会议" not in _get(client, False)[0]
+
+
+def test_a_meeting_filled_up_stops_saying_it_takes_applications_within_the_interval(
+    client: TestClient, staff: Any
+) -> None:
+    """Places taken are not a tracked table: a page offering applications is re-read once per
+    check interval, so the last place taken shows without any notice being written."""
+    mid = open_notice(client, staff, capacity=1)
+    assert "接受参会申请" in _get(client, False)[0]
+    assert _get(client, False)[1] == []  # from memory meanwhile
+    taken = client.post(f"/api/v1/meetings/{mid}/applications", json=application())
+    assert taken.status_code == 201, taken.text
+    written = time.monotonic()
+    while "接受参会申请" in _get(client, False)[0]:
+        assert time.monotonic() - written < 3, "a full meeting still offered after 3 s"
+        time.sleep(0.05)

@@ -27,7 +27,7 @@ from publisher.settings import Settings
 from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
-from publisher.web.memory import answers_from_memory, memory_page, page_hit
+from publisher.web.memory import RenderedPage, answers_from_memory, memory_page, page_hit
 from publisher.web.printing import pdf_response, print_page
 from publisher.web.render import page, site_url
 
@@ -54,9 +54,7 @@ async def meetings_page(
     """Upcoming meetings soonest first, then past ones latest first, 50 a page; kept in memory
     until the meetings' tables change or time alone changes the list (`publisher.web.memory`)."""
 
-    def render(
-        db: Session, now: dt.datetime
-    ) -> tuple[Response, dt.datetime | None, dt.datetime | None]:
+    def render(db: Session, now: dt.datetime) -> RenderedPage:
         shown = listing.public_listing(db, now, page_number, LIST_PAGE_SIZE)
         if page_number > shown.count:
             raise NotFound(
@@ -73,14 +71,13 @@ async def meetings_page(
             page_number=shown.number,
             page_count=shown.count,
         )
-        until = shown.steady_until
+        recheck = None
         if any(applications.applications_open(n, now) for n in notices):
             # places taken are not a tracked table (the intake does not pay for a generation
             # row): a page that says "接受参会申请" is re-read once per check interval
             settings: Settings = request.app.state.settings
-            recheck = now + dt.timedelta(seconds=settings.cache_check_seconds)
-            until = recheck if until is None else min(until, recheck)
-        return response, shown.steady_from, until
+            recheck = settings.cache_check_seconds
+        return RenderedPage(response, shown.steady_from, shown.steady_until, recheck)
 
     return await memory_page(request, "meetings.list", LIST_WATCHES, render)
 
