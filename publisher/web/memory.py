@@ -166,12 +166,18 @@ PageRender = Callable[[Session, dt.datetime], RenderedPage]
 
 
 async def memory_page(
-    request: Request, name: str, watches: tuple[str, ...], render: PageRender
+    request: Request,
+    name: str,
+    watches: tuple[str, ...],
+    render: PageRender,
+    queries: tuple[str, ...] = ("",),
 ) -> Response:
     """A public page served from memory, keyed on its query string (the page links back to
     itself with it) and on care mode (关怀版: the same URL renders differently with its cookie,
     so a reader in care mode never gets the plain copy, nor the other way round). A render
-    that raises (a 404 for a page past the end) is not kept."""
+    that raises (a 404 for a page past the end) is not kept, nor a page asked for with any
+    query string but the route's canonical `queries` (`?page=2&x=1` is rendered, not kept:
+    made-up parameters must not push the useful bodies out of the bounded cache)."""
     now = current_time(request)
     version = await version_of(request, watches)
     key = _page_key(request)
@@ -189,6 +195,8 @@ async def memory_page(
             built, valid_from=page.valid_from, valid_until=page.valid_until, recheck_at=recheck
         )
 
+    if key["query"] not in queries:
+        return page_response(request, await run_in_threadpool(build))
     built = await from_memory(request, f"page:{name}", key, version, now, build)
     return page_response(request, built)
 

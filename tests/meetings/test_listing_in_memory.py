@@ -86,6 +86,18 @@ def test_a_page_costs_at_most_five_statements_then_none(client: TestClient) -> N
         assert again == [], again
 
 
+def test_made_up_parameters_are_rendered_but_not_kept(client: TestClient) -> None:
+    """The cache is bounded and shared with the feeds: `?x=1`, `?x=2`… must not push them out."""
+    _plant(client, 4)
+    cache = client.app.state.feed_cache  # type: ignore[attr-defined]
+    _get(client, False, page=1)
+    kept = len(cache)
+    for n in range(5):
+        text, seen, _ = _get(client, False, page=1, x=n)
+        assert PLAIN in text and seen  # rendered each time (a few statements), never kept
+    assert len(cache) == kept
+
+
 def test_the_304_and_the_gzip_copy_have_their_own_etags(client: TestClient) -> None:
     _plant(client, 40)
     plain = client.get("/meetings", headers={"Accept-Encoding": "identity"})

@@ -79,7 +79,8 @@ async def meetings_page(
             recheck = settings.cache_check_seconds
         return RenderedPage(response, shown.steady_from, shown.steady_until, recheck)
 
-    return await memory_page(request, "meetings.list", LIST_WATCHES, render)
+    canonical = ("", f"page={page_number}")  # anything else is rendered, not kept
+    return await memory_page(request, "meetings.list", LIST_WATCHES, render, canonical)
 
 
 answers_from_memory(meetings_page, page_hit("meetings.list", LIST_WATCHES))
