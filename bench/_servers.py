@@ -120,6 +120,8 @@ def server_env(db_path: Path, data_dir: Path, environment: str = "test") -> dict
         PUBLISHER_ENVIRONMENT=environment,
         PUBLISHER_TRUSTED_PROXIES="127.0.0.1",
         PUBLISHER_SECRET_KEY="bench-secret",
+        # production refuses to start without it (it is the address in feeds and e-mails)
+        PUBLISHER_BASE_URL=os.environ.get("PUBLISHER_BASE_URL", "https://yugao.smx.gov.cn"),
         PUBLISHER_DATABASE_URL=f"sqlite:///{db_path}",
         PUBLISHER_DATA_DIR=str(data_dir),
         PUBLISHER_CALENDAR_DIR=str(calendar_covering(db_path.parent / "calendar")),

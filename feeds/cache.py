@@ -16,8 +16,10 @@ import datetime as dt
 import gzip
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -49,8 +51,13 @@ class BuiltFeed:
     #: cached body outside them is rebuilt (a scheduled publication has come, say)
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
+    #: `time.monotonic()` past which the body is rebuilt whatever its version (for what it
+    #: shows that no version tracks); None: never
+    recheck_at: float | None = None
 
     def valid_at(self, now: dt.datetime | None) -> bool:
+        if self.recheck_at is not None and time.monotonic() >= self.recheck_at:
+            return False
         if now is None:
             return True
         if self.valid_from is not None and now < self.valid_from:
@@ -96,12 +103,24 @@ def normalise_params(params: Mapping[str, ParamValue] | None) -> NormalisedParam
 
 
 class _Slot:
-    __slots__ = ("current", "lock")
+    __slots__ = ("current", "lock", "pending")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         #: (version, built), replaced as one object so readers never see a torn pair
         self.current: tuple[Hashable, BuiltFeed] | None = None
+        #: (version, its build in progress off the request path), see `FeedCache.rebuild`
+        self.pending: tuple[Hashable, Future[BuiltFeed]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """A build under way for a key (`FeedCache.rebuild`): its result to come, the body it
+    replaces (None on a first build) and whether this call started it or joined it."""
+
+    future: Future[BuiltFeed]
+    previous: BuiltFeed | None
+    started: bool
 
 
 def _serving(
@@ -117,14 +136,27 @@ def _serving(
 class FeedCache:
     """Thread-safe, bounded cache of built feeds keyed by (feed name, normalised params)."""
 
-    def __init__(self, max_entries: int = 256) -> None:
+    def __init__(self, max_entries: int = 256, builders: int = 4) -> None:
         if max_entries < 1:
             raise ValueError("max_entries must be at least 1")
         self._max_entries = max_entries
         self._slots: OrderedDict[FeedKey, _Slot] = OrderedDict()
         self._lock = threading.Lock()
+        #: rebuilds run here, off the request path (`rebuild`); few threads: a build is CPU
+        self._builders = ThreadPoolExecutor(builders, thread_name_prefix="cache-build")
         self.builds = 0
         self.hits = 0
+
+    def _slot(self, key: FeedKey) -> _Slot:
+        """The key's slot, made most recently used (call with `_lock` held)."""
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = _Slot()
+            while len(self._slots) > self._max_entries:
+                self._slots.popitem(last=False)
+        else:
+            self._slots.move_to_end(key)
+        return slot
 
     @staticmethod
     def key(name: str, params: Mapping[str, ParamValue] | None = None) -> FeedKey:
@@ -146,13 +178,7 @@ class FeedCache:
         """
         key = self.key(name, params)
         with self._lock:
-            slot = self._slots.get(key)
-            if slot is None:
-                slot = self._slots[key] = _Slot()
-                while len(self._slots) > self._max_entries:
-                    self._slots.popitem(last=False)
-            else:
-                self._slots.move_to_end(key)
+            slot = self._slot(key)
         current = _serving(slot, version, now)
         if current is not None:
             with self._lock:
@@ -189,6 +215,35 @@ class FeedCache:
             self._slots.move_to_end(key)
             self.hits += 1
         return current[1]
+
+    def rebuild(
+        self,
+        name: str,
+        params: Mapping[str, ParamValue] | None,
+        version: Hashable,
+        build: Callable[[], BuiltFeed],
+    ) -> Rebuild:
+        """Build this key's body for `version` in the cache's own threads, once: a call while
+        a build for the same version is under way joins it. The caller decides how long to
+        wait for it; `previous` is the body it replaces, which can be served meanwhile (so a
+        slow rebuild, 10,000 items, never holds readers up)."""
+        key = self.key(name, params)
+        with self._lock:
+            slot = self._slot(key)
+            previous = slot.current[1] if slot.current is not None else None
+            pending = slot.pending
+            if pending is not None and pending[0] == version and not pending[1].done():
+                return Rebuild(pending[1], previous, started=False)
+            future = self._builders.submit(self._store, slot, version, build)
+            slot.pending = (version, future)
+            return Rebuild(future, previous, started=True)
+
+    def _store(self, slot: _Slot, version: Hashable, build: Callable[[], BuiltFeed]) -> BuiltFeed:
+        built = build()
+        with self._lock:
+            slot.current = (version, built)
+            self.builds += 1
+        return built
 
     def invalidate(self, name: str | None = None) -> None:
         """Forget every entry of one feed (or all feeds), e.g. after a bulk import."""

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from publisher.meetings.models import AgendaItem, MeetingNotice
@@ -101,30 +101,63 @@ def public_notices_page(
     return slice_of(session, query, offset, limit)
 
 
-def count_public_notices(session: Session, now: dt.datetime) -> tuple[int, int]:
-    """(all public notices, of which upcoming) in one query."""
-    upcoming = func.coalesce(func.sum(case((is_upcoming(now), 1), else_=0)), 0)
-    total, ahead = session.execute(
-        select(func.count(), upcoming).select_from(MeetingNotice).where(*is_public(now))
-    ).one()
-    return int(total), int(ahead)
-
-
 @dataclass(frozen=True)
 class ListingPage:
     """One page of the public list: upcoming meetings soonest first, then past ones latest
-    first, `size` rows per page."""
+    first, `size` rows per page; true while the clock stays in [`steady_from`, `steady_until`)
+    and no tracked table changes (None: unbounded)."""
 
     upcoming: Sequence[MeetingNotice]
     past: Sequence[MeetingNotice]
     number: int
     count: int
+    steady_from: dt.datetime | None = None
+    steady_until: dt.datetime | None = None
+
+
+_TICK = dt.timedelta(microseconds=1)
+
+
+def _counts_and_instants(
+    session: Session, now: dt.datetime
+) -> tuple[int, int, dt.datetime | None, dt.datetime | None]:
+    """(public notices, of which upcoming, the last and the next instants at which time alone
+    changes the list) in one statement. Time changes it when a scheduled notice appears
+    (`published_at`), a meeting ends (it moves to the past just after `ends_at`) or an
+    application window closes (just after its deadline, or the start); every notice not
+    withheld counts, public or not yet."""
+    public = and_(*is_public(now))
+    closes = func.coalesce(MeetingNotice.application_deadline, MeetingNotice.starts_at)
+
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(case((public, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(public, is_upcoming(now)), 1), else_=0)), 0),
+            func.min(case((MeetingNotice.published_at > now, MeetingNotice.published_at))),
+            func.min(case((MeetingNotice.ends_at >= now, MeetingNotice.ends_at))),
+            func.min(case((closes >= now, closes))),
+            func.max(case((MeetingNotice.published_at <= now, MeetingNotice.published_at))),
+            func.max(case((MeetingNotice.ends_at < now, MeetingNotice.ends_at))),
+            func.max(case((closes < now, closes))),
+        ).where(MeetingNotice.withheld.is_(False))
+    ).one()
+    total, ahead, published, ends, closing, was_published, ended, closed = row
+    # visible from `published_at` on; upcoming and open up to and including their instant
+    upcoming = [published, ends + _TICK if ends else None, closing + _TICK if closing else None]
+    passed = [was_published, ended + _TICK if ended else None, closed + _TICK if closed else None]
+    return (
+        int(total),
+        int(ahead),
+        max((t for t in passed if t is not None), default=None),
+        min((t for t in upcoming if t is not None), default=None),
+    )
 
 
 def public_listing(session: Session, now: dt.datetime, number: int, size: int) -> ListingPage:
-    """At most four queries whatever the number of notices: the counts, the upcoming slice,
-    the past slice (places taken are the caller's one more)."""
-    total, ahead = count_public_notices(session, now)
+    """At most four queries whatever the number of notices: the counts (and the instants time
+    changes the list at), the upcoming slice, the past slice (places taken are the caller's
+    one more)."""
+    total, ahead, steady_from, steady_until = _counts_and_instants(session, now)
     count = max(1, -(-total // size))
     start = (number - 1) * size
     upcoming: Sequence[MeetingNotice] = []
@@ -146,4 +179,11 @@ def public_listing(session: Session, now: dt.datetime, number: int, size: int) -
             .offset(max(0, start - ahead))
             .limit(room)
         ).all()
-    return ListingPage(upcoming=upcoming, past=past, number=number, count=count)
+    return ListingPage(
+        upcoming=upcoming,
+        past=past,
+        number=number,
+        count=count,
+        steady_from=steady_from,
+        steady_until=steady_until,
+    )

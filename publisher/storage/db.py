@@ -36,8 +36,27 @@ def _on_sqlite_begin(conn: Connection) -> None:
     # Reads begin deferred so they never block the writer (WAL). A unit of work that reads and
     # then writes asks for IMMEDIATE (see `write_transaction`): it takes the write lock up front,
     # so two such units queue on the busy timeout instead of failing on the lock upgrade.
+    # A lone read that needs no transaction (`single_read`) sends no BEGIN: the statement is
+    # its own transaction.
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if mode != NO_BEGIN:
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+NO_BEGIN = "none"
+
+
+@contextmanager
+def single_read(engine: Engine) -> Iterator[Connection]:
+    """A connection for one read statement outside any transaction: no BEGIN/ROLLBACK round
+    trips around it (autocommit on PostgreSQL, no BEGIN on SQLite). For a poll of a small
+    table (the generation watch), not for reads that must agree with each other."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(sqlite_begin=NO_BEGIN)
+        else:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
 
 
 def make_engine(

@@ -22,12 +22,13 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import BigInteger, String, event, select
+from sqlalchemy import BigInteger, Engine, String, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from publisher.storage.base import Base
+from publisher.storage.db import single_read
 
 #: `Table.info` key marking a table whose writes bump its generation
 TRACKED = "tracks_generation"
@@ -144,10 +145,10 @@ class GenerationWatch:
     """One process's view of the generations, re-read after this process's own tracked
     commits and otherwise at most every `check_seconds` (the bound on how long another
     process's write can go unseen). Reading the view costs nothing; `stale()` says when the
-    caller must `refresh()` (one small query) first."""
+    caller must `refresh()` (one small query, outside any transaction) first."""
 
-    def __init__(self, factory: sessionmaker[Session], check_seconds: float) -> None:
-        self._factory = factory
+    def __init__(self, engine: Engine, check_seconds: float) -> None:
+        self._engine = engine
         self._check_seconds = check_seconds
         self._lock = threading.Lock()
         self._generations: Mapping[str, int] = {}
@@ -166,8 +167,11 @@ class GenerationWatch:
                 return
             local = LOCAL_COMMITS.value  # before the read: a commit during it re-reads later
             started = time.monotonic()
-            with self._factory() as session:
-                generations = read_generations(session)
+            with single_read(self._engine) as connection:
+                rows = connection.execute(
+                    select(ContentGeneration.table_name, ContentGeneration.generation)
+                )
+                generations = {name: int(generation) for name, generation in rows}
             self._generations = generations
             self._read_at = started
             self._local_seen = local

@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from feeds.cache import BuiltFeed, FeedCache
 from feeds.calendar import ICS_MEDIA_TYPE, build_calendar
@@ -29,9 +28,9 @@ from feeds.model import FeedInfo, feed_id
 from feeds.source import FeedContext, FeedFilter, FeedSource
 from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_feed
 from publisher.settings import Settings
-from publisher.storage.generations import GenerationWatch
 from publisher.web.conditional import cached_feed_response, feed_response
 from publisher.web.deps import DbSession, Now, SettingsDep, current_time
+from publisher.web.memory import answers_from_memory, current_version, from_memory, version_of
 from publisher.web.openapi import media_responses
 
 #: what the feed routes serve (each with its own precompressed gzip body)
@@ -128,28 +127,33 @@ def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
     """A feed kept in memory: a hit reads no database and never leaves the event loop; the
     generations of the watched tables (refreshed after this process's writes and every
     `PUBLISHER_CACHE_CHECK_SECONDS` otherwise) and the span the feed stays steady in time say
-    when to rebuild, which runs in the thread pool."""
+    when to rebuild, which runs off the request path (`publisher.web.memory`)."""
     name = f"{source.name}.{fmt}"
 
     async def endpoint(request: Request, **filters: Any) -> Response:
         values = _filter_values(filters)
         now = current_time(request)
-        watch: GenerationWatch = request.app.state.generation_watch
-        if watch.stale():
-            await run_in_threadpool(watch.refresh)
-        version = watch.of(source.watches)
-        cache: FeedCache = request.app.state.feed_cache
-        built = cache.peek(name, values, version, now)
-        if built is None:
-            built = await run_in_threadpool(
-                cache.get,
-                name,
-                values,
-                version,
-                lambda: _build_in_memory(request, source, fmt, values, now),
-                now,
-            )
+        version = await version_of(request, source.watches)
+        built = await from_memory(
+            request,
+            name,
+            values,
+            version,
+            now,
+            lambda: _build_in_memory(request, source, fmt, values, now),
+        )
         return feed_response(request, built, source.max_age)
+
+    def hit(request: Request) -> Response | None:
+        """The unfiltered feed from memory, before routing (`MemoryFastPath`)."""
+        if request.scope.get("query_string"):
+            return None  # filters: the route validates them
+        version = current_version(request, source.watches)
+        if version is None:
+            return None
+        cache: FeedCache = request.app.state.feed_cache
+        built = cache.peek(name, {}, version, current_time(request))
+        return None if built is None else feed_response(request, built, source.max_age)
 
     keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
     parameters = [
@@ -158,7 +162,7 @@ def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
     ]
     endpoint.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
     endpoint.__name__ = f"{source.name}_feed_{fmt}"
-    return endpoint
+    return answers_from_memory(endpoint, hit)
 
 
 def _endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:

@@ -25,8 +25,8 @@ from publisher.wiring import FEATURES
 from tests.harness.postgres import free_port
 
 #: async code on the request path that is allowed: it awaits, and touches no database (the
-#: feeds kept in memory send any database work, a refresh or a rebuild, to the thread pool)
-ASYNC_ALLOWED = {"healthz"} | {
+#: feeds and pages kept in memory send any database work, a refresh or a rebuild, to threads)
+ASYNC_ALLOWED = {"healthz", "meetings_page"} | {
     f"{source.name}_feed_{fmt}_{method}"
     for feature in FEATURES
     for source in feature.feeds

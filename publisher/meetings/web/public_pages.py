@@ -14,6 +14,7 @@ import segno
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.meetings import applications, attendance, listing, notices, opinions
@@ -22,9 +23,11 @@ from publisher.meetings.printing import notice_sheet
 from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.printing.sheet import NoticeSheet
+from publisher.settings import Settings
 from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
+from publisher.web.memory import RenderedPage, answers_from_memory, memory_page, page_hit
 from publisher.web.printing import pdf_response, print_page
 from publisher.web.render import page, site_url
 
@@ -39,31 +42,48 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
 
 #: rows per page of the public list
 LIST_PAGE_SIZE = 50
+#: the tracked tables the public list reads (places taken are re-read, see `meetings_page`)
+LIST_WATCHES = (MeetingNotice.__tablename__,)
 
 
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings_page(
+async def meetings_page(
     request: Request,
-    db: DbSession,
-    now: Now,
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
-    """Upcoming meetings soonest first, then past ones latest first, 50 a page."""
-    shown = listing.public_listing(db, now, page_number, LIST_PAGE_SIZE)
-    if page_number > shown.count:
-        raise NotFound(
-            f"The list has {shown.count} pages.",
-            f"会议列表共{shown.count}页，没有第{page_number}页。",
+) -> Response:
+    """Upcoming meetings soonest first, then past ones latest first, 50 a page; kept in memory
+    until the meetings' tables change or time alone changes the list (`publisher.web.memory`)."""
+
+    def render(db: Session, now: dt.datetime) -> RenderedPage:
+        shown = listing.public_listing(db, now, page_number, LIST_PAGE_SIZE)
+        if page_number > shown.count:
+            raise NotFound(
+                f"The list has {shown.count} pages.",
+                f"会议列表共{shown.count}页，没有第{page_number}页。",
+            )
+        notices = [*shown.upcoming, *shown.past]
+        taken = applications.places_taken(db, [n.id for n in notices])
+        response = _page(
+            request,
+            "meetings/list.html",
+            upcoming=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.upcoming],
+            past=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.past],
+            page_number=shown.number,
+            page_count=shown.count,
         )
-    taken = applications.places_taken(db, [n.id for n in (*shown.upcoming, *shown.past)])
-    return _page(
-        request,
-        "meetings/list.html",
-        upcoming=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.upcoming],
-        past=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.past],
-        page_number=shown.number,
-        page_count=shown.count,
-    )
+        recheck = None
+        if any(applications.applications_open(n, now) for n in notices):
+            # places taken are not a tracked table (the intake does not pay for a generation
+            # row): a page that says "接受参会申请" is re-read once per check interval
+            settings: Settings = request.app.state.settings
+            recheck = settings.cache_check_seconds
+        return RenderedPage(response, shown.steady_from, shown.steady_until, recheck)
+
+    canonical = ("", f"page={page_number}")  # anything else is rendered, not kept
+    return await memory_page(request, "meetings.list", LIST_WATCHES, render, canonical)
+
+
+answers_from_memory(meetings_page, page_hit("meetings.list", LIST_WATCHES))
 
 
 def _detail(

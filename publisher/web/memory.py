@@ -1,0 +1,238 @@
+"""Bodies kept in memory, for feeds and public pages alike (docs/architecture.md, "Caches kept
+in memory"): the hit path runs no SQL and never leaves the event loop.
+
+A body's version is the generations of the tables it reads (`GenerationWatch`, refreshed in
+the thread pool at most every `PUBLISHER_CACHE_CHECK_SECONDS` or after this process's own
+writes); time alone changes it at the instants its builder names (`BuiltFeed.valid_until`).
+A changed version rebuilds the body in the cache's own threads: the request that starts the
+rebuild waits for it up to `REBUILD_WAIT_SECONDS`, then (like every request that arrives while
+it runs) is served the previous body, so a slow build (10,000 items) never holds readers up.
+
+Hits skip the router too (`MemoryFastPath`): matching a request against a few hundred routes
+and solving an endpoint's parameters cost several times more than sending a body from memory.
+An endpoint says how it answers from memory alone (`answers_from_memory`); the fast path asks
+it first and falls through to the routed endpoint (which validates, rebuilds and reports
+errors) whenever it has nothing current. A key is only ever stored by the routed endpoint,
+after its parameters were validated, so an unvalidated query string never finds a body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from feeds.cache import BuiltFeed, FeedCache
+from publisher.storage.generations import GenerationWatch
+from publisher.web.conditional import accepts_gzip, etag_matches
+from publisher.web.deps import current_time
+from publisher.web.routes.care_mode import care_mode_on
+
+#: what answers a request from memory alone, or None (nothing current: the route takes it);
+#: it runs on the event loop and must not wait for anything
+MemoryHit = Callable[[Request], Response | None]
+_HIT = "_memory_hit"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answers_from_memory(endpoint: F, hit: MemoryHit) -> F:
+    """Mark an endpoint (of a path without parameters) whose hits `hit` serves."""
+    endpoint.__dict__[_HIT] = hit
+    return endpoint
+
+
+class MemoryFastPath:
+    """Pure ASGI, innermost: a GET or HEAD of a path whose endpoint answers from memory is
+    answered here when it can be, before routing; everything else goes on to the router."""
+
+    def __init__(self, app: ASGIApp, routes: Iterable[APIRoute]) -> None:
+        self.app = app
+        self.hits: dict[str, MemoryHit] = {
+            route.path: route.endpoint.__dict__[_HIT]
+            for route in routes
+            if _HIT in getattr(route.endpoint, "__dict__", {}) and not route.param_convertors
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        hit = self.hits.get(scope["path"]) if scope["type"] == "http" else None
+        if hit is not None and scope["method"] in ("GET", "HEAD"):
+            response = hit(Request(scope))
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def memory_paths(routes: Iterable[APIRoute]) -> frozenset[str]:
+    """The paths whose endpoints answer from memory (their bodies are compressed once, when
+    built)."""
+    return frozenset(MemoryFastPath(_no_app, routes).hits)
+
+
+async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
+    raise RuntimeError("not an app")
+
+
+class CompressUnlessPrecompressed:
+    """The response compression middleware, skipped for the paths whose bodies come
+    precompressed from memory: it has nothing to do there, and its per-response header work
+    was a fifth of a 304's cost."""
+
+    def __init__(
+        self, app: ASGIApp, *, skip: frozenset[str], compress: Callable[[ASGIApp], ASGIApp]
+    ) -> None:
+        self.app = app
+        self.skip = skip
+        self.compressed = compress(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in self.skip:
+            await self.app(scope, receive, send)
+        else:
+            await self.compressed(scope, receive, send)
+
+
+def current_version(request: Request, tables: Iterable[str]) -> tuple[int, ...] | None:
+    """The generations of these tables if this process's view of them is current, else None
+    (the routed endpoint refreshes it)."""
+    watch: GenerationWatch = request.app.state.generation_watch
+    return None if watch.stale() else watch.of(tables)
+
+
+#: how long the request that finds a body out of date waits for its rebuild before it is
+#: served the previous body (a small feed or page is rebuilt well within it: read-your-writes)
+REBUILD_WAIT_SECONDS = 0.5
+
+
+async def version_of(request: Request, tables: Iterable[str]) -> tuple[int, ...]:
+    """The generations of these tables, as this process last read them (a refresh, when due,
+    is one small query in the thread pool)."""
+    watch: GenerationWatch = request.app.state.generation_watch
+    if watch.stale():
+        await run_in_threadpool(watch.refresh)
+    return watch.of(tables)
+
+
+async def from_memory(
+    request: Request,
+    name: str,
+    params: Mapping[str, str],
+    version: tuple[int, ...],
+    now: dt.datetime,
+    build: Callable[[], BuiltFeed],
+) -> BuiltFeed:
+    """The body for this key and version: from memory, or rebuilt off the event loop (see the
+    module docstring for who waits and how long)."""
+    cache: FeedCache = request.app.state.feed_cache
+    built = cache.peek(name, params, version, now)
+    if built is not None:
+        return built
+    rebuild = cache.rebuild(name, params, version, build)
+    result = asyncio.wrap_future(rebuild.future)
+    if rebuild.previous is None:
+        return await result
+    if not rebuild.started:
+        return rebuild.previous
+    try:
+        return await asyncio.wait_for(asyncio.shield(result), REBUILD_WAIT_SECONDS)
+    except TimeoutError:
+        return rebuild.previous
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page rendered for memory: its response, the instants between which time alone leaves
+    it true (None: unbounded) and, for what it shows that no tracked table versions, how many
+    seconds of real time it may be kept (None: as long as its version holds)."""
+
+    response: Response
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
+    recheck_seconds: float | None = None
+
+
+#: what renders a page kept in memory, from a session of its own
+PageRender = Callable[[Session, dt.datetime], RenderedPage]
+
+
+async def memory_page(
+    request: Request,
+    name: str,
+    watches: tuple[str, ...],
+    render: PageRender,
+    queries: tuple[str, ...] = ("",),
+) -> Response:
+    """A public page served from memory, keyed on its query string (the page links back to
+    itself with it) and on care mode (关怀版: the same URL renders differently with its cookie,
+    so a reader in care mode never gets the plain copy, nor the other way round). A render
+    that raises (a 404 for a page past the end) is not kept, nor a page asked for with any
+    query string but the route's canonical `queries` (`?page=2&x=1` is rendered, not kept:
+    made-up parameters must not push the useful bodies out of the bounded cache)."""
+    now = current_time(request)
+    version = await version_of(request, watches)
+    key = _page_key(request)
+    factory: sessionmaker[Session] = request.app.state.session_factory
+
+    def build() -> BuiltFeed:
+        started = time.monotonic()
+        with factory() as session:
+            page = render(session, now)
+        built = BuiltFeed.from_body(
+            bytes(page.response.body), page.response.headers["content-type"], last_modified=now
+        )
+        recheck = None if page.recheck_seconds is None else started + page.recheck_seconds
+        return replace(
+            built, valid_from=page.valid_from, valid_until=page.valid_until, recheck_at=recheck
+        )
+
+    if key["query"] not in queries:
+        return page_response(request, await run_in_threadpool(build))
+    built = await from_memory(request, f"page:{name}", key, version, now, build)
+    return page_response(request, built)
+
+
+def _page_key(request: Request) -> dict[str, str]:
+    return {"query": request.url.query, "care": "1" if care_mode_on(request) else "0"}
+
+
+def page_hit(name: str, watches: tuple[str, ...]) -> MemoryHit:
+    """The fast path's answer for a page kept by `memory_page` under the same name."""
+
+    def hit(request: Request) -> Response | None:
+        version = current_version(request, watches)
+        if version is None:
+            return None
+        cache: FeedCache = request.app.state.feed_cache
+        built = cache.peek(f"page:{name}", _page_key(request), version, current_time(request))
+        return None if built is None else page_response(request, built)
+
+    return hit
+
+
+def page_response(request: Request, built: BuiltFeed) -> Response:
+    """A page kept in memory: its gzip or identity body, each with its own ETag, or a 304 that
+    builds nothing. No Cache-Control: the page's caching class is `publisher.web.caching`'s."""
+    gzipped = bool(built.gzip_body) and accepts_gzip(request.headers.get("accept-encoding"))
+    etag = built.gzip_etag if gzipped else built.etag
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept-Encoding"})
+    body = built.gzip_body if gzipped else built.body
+    headers = {"ETag": etag, "Vary": "Accept-Encoding"}
+    if gzipped:  # compressed once when built; the GZip middleware leaves it alone
+        headers["Content-Encoding"] = "gzip"
+    content = b"" if request.method == "HEAD" else body
+    response = Response(content=content, headers=headers, media_type=built.media_type)
+    if request.method == "HEAD":
+        response.headers["Content-Length"] = str(len(body))
+    return response
