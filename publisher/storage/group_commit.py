@@ -47,19 +47,28 @@ WriteFn = Callable[[Session], R]
 class _Job(Generic[R]):
     write: WriteFn[R]
     future: Future[R] = field(default_factory=Future)
+    attempts: int = 0
 
 
 class GroupWriter:
     """One writer thread for one engine: batches of submissions, one transaction each."""
 
-    def __init__(self, engine: Engine, *, max_batch: int = 256, idle_seconds: float = 2.0):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        writers: int = 1,
+        max_batch: int = 256,
+        idle_seconds: float = 2.0,
+    ):
         self.engine = engine
+        self.writers = writers
         self.max_batch = max_batch
         self.idle_seconds = idle_seconds
         self._factory = make_session_factory(engine)
         self._jobs: deque[_Job[Any]] = deque()
         self._wake = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._running = 0
         #: sizes of the batches written, newest last (bounded; for tests and the benchmark)
         self.batches: deque[int] = deque(maxlen=1000)
 
@@ -67,11 +76,7 @@ class GroupWriter:
         job: _Job[R] = _Job(write)
         with self._wake:
             self._jobs.append(job)
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._loop, name="publisher-group-writer", daemon=True
-                )
-                self._thread.start()
+            self._start_writer()
             self._wake.notify()
         return job.future
 
@@ -79,19 +84,33 @@ class GroupWriter:
         """Submit and wait for the answer given after the batch's COMMIT (or the refusal)."""
         return self.submit(write).result()
 
+    def _start_writer(self) -> None:
+        """Under `_wake`: one more writer thread while fewer run than allowed."""
+        if self._running < self.writers:
+            self._running += 1
+            threading.Thread(target=self._loop, name="publisher-group-writer", daemon=True).start()
+
     def _loop(self) -> None:
         while True:
             with self._wake:
                 if not self._jobs:
                     self._wake.wait(self.idle_seconds)
                 if not self._jobs:
-                    self._thread = None  # a later submit starts a new thread
+                    self._running -= 1  # a later submit starts a new thread
                     return
                 batch = [self._jobs.popleft() for _ in range(min(self.max_batch, len(self._jobs)))]
-            self._write(batch)
+                if self._jobs:
+                    self._start_writer()
+            again = self._write(batch)
+            if again:  # lost a deadlock to another writer: first in the queue again
+                with self._wake:
+                    self._jobs.extendleft(reversed(again))
+                    self._wake.notify()
 
-    def _write(self, batch: list[_Job[Any]]) -> None:
+    def _write(self, batch: list[_Job[Any]]) -> list[_Job[Any]]:
+        """Write a batch; the jobs to run again (refused by a deadlock with another writer)."""
         done: list[tuple[_Job[Any], Any]] = []
+        again: list[_Job[Any]] = []
         refused: list[tuple[_Job[Any], BaseException]] = []
         session = self._factory()
         try:
@@ -101,7 +120,11 @@ class GroupWriter:
                     with session.begin_nested():
                         result = job.write(session)
                 except Exception as exc:  # its savepoint is rolled back; the others go on
-                    refused.append((job, exc))
+                    if _lost_to_another_writer(exc) and job.attempts < 5:
+                        job.attempts += 1
+                        again.append(job)
+                    else:
+                        refused.append((job, exc))
                 else:
                     done.append((job, result))
             session.commit()
@@ -109,7 +132,7 @@ class GroupWriter:
             session.rollback()
             for job in batch:
                 job.future.set_exception(exc)
-            return
+            return []
         finally:
             session.close()
         self.batches.append(len(batch))
@@ -117,7 +140,18 @@ class GroupWriter:
             job.future.set_result(result)
         for job, error in refused:
             job.future.set_exception(error)
+        return again
 
+
+def _lost_to_another_writer(exc: Exception) -> bool:
+    """PostgreSQL chose this statement to break a deadlock (two writers' batches locking the
+    same rows in other orders) or a serialisation conflict: running it again will succeed."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return code in ("40P01", "40001")
+
+
+#: writer threads per process on PostgreSQL (SQLite has one writer: its lock is the database's)
+POSTGRES_WRITERS = 4
 
 _WRITERS: dict[Engine, GroupWriter] = {}
 _WRITERS_LOCK = threading.Lock()
@@ -128,7 +162,10 @@ def writer_for(engine: Engine) -> GroupWriter:
     with _WRITERS_LOCK:
         writer = _WRITERS.get(engine)
         if writer is None:
-            writer = _WRITERS[engine] = GroupWriter(engine)
+            postgres = engine.dialect.name == "postgresql"
+            writer = _WRITERS[engine] = GroupWriter(
+                engine, writers=POSTGRES_WRITERS if postgres else 1
+            )
             if not event.contains(engine, "engine_disposed", forget):
                 event.listen(engine, "engine_disposed", forget)
         return writer
