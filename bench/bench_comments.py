@@ -1,11 +1,11 @@
 """Load benchmark of durable comment intake with `wrk`, beside peers doing the same durable insert.
 
 Run: ``.venv/bin/python bench/bench_comments.py`` (options: ``--seconds``, ``--rounds``,
-``--connections``, ``--backend sqlite|postgresql``). Each server is uvicorn in its own
-subprocess on 127.0.0.1; `wrk` (C, Debian's) posts with 100 connections, every request with its
-own ``X-Forwarded-For`` address and ``Idempotency-Key`` (bench/wrk/comments.lua), so the
-per-address limit is exercised but never reached. Service and peers alternate, three rounds;
-medians, spreads, ratios and the service's p99.
+``--connections``, ``--backend sqlite|postgresql|both``, both by default). Each server is
+uvicorn in its own subprocess on 127.0.0.1; `wrk` (C, Debian's) posts with 100 connections,
+every request with its own ``X-Forwarded-For`` address and ``Idempotency-Key``
+(bench/wrk/comments.lua), so the per-address limit is exercised but never reached. Service and
+peers alternate, three rounds; medians, spreads, ratios and the service's p99.
 
 * ``service``: the real ``POST /api/v1/consultations/{id}/comments`` (checks on the request's
   session, then the group writer: one transaction per batch, answered after its COMMIT);
@@ -208,51 +208,57 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=100)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     if not have_wrk():
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
-    results: dict[tuple[str, str], list[dict[str, float]]] = {}
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    failed = [measure(backend, args) for backend in backends]
+    print("FAIL: errors" if any(failed) else "no errors")
+    return 1 if any(failed) else 0
+
+
+def measure(backend: str, args: argparse.Namespace) -> bool:
+    """One backend's rounds and its table; True if the service answered any error."""
+    results: dict[str, list[dict[str, float]]] = {}
     with (
         TemporaryDirectory(prefix="bench-comments-") as tmp,
-        database(args.backend, Path(tmp)) as (url, draft_id),
+        database(backend, Path(tmp)) as (url, draft_id),
     ):
         env = server_env(Path(tmp) / "bench.sqlite3", Path(tmp) / "var")
         env.update(PUBLISHER_DATABASE_URL=url, BENCH_RAW_DB=str(Path(tmp) / "raw.sqlite3"))
         intake = f"/api/v1/consultations/{draft_id}/comments"
         targets = [("service", "publisher.web.app:create_app", intake)]
-        if args.backend == "sqlite":
+        if backend == "sqlite":
             targets.append(("raw-gc", "bench.bench_comments:raw_app", "/comments"))
         targets.append(("minimal", "bench.bench_comments:minimal_app", "/comments"))
         for _ in range(args.rounds):
             for name, spec, path in targets:
                 with run_server(spec, env) as (base, _):
                     wrk(base + path, 1, args.connections, script=str(SCRIPT))  # warm-up
-                    results.setdefault((name, "intake"), []).append(
+                    results.setdefault(name, []).append(
                         wrk(base + path, args.seconds, args.connections, script=str(SCRIPT))
                     )
     print(
-        f"durable comment intake on {args.backend}, {args.connections} connections, "
+        f"durable comment intake on {backend}, {args.connections} connections, "
         f"{args.rounds} rounds × {args.seconds} s; median (min–max)"
     )
     print(f"{'':<9} {'req/s':>24} {'p99 ms':>8} {'errors':>7}")
     failed = False
     for name, _, _ in targets:
-        runs = results[(name, "intake")]
-        rates = [r["rate"] for r in runs]
-        errors = sum(r["errors"] for r in runs)
-        p99 = statistics.median(r["p99_ms"] for r in runs)
+        rates = [r["rate"] for r in results[name]]
+        errors = sum(r["errors"] for r in results[name])
+        p99 = statistics.median(r["p99_ms"] for r in results[name])
         spread = f"({min(rates):.0f}–{max(rates):.0f})"
         print(f"{name:<9} {statistics.median(rates):10.0f} {spread:>13} {p99:8.0f} {errors:7.0f}")
         failed |= name == "service" and errors > 0
-    service = [r["rate"] for r in results[("service", "intake")]]
+    service = [r["rate"] for r in results["service"]]
     for name, _, _ in targets[1:]:
-        peer = [r["rate"] for r in results[(name, "intake")]]
+        peer = [r["rate"] for r in results[name]]
         print(f"service / {name}: {statistics.median(service) / statistics.median(peer):.2f}")
-        record(f"comment intake ({args.backend})", service, peer, "req/s", peer_name=name)
-    print("FAIL: errors" if failed else "no errors")
-    return 1 if failed else 0
+        record(f"comment intake, {backend}, vs {name}", service, peer, "req/s", peer_name=name)
+    return failed
 
 
 if __name__ == "__main__":
