@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,6 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from consultation.articles import article_label
+from consultation.comment_attachments import store_files
+from consultation.comment_files import CleanFile
 from consultation.drafts import get_draft, get_public_draft, window_state
 from consultation.models import Comment, ConsultationDraft
 from consultation.notify import tell_commenter
@@ -142,9 +144,12 @@ def submit_comment(
     requester: str,
     channel: Channel,
     idempotency_key: str | None = None,
-    with_comment: Callable[[Session, Comment], object] | None = None,
+    files: Sequence[CleanFile] = (),
 ) -> tuple[Comment, bool]:
     """Accept a citizen's comment and commit it; returns (comment, created).
+
+    `files` were checked and cleaned before (`comment_files.check_files`): the unit stores
+    them with the comment, so a refusal stores none and a receipt never lacks one.
 
     `requester` is the keyed digest of the sender's address: the rate limit counts it; the
     address itself is not stored with the comment (named or anonymous). A retry with the
@@ -155,15 +160,15 @@ def submit_comment(
     Everything that needs no lock is checked on the request's session (the draft is open, the
     text, the rate limit, the near-duplicate, the article); the write is one short function
     run by the group writer (`publisher.storage.group_commit`): insert unless the key was
-    used (ON CONFLICT DO NOTHING RETURNING), count the rate limit, fill the outbox, and
-    `with_comment` (rows stored with the comment, in its savepoint). The receipt is returned
-    after the COMMIT of its batch.
+    used (ON CONFLICT DO NOTHING RETURNING), count the rate limit, store the files with the
+    comment (in its savepoint), fill the outbox. The receipt is returned after the COMMIT of
+    its batch.
     """
     key = (idempotency_key or "").strip()[:100] or None
     submission = prepare_comment(session, draft_id, data, now, requester, channel, key)
     if isinstance(submission, Comment):
         return submission, False
-    submission.with_comment = with_comment
+    submission.files = files
     comment, created = write_grouped(session, submission.write)
     return session.merge(comment, load=False), created
 
@@ -175,7 +180,7 @@ class CommentSubmission:
     values: dict[str, object]
     requester: str
     now: dt.datetime
-    with_comment: Callable[[Session, Comment], object] | None = None
+    files: Sequence[CleanFile] = ()
 
     def write(self, session: Session) -> tuple[Comment, bool]:
         """The write, inside the writer's savepoint: constraints, not reads, decide."""
@@ -194,8 +199,7 @@ class CommentSubmission:
             ).one()
             return existing, False
         limits.take(session, COMMENTS_PER_ADDRESS, self.requester, self.now)
-        if self.with_comment is not None:
-            self.with_comment(session, comment)
+        store_files(session, comment, self.files, self.now)
         tell_commenter(session, comment, self.now)
         return comment, True
 

@@ -22,6 +22,7 @@ from consultation.web import (
     public_api,
     public_pages,
     staff_api,
+    staff_comment_files,
     staff_pages,
     staff_records,
     staff_sorting,
@@ -45,6 +46,7 @@ FEATURE = Feature(
         outcome_pages.router,
         staff_records.router,
         staff_sorting.router,
+        staff_comment_files.router,
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
     feeds=(CONSULTATIONS_FEED,),
@@ -59,4 +61,6 @@ FEATURE = Feature(
     document_links=(outcome_pages.document_links,),
     work_queues=WORK_QUEUES,
     search_sources=(CONSULTATION_SEARCH,),
+    # a citizen's comment may carry files (consultation.comment_files)
+    upload_paths=(r"/consultations/\d+/comments", r"/api/v1/consultations/\d+/comments/with-files"),
 )

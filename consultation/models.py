@@ -288,5 +288,29 @@ class CommentRedaction(Base):
     redacted_by: Mapped[str] = mapped_column(String(64))
 
 
+class CommentAttachment(Base):
+    """A file a citizen attached to a comment (PDF, DOCX, JPEG, PNG), stored cleaned of its
+    metadata (`consultation.comment_files`) in the database's blob rows, in the comment's own
+    transaction. Staff see it; the public only once the comment is published and staff approved
+    this file (`approved_at`), under a neutral name (the commenter's file name may carry
+    personal data and stays staff-only)."""
+
+    __tablename__ = "consultation_comment_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("consultation_comment.id"), index=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
+    #: 1, 2, 3 in the order the commenter attached them
+    position: Mapped[int] = mapped_column(Integer)
+    #: the commenter's file name, sanitised (staff only)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("blob.sha256"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+
+
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
 track_changes(ConsultationDraft, WindowExtension, ConsultationAttachment, OutcomeLink)

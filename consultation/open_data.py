@@ -94,6 +94,13 @@ PUBLISHED_COMMENTS_TABLE = LiveTable(
         FieldSpec("disposition_zh", "采纳情况", "string", "采纳情况的中文表述。"),
         FieldSpec("answer", "答复及理由", "string", "对该意见的答复及采纳与否的理由。"),
         FieldSpec("published_at", "公开时间", "datetime", "该意见公开的时刻，带时区。"),
+        FieldSpec(
+            "attachments",
+            "附件",
+            "string",
+            "经审核同意公开的附件：文件名与本站路径（如“意见附件-12.pdf "
+            "/consultations/3/comment-attachments/12”），多个以“；”分隔，可为空。",
+        ),
     ),
     primary_key=("response_id",),
     source="三政办〔2018〕45号 第七条",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consultation.comment_attachments import all_public_files
 from consultation.drafts import get_draft
 from consultation.models import Comment, CommentPublication, CommentRedaction, ConsultationDraft
 from consultation.vocabulary import Channel, Disposition
@@ -167,6 +168,7 @@ def published_comment_rows(session: Session) -> list[dict[str, Any]]:
         select(CommentRedaction.comment_id, CommentRedaction.reason).order_by(CommentRedaction.id)
     ):
         reasons.setdefault(comment_id, []).append(reason)
+    files = all_public_files(session)
     out = []
     for publication, comment, draft in rows:
         disposition = Disposition(comment.disposition) if comment.disposition else None
@@ -183,6 +185,8 @@ def published_comment_rows(session: Session) -> list[dict[str, Any]]:
                 "disposition_zh": disposition.label_zh if disposition else "",
                 "answer": mask_personal_text(comment.answer_text or ""),
                 "published_at": publication.published_at.isoformat(),
+                # approved files only, under their neutral names (never the commenter's)
+                "attachments": "；".join(f"{f.name} {f.url}" for f in files.get(comment.id, [])),
             }
         )
     return out

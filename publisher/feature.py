@@ -92,3 +92,6 @@ class Feature:
     work_queues: tuple[WorkQueue, ...] = ()
     #: what the site's search finds of it, indexed in the same transaction as its rows
     search_sources: tuple[SearchSource, ...] = ()
+    #: paths (regular expressions, matched in full) whose requests may carry uploaded files:
+    #: their bodies may reach `max_upload_bytes` instead of `max_request_bytes`
+    upload_paths: tuple[str, ...] = ()

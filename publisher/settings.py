@@ -220,6 +220,21 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         20_971_520, description="Largest attachment upload accepted (bytes)."
     )
+    comment_file_max_bytes: int = Field(
+        5_242_880,
+        ge=1,
+        description="Largest file a citizen may attach to a comment (bytes; PDF, DOCX, JPEG or "
+        "PNG). Larger files are refused with 413 and nothing is stored.",
+    )
+    comment_files_max_count: int = Field(
+        3, ge=0, le=20, description="Most files a citizen may attach to one comment (0: none)."
+    )
+    comment_files_max_total_bytes: int = Field(
+        10_485_760,
+        ge=1,
+        description="Largest total of the files attached to one comment (bytes). The request "
+        "carrying them is also bounded by `max_upload_bytes`, which should be larger.",
+    )
     smtp_host: str = Field(
         "", description="SMTP server for notification e-mails. Empty disables e-mail."
     )

@@ -2,7 +2,8 @@
 
 Marker values are planted through the real public forms and APIs — an applicant and a
 commenter with distinctive names, phones, e-mails, typed-in ID and phone numbers, from a
-distinctive address — then staff act on them (approve, answer, publish the adoption summary),
+distinctive address, the commenter's files carrying their name and phone in metadata and a file
+name — then staff act on them (approve, answer, publish the adoption summary),
 and every public page (crawled by following links), every public API response and every feed
 is scanned for the markers. Staff exports are checked to still contain them, so the scan is
 known to be looking at data that exists.
@@ -11,18 +12,23 @@ known to be looking at data that exists.
 from __future__ import annotations
 
 import html
+import io
 import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
+from pypdf import PdfReader
 
 from consultation.open_data import ADOPTION_SUMMARIES, PUBLISHED_COMMENTS
 from publisher.privacy import PERSONAL_FIELD_NAMES, PersonalDataLeak, PublicModel
 from publisher.settings import Settings
 from publisher.web.app import create_app, iter_api_routes
+from tests.support.comment_files import docx_with_author, jpeg_with_gps, pdf_with_author
 from tests.support.staff import StaffFixture, sign_in
 from tests.support.world import (
     MARKER_IP,
@@ -47,6 +53,34 @@ def _leaks(text: str) -> list[str]:
     return [what for what, value in MARKERS.items() if value in text]
 
 
+def _leaks_in_bytes(data: bytes) -> list[str]:
+    """A file as its readers see it: the raw bytes, a PDF's metadata, every part of a DOCX,
+    an image's EXIF and info (a PDF writes its metadata strings as escaped UTF-16)."""
+    texts = [data.decode("utf-8", "ignore")]
+    if data.startswith(b"%PDF-"):
+        reader = PdfReader(io.BytesIO(data))
+        texts.append(str(dict(reader.metadata or {})))
+    elif data.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            texts += [archive.read(n).decode("utf-8", "ignore") for n in archive.namelist()]
+    else:
+        with Image.open(io.BytesIO(data)) as image:
+            exif = image.getexif()
+            texts += [str(dict(exif)), str(exif.get_ifd(0x8825)), str(image.info)]
+    return _leaks("\n".join(texts))
+
+
+def _planted_files() -> list[tuple[str, bytes, str]]:
+    """A commenter's files, each carrying their name and phone in its metadata, and in the name
+    of one of them."""
+    name, phone = MARKERS["commenter name"], MARKERS["commenter phone"]
+    return [
+        (f"{name}{phone}现场.jpg", jpeg_with_gps(name, phone), "image/jpeg"),
+        ("说明.pdf", pdf_with_author(name, phone), "application/pdf"),
+        ("补充.docx", docx_with_author(name, phone), "application/octet-stream"),
+    ]
+
+
 def _crawl(client: TestClient, starts: list[str]) -> dict[str, str]:
     seen: dict[str, str] = {}
     queue = list(starts)
@@ -64,7 +98,10 @@ def _crawl(client: TestClient, starts: list[str]) -> dict[str, str]:
 
 def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFixture) -> None:
     client, clock = world
-    planted = plant_one_of_everything(client, clock, staff)
+    files = _planted_files()
+    for _, data, _ in files:  # the markers really are in each file as uploaded
+        assert _leaks_in_bytes(data)
+    planted = plant_one_of_everything(client, clock, staff, comment_files=files)
     meeting, draft = planted["meeting"], planted["draft"]
     # a reviewer publishes the consenting comment in full (personal data masked on the way)
     [comment] = ok(
@@ -77,7 +114,29 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
         follow_redirects=False,
     )
     assert published.status_code == 303, published.text
+    # …and approves every file of it for the public
+    files_page = f"/staff/consultations/{draft}/comments/{comment['id']}/attachments"
+    staff_view = client.get(files_page).text
+    assert MARKERS["commenter name"] in staff_view  # staff see the commenter's file name
+    file_ids = re.findall(r'attachments/(\d+)/approve"', staff_view)
+    assert len(file_ids) == len(files)
+    for file_id in file_ids:
+        approve = f"{files_page}/{file_id}/approve"
+        response = client.post(approve, data={"csrf_token": csrf}, follow_redirects=False)
+        assert response.status_code == 303
     client.post("/staff/logout", data={"csrf_token": csrf})
+    public_files = {
+        f"/consultations/{draft}/comment-attachments/{file_id}": client.get(
+            f"/consultations/{draft}/comment-attachments/{file_id}"
+        )
+        for file_id in file_ids
+    }
+    assert all(r.status_code == 200 for r in public_files.values())
+    file_leaks = {
+        url: _leaks_in_bytes(r.content) + _leaks(r.headers["content-disposition"])
+        for url, r in public_files.items()
+    }
+    assert {url: leaks for url, leaks in file_leaks.items() if leaks} == {}
 
     pages = _crawl(
         client,
@@ -126,6 +185,8 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
             bodies[path] = response.content.decode("utf-8-sig")
         assert "建议增设停车位" in bodies[f"{live}.csv"]  # the consenting comment, masked
         assert "建议增设停车位" in bodies[f"{live}.json"] and live in pages
+    for url in public_files:  # the approved files are listed in the published responses
+        assert url in bodies[f"/datasets/{PUBLISHED_COMMENTS}.csv"]
     for fmt in ("rss", "atom", "ics"):
         for feed in ("meetings", "consultations"):
             bodies[f"/feeds/{feed}.{fmt}"] = client.get(f"/feeds/{feed}.{fmt}").text

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
 
 from consultation import comments, drafts, listing
+from consultation.comments import CommentInput
 from consultation.vocabulary import Channel, WindowState
+from consultation.web.comment_uploads import read_files
 from consultation.web.schemas import (
     CommentIn,
     CommentStatusOut,
@@ -16,7 +18,7 @@ from consultation.web.schemas import (
     ReceiptOut,
 )
 from publisher.web.caching import personal
-from publisher.web.deps import ClientKey, Day, DbSession, IdPath, Now
+from publisher.web.deps import ClientKey, Day, DbSession, IdPath, Now, SettingsDep
 from publisher.web.openapi import error_responses
 from publisher.web.responses import PagingDep
 
@@ -76,6 +78,68 @@ def submit_comment(
         requester=requester,
         channel=Channel.API,
         idempotency_key=idempotency_key,
+    )
+    if not created:
+        response.status_code = 200
+    return ReceiptOut.of(comment)
+
+
+@router.post(
+    "/consultations/{draft_id}/comments/with-files",
+    response_model=ReceiptOut,
+    status_code=201,
+    responses={
+        200: {"model": ReceiptOut, "description": "A retry with the same `Idempotency-Key`."},
+        **error_responses(409, 413, 429),
+    },
+)
+def submit_comment_with_files(
+    draft_id: IdPath,
+    response: Response,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    settings: SettingsDep,
+    text: Annotated[str, Form(max_length=20000)],
+    section: Annotated[str, Form(max_length=1000)] = "",
+    name: Annotated[str, Form(max_length=1000)] = "",
+    phone: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form(max_length=1000)] = "",
+    anonymous: Annotated[bool, Form()] = False,
+    consent_publish: Annotated[bool, Form()] = False,
+    website: Annotated[str, Form(max_length=1000)] = "",
+    article: Annotated[str, Form(max_length=20)] = "",
+    quote: Annotated[str, Form(max_length=2000)] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> ReceiptOut:
+    """The comment as multipart form fields (those of `POST …/comments`) with up to
+    `comment_files_max_count` `files` (PDF, DOCX, JPEG, PNG; checked by content, images
+    re-encoded without their metadata). A refused file refuses the comment: nothing is
+    stored. Files are seen by staff; public only once the comment is published in full and
+    staff approve the file."""
+    clean = read_files(files, settings)
+    data = CommentInput(
+        text=text,
+        section=section,
+        name=name,
+        phone=phone,
+        email=email,
+        anonymous=anonymous,
+        consent_publish=consent_publish,
+        honeypot=website,
+        article=article,
+        quote=quote,
+    )
+    comment, created = comments.submit_comment(
+        db,
+        draft_id,
+        data,
+        now,
+        requester=requester,
+        channel=Channel.API,
+        idempotency_key=idempotency_key,
+        files=clean,
     )
     if not created:
         response.status_code = 200

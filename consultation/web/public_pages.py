@@ -7,21 +7,31 @@ import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from consultation import attachments, comments, drafts, following
+from consultation import attachments, comment_attachments, comments, drafts, following
 from consultation.article_views import closed_loop, draft_articles
 from consultation.models import ConsultationDraft
 from consultation.outcomes import outcomes_of
 from consultation.summary import adoption_summary
 from consultation.versions import MAX_QUOTE_CHARS
 from consultation.vocabulary import Channel, Disposition, WindowState
+from consultation.web.comment_uploads import chosen, limits_shown, read_files
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
 from publisher.privacy import mask_personal_text
 from publisher.web.caching import personal
-from publisher.web.deps import Blobs, ClientKey, DbSession, IdPath, Now
+from publisher.web.deps import (
+    Blobs,
+    ClientKey,
+    DatabaseBlobs,
+    DbSession,
+    IdPath,
+    Now,
+    SettingsDep,
+    get_settings,
+)
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
 from publisher.web.render import page
@@ -65,6 +75,7 @@ def _detail(
         form=form or {},
         follow_error=follow_error,
         max_chars=comments.MAX_COMMENT_CHARS,
+        file_limits=limits_shown(get_settings(request)),
         view=draft_articles(db, draft, version),
         closing=closed_loop(db, draft),
         max_quote_chars=MAX_QUOTE_CHARS,
@@ -99,6 +110,23 @@ def download_attachment(
     attachment = attachments.get_public_attachment(db, draft_id, attachment_id, now)
     blob = attachments.open_blob(blobs, attachment)
     return blob_download(request, blob, attachment.media_type, attachment.filename)
+
+
+@router.get("/consultations/{draft_id}/comment-attachments/{file_id}")
+def download_comment_attachment(
+    request: Request,
+    draft_id: IdPath,
+    file_id: IdPath,
+    db: DbSession,
+    now: Now,
+    blobs: DatabaseBlobs,
+) -> Response:
+    """A file of a published comment that staff approved, under its neutral public name;
+    404 for any other (not approved, not published, withdrawn, secret draft)."""
+    attachment = comment_attachments.get_public_file(db, draft_id, file_id, now)
+    blob = comment_attachments.open_file(blobs, attachment)
+    name = comment_attachments.public_name(attachment)
+    return blob_download(request, blob, attachment.media_type, name)
 
 
 @router.get(
@@ -142,6 +170,7 @@ def comment_form(
     db: DbSession,
     now: Now,
     requester: ClientKey,
+    settings: SettingsDep,
     text: Annotated[str, Form(max_length=20000)] = "",
     section: Annotated[str, Form(max_length=1000)] = "",
     name: Annotated[str, Form(max_length=1000)] = "",
@@ -153,8 +182,10 @@ def comment_form(
     form_token: Annotated[str, Form(max_length=100)] = "",
     article: Annotated[str, Form(max_length=20)] = "",
     quote: Annotated[str, Form(max_length=2000)] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> HTMLResponse:
-    """On refusal the page comes back with everything the person typed, never emptied."""
+    """On refusal the page comes back with everything the person typed, never emptied (a
+    browser cannot refill a file field: the page asks for the files again)."""
     data = comments.CommentInput(
         article=article,
         quote=quote,
@@ -168,6 +199,7 @@ def comment_form(
         honeypot=website,
     )
     try:
+        clean = read_files(files, settings)  # checked and cleaned before the comment's unit
         comment, _ = comments.submit_comment(
             db,
             draft_id,
@@ -176,6 +208,7 @@ def comment_form(
             requester=requester,
             channel=Channel.WEB,
             idempotency_key=form_token or None,
+            files=clean,
         )
     except NotFound:
         raise
@@ -190,12 +223,19 @@ def comment_form(
             "consent_publish": checked(consent_publish),
             "article": article,
             "quote": quote,
+            "had_files": bool(chosen(files)),
         }
         refused = _detail(
             request, db, draft_id, now, status=status_for(exc), error=exc.message_zh, form=form
         )
         return with_retry_after(refused, exc)
-    return page(request, "consultations/receipt.html", comment=comment, draft=comment.draft)
+    return page(
+        request,
+        "consultations/receipt.html",
+        comment=comment,
+        draft=comment.draft,
+        file_count=len(comment_attachments.attachments_of(db, comment.id)),
+    )
 
 
 @router.post("/consultations/{draft_id}/follow", response_class=HTMLResponse)

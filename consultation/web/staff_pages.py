@@ -13,7 +13,15 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from consultation import answers, attachments, comments, drafts, exports, summary
+from consultation import (
+    answers,
+    attachments,
+    comment_attachments,
+    comments,
+    drafts,
+    exports,
+    summary,
+)
 from consultation.models import ConsultationDraft
 from consultation.vocabulary import Channel, Disposition, QueueFilter
 from publisher.errors import PublisherError, ValidationFailed
@@ -162,6 +170,7 @@ def _detail_page(
         earliest_error=earliest_error,
         state=drafts.window_state(draft, now),
         comments=comments.comment_queue(db, draft_id, filter_),
+        file_counts=comment_attachments.counts_by_comment(db, draft_id),
         attachments=attachments.list_attachments(db, draft_id),
         human_size=attachments.human_size,
         type_label=attachments.type_label,

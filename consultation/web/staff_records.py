@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from consultation import comments, drafts, publication
+from consultation import comment_attachments, comments, drafts, publication
 from consultation.comments import CommentInput
 from consultation.models import Comment
 from consultation.vocabulary import ONLINE_CHANNELS, Channel, Disposition
@@ -141,6 +141,7 @@ def _review_page(
         comment=comment,
         published=published,
         redactions=publication.redactions_of(db, comment.id),
+        file_count=len(comment_attachments.attachments_of(db, comment.id)),
         preview=publication.public_text(comment.body, []),
         rows=range(1, REDACTION_ROWS + 1),
         channels=Channel.labels_zh(),

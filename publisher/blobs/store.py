@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from publisher.blobs.models import Blob, BlobChunk
@@ -181,6 +183,26 @@ class DatabaseBlobStore:
             if data is None:  # a blob is committed with all its chunks: cannot happen
                 raise LookupError(f"blob {sha256} lacks chunk {seq}")
             yield bytes(data)
+
+
+def put_in_transaction(connection: Connection, data: bytes) -> str:
+    """Store the bytes as database blob rows inside the caller's transaction, so they commit or
+    roll back with the row that names them (a comment and its files: a refused comment leaves
+    no blob, a receipted one never lacks its file). Content already stored, or being stored by
+    a concurrent transaction, is not written twice and never fails the caller's transaction.
+    Returns the SHA-256."""
+    digest = digest_of(data)
+    pieces = list(chunks_of(data))
+    values = {"sha256": digest, "size": len(data), "chunks": len(pieces), "stored_at": now_utc()}
+    dialect = connection.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the service runs on these
+        raise ValueError(f"no blob rows on {dialect}")
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = dialect_insert(Blob).values(values).on_conflict_do_nothing()
+    if connection.execute(statement.returning(Blob.sha256)).scalar() is not None:
+        for seq, chunk in enumerate(pieces):
+            connection.execute(insert(BlobChunk).values(sha256=digest, seq=seq, data=chunk))
+    return digest
 
 
 def blob_store(kind: str, engine: Engine, data_dir: Path) -> BlobStore:

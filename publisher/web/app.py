@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -141,8 +142,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
 
+    uploads = [re.compile(p) for feature in FEATURES for p in feature.upload_paths]
+
     def limit_for(path: str) -> int:
         if path.startswith(("/staff/", "/api/v1/staff/")) and "attachments" in path:
+            return settings.max_upload_bytes
+        if any(pattern.fullmatch(path) for pattern in uploads):
             return settings.max_upload_bytes
         return settings.max_request_bytes
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from publisher.blobs.store import BlobStore
+from publisher.blobs.store import BlobStore, DatabaseBlobStore
 from publisher.rules.rulebook import RuleBook
 from publisher.rules.workcalendar import WorkCalendar
 from publisher.settings import Settings
@@ -28,6 +28,12 @@ def get_blobs(request: Request) -> BlobStore:
     """Where uploaded bytes live (`PUBLISHER_BLOB_STORE`), shared by every request."""
     blobs: BlobStore = request.app.state.blob_store
     return blobs
+
+
+def get_database_blobs(request: Request) -> BlobStore:
+    """The database's blob rows whatever `PUBLISHER_BLOB_STORE` says: files written in the
+    transaction of the row naming them (`blobs.store.put_in_transaction`) live there."""
+    return DatabaseBlobStore(request.app.state.engine)
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -61,6 +67,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuditLabels = Annotated[Mapping[str, str], Depends(audit_labels)]
 DbSession = Annotated[Session, Depends(get_db)]
 Blobs = Annotated[BlobStore, Depends(get_blobs)]
+DatabaseBlobs = Annotated[BlobStore, Depends(get_database_blobs)]
 ClientKey = Annotated[str, Depends(client_key)]
 
 #: An object id in a path: validated at the edge so that an absurd number is a 422, never a

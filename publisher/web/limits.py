@@ -110,7 +110,10 @@ class ControlCharacterGuard:
         if has_control_characters(query) or has_control_characters(unquote(scope["path"])):
             await _refuse_control(send)
             return
-        content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
+        # the boundary is case-sensitive (Chromium's: ----WebKitFormBoundaryAbC…): only the
+        # media type is compared in lower case
+        raw_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+        content_type = raw_type.lower()
         if not content_type.startswith(
             (b"application/json", b"application/x-www-form-urlencoded", b"multipart/form-data")
         ):
@@ -130,7 +133,7 @@ class ControlCharacterGuard:
                 body.decode("utf-8", "replace")
             )
         elif content_type.startswith(b"multipart/form-data"):
-            bad = any(not _clean_text(v) for v in _multipart_text_fields(body, content_type))
+            bad = any(not _clean_text(v) for v in _multipart_text_fields(body, raw_type))
         else:
             bad = any(
                 not _clean_text(unquote_to_bytes(piece.replace(b"+", b" ")))
@@ -160,7 +163,7 @@ def _clean_text(raw: bytes) -> bool:
         return False
 
 
-_BOUNDARY = re.compile(rb'boundary="?([^";]+)"?')
+_BOUNDARY = re.compile(rb'boundary="?([^";]+)"?', re.IGNORECASE)
 
 
 def _multipart_text_fields(body: bytes, content_type: bytes) -> list[bytes]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consultation.models import Comment
 from tests.support.bodies import draft_body
 from tests.support.clock import Clock, local
+from tests.support.comment_files import png_with_text
 from tests.support.staff import StaffFixture
 
 
@@ -75,6 +76,31 @@ def test_a_valid_multipart_comment_still_goes_through(
     response = app_client.post(
         f"/consultations/{draft_id}/comments",
         files={"text": (None, "建议增设停车位。\n第二段。"), "phone": (None, "13912345678")},
+    )
+    assert response.status_code == 200, response.text
+    assert _stored(session_factory) == 1
+
+
+def test_a_file_part_is_not_read_as_text_whatever_the_boundary_case(
+    app_client: TestClient, staff: StaffFixture, session_factory: sessionmaker[Session]
+) -> None:
+    """Chromium's boundaries are mixed case (----WebKitFormBoundaryAbC…): the guard once
+    lower-cased the boundary with the media type, found no parts, read the whole body, a
+    photograph's bytes included, as text, and refused every comment with a file."""
+    draft_id = _draft(app_client, staff)
+    boundary = b"----WebKitFormBoundaryAbCdEf012345"
+    body = (
+        b"--" + boundary + b'\r\nContent-Disposition: form-data; name="text"\r\n\r\n'
+        + "建议增设停车位。".encode() + b"\r\n--" + boundary
+        + b'\r\nContent-Disposition: form-data; name="phone"\r\n\r\n13912345678\r\n--'
+        + boundary + b'\r\nContent-Disposition: form-data; name="files"; filename="a.png"'
+        + b"\r\nContent-Type: image/png\r\n\r\n" + png_with_text() + b"\r\n--" + boundary
+        + b"--\r\n"
+    )  # fmt: skip
+    response = app_client.post(
+        f"/consultations/{draft_id}/comments",
+        content=body,
+        headers={"content-type": "multipart/form-data; boundary=" + boundary.decode()},
     )
     assert response.status_code == 200, response.text
     assert _stored(session_factory) == 1

@@ -18,6 +18,8 @@ STAFF_PREFIXES = ("/api/v1/staff", "/staff")
 # Staff-area routes that must be reachable before signing in.
 PUBLIC_STAFF_ROUTES = {("GET", "/staff/login"), ("POST", "/staff/login")}
 
+COMMENT_FILES = "/staff/consultations/{draft_id}/comments/{comment_id}/attachments"
+
 EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/staff/me"): "editor",
     ("GET", "/api/v1/staff/accounts"): "admin",
@@ -34,6 +36,19 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/staff/consultations/{draft_id}/offline-comments"): "editor",
     ("GET", "/staff/consultations/{draft_id}/comments/{comment_id}/publication"): "reviewer",
     ("POST", "/staff/consultations/{draft_id}/comments/{comment_id}/publication"): "reviewer",
+    ("GET", "/staff/consultations/{draft_id}/comments/{comment_id}/attachments"): "editor",
+    (
+        "GET",
+        "/staff/consultations/{draft_id}/comments/{comment_id}/attachments/{attachment_id}",
+    ): "editor",
+    (
+        "POST",
+        "/staff/consultations/{draft_id}/comments/{comment_id}/attachments/{attachment_id}/approve",
+    ): "reviewer",
+    (
+        "POST",
+        "/staff/consultations/{draft_id}/comments/{comment_id}/attachments/{attachment_id}/withdraw",
+    ): "reviewer",
     ("GET", "/staff/consultations/{draft_id}/tags"): "editor",
     ("POST", "/staff/consultations/{draft_id}/tags"): "editor",
     ("GET", "/staff/consultations/{draft_id}/tagged.csv"): "reviewer",

@@ -12,13 +12,20 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from consultation import comment_attachments, publication
+from consultation.models import Comment
 from consultation.open_data import ADOPTION_SUMMARIES
 from publisher.documents.store import load_bundled_data
 from publisher.settings import Settings
+from publisher.staff.principal import StaffPrincipal
+from publisher.staff.roles import Role
 from publisher.timeutil import LOCAL_TZ
 from tests.consultation.test_attachments import make_pdf
 from tests.support.bodies import comment_body, draft_body, notice_body
+from tests.support.comment_files import png_with_text
 from tests.support.staff import StaffFixture
 
 MARKER_IP = "203.0.113.77"
@@ -50,8 +57,12 @@ def ok(response: Any, status: int = 200) -> Any:
 
 
 def plant_one_of_everything(
-    client: TestClient, clock: Clock, staff: StaffFixture
+    client: TestClient,
+    clock: Clock,
+    staff: StaffFixture,
+    comment_files: list[tuple[str, bytes, str]] | None = None,
 ) -> dict[str, int]:
+    """`comment_files` (name, bytes, type): sent with the comment, through the multipart API."""
     editor, reviewer = staff.headers("editor"), staff.headers("reviewer")
     meeting = ok(client.post("/api/v1/staff/meetings", json=notice_body(), headers=editor), 201)
     ok(
@@ -99,21 +110,22 @@ def plant_one_of_everything(
         f"我的电话{MARKERS['phone typed in a comment']}，"
         f"身份证{MARKERS['ID number typed in a comment']}"
     )
-    comment = ok(
-        client.post(
-            f"/api/v1/consultations/{draft_id}/comments",
-            json=comment_body(
-                text=f"建议增设停车位。{typed}",
-                name=MARKERS["commenter name"],
-                phone=MARKERS["commenter phone"],
-                email=MARKERS["commenter e-mail"],
-                consent_publish=True,
-                article="a2",
-                quote="本办法适用于市区",
-            ),
-        ),
-        201,
+    body = comment_body(
+        text=f"建议增设停车位。{typed}",
+        name=MARKERS["commenter name"],
+        phone=MARKERS["commenter phone"],
+        email=MARKERS["commenter e-mail"],
+        consent_publish=True,
+        article="a2",
+        quote="本办法适用于市区",
     )
+    comments = f"/api/v1/consultations/{draft_id}/comments"
+    if comment_files is None:
+        comment = ok(client.post(comments, json=body), 201)
+    else:
+        fields = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in body.items()}
+        files = [("files", f) for f in comment_files]
+        comment = ok(client.post(f"{comments}/with-files", data=fields, files=files), 201)
     queue = ok(client.get(f"/api/v1/staff/consultations/{draft_id}/comments", headers=editor))
     ok(
         client.post(
@@ -152,14 +164,29 @@ def plant_one_of_everything(
     }
 
 
+def _publish_comment_files(session: Session, draft_id: int, now: dt.datetime) -> int:
+    """Publish the planted comment in full and approve its file (the use cases, as a reviewer
+    would through the staff pages); the file's id."""
+    reviewer = StaffPrincipal(None, "test-setup", "test", Role.REVIEWER, "cli")
+    comment = session.scalars(select(Comment).where(Comment.draft_id == draft_id)).one()
+    publication.publish_comment(session, reviewer, draft_id, comment.id, [], now)
+    [attachment] = comment_attachments.attachments_of(session, comment.id)
+    comment_attachments.set_approved(
+        session, reviewer, draft_id, comment.id, attachment.id, True, now
+    )
+    return attachment.id
+
+
 def plant_site(
     client: TestClient, app: FastAPI, settings: Settings, staff: StaffFixture
 ) -> dict[str, str]:
     """One of everything, the bundled gazette and an attachment: a site where every route has
     something to show. Returns the values of the routes' path parameters, by name."""
-    planted = plant_one_of_everything(client, app.state.clock, staff)
+    photo = ("照片.png", png_with_text(), "image/png")
+    planted = plant_one_of_everything(client, app.state.clock, staff, comment_files=[photo])
     with app.state.session_factory() as session:
         load_bundled_data(settings, session)
+        file_id = _publish_comment_files(session, planted["draft"], app.state.clock.now)
     attachment = ok(
         client.post(
             f"/api/v1/staff/consultations/{planted['draft']}/attachments",
@@ -176,6 +203,7 @@ def plant_site(
         "meeting_id": str(planted["meeting"]),
         "draft_id": str(planted["draft"]),
         "attachment_id": str(attachment["id"]),
+        "file_id": str(file_id),
         "name": ADOPTION_SUMMARIES,
         "doc_id": str(items[0]["id"]),
         "application": application,
