@@ -17,11 +17,20 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
-def wrk(url: str, seconds: int, connections: int, headers: Sequence[str] = ()) -> dict[str, float]:
-    """Requests per second, p99 latency (ms) and errors (non-2xx/3xx and socket errors)."""
+def wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    headers: Sequence[str] = (),
+    script: str | None = None,
+) -> dict[str, float]:
+    """Requests per second, p99 latency (ms) and errors (non-2xx/3xx and socket errors);
+    `script`: a Lua file shaping each request (bench/wrk/)."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for header in headers:
         command += ["-H", header]
+    if script is not None:
+        command += ["-s", script]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)

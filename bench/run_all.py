@@ -30,7 +30,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "cli": ([], ["--runs", "3", "--rounds", "1"]),
     "meetings_list": ([], ["--seconds", "2", "--rounds", "1", "--notices", "200"]),
     "feeds": ([], ["--seconds", "2", "--rounds", "1", "--notices", "200"]),
-    "comments": ([], ["--requests", "200", "--clients", "20"]),
+    "comments": ([], ["--seconds", "2", "--rounds", "1"]),
     "applications": ([], ["--requests", "200", "--clients", "20"]),
     "freeze": ([], ["--seconds", "3", "--rounds", "1"]),
     "outbox": ([], ["--messages", "100"]),

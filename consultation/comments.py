@@ -1,8 +1,9 @@
 """Comments on a draft (第五条): the public's intake, offline opinions staff record, the
 receipt look-up, the staff queue and moderation.
 
-Intake commits itself inside one write unit, because a receipt code may only be handed out once
-the comment is durable; a retry with the same idempotency key returns the first receipt.
+Intake checks on the request's session, then hands one short write to the group writer
+(publisher.storage.group_commit): a receipt code is only handed out once the COMMIT holding the
+comment is durable; a retry with the same idempotency key returns the first receipt.
 Moderation hides with a logged reason; nothing is ever deleted.
 """
 
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from consultation.articles import article_label
@@ -38,7 +40,8 @@ from publisher.errors import (
 from publisher.receipts import find_by_receipt, new_receipt_code, normalise_receipt_code
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
-from publisher.storage.db import unit_of_work, write_unit
+from publisher.storage.db import unit_of_work
+from publisher.storage.group_commit import write_grouped
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
 from publisher.timeutil import format_local, format_local_en, format_local_end, to_local
@@ -153,20 +156,55 @@ def submit_comment(
     same idempotency key returns the first comment and stores nothing. The honeypot does not
     refuse: the comment is stored flagged as spam and the answer looks like any other, so a
     real person whose browser auto-filled the field loses nothing.
+
+    Everything that needs no lock is checked on the request's session (the draft is open, the
+    text, the rate limit, the near-duplicate, the article); the write is one short function
+    run by the group writer (`publisher.storage.group_commit`): insert unless the key was
+    used (ON CONFLICT DO NOTHING RETURNING), count the rate limit, store the files with the
+    comment (in its savepoint), fill the outbox. The receipt is returned after the COMMIT of
+    its batch.
     """
     key = (idempotency_key or "").strip()[:100] or None
-    try:
-        with write_unit(session):
-            return _take_comment(session, draft_id, data, now, requester, channel, key, files)
-    except IntegrityError:
-        # Another request with the same key committed first: return its row.
-        existing = _by_key(session, draft_id, key) if key is not None else None
-        if existing is None:
-            raise
-        return existing, False
+    submission = prepare_comment(session, draft_id, data, now, requester, channel, key)
+    if isinstance(submission, Comment):
+        return submission, False
+    submission.files = files
+    comment, created = write_grouped(session, submission.write)
+    return session.merge(comment, load=False), created
 
 
-def _take_comment(
+@dataclass
+class CommentSubmission:
+    """A comment checked before the write lock: the row's values and what its write needs."""
+
+    values: dict[str, object]
+    requester: str
+    now: dt.datetime
+    files: Sequence[CleanFile] = ()
+
+    def write(self, session: Session) -> tuple[Comment, bool]:
+        """The write, inside the writer's savepoint: constraints, not reads, decide."""
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(Comment)
+            .values(**self.values)
+            .on_conflict_do_nothing(index_elements=[Comment.draft_id, Comment.idempotency_key])
+            .returning(Comment)
+        )
+        comment = session.scalars(statement).first()
+        if comment is None:  # the key was used: the first receipt, nothing stored or counted
+            draft_id, key = self.values["draft_id"], self.values["idempotency_key"]
+            existing = session.scalars(
+                select(Comment).where(Comment.draft_id == draft_id, Comment.idempotency_key == key)
+            ).one()
+            return existing, False
+        limits.take(session, COMMENTS_PER_ADDRESS, self.requester, self.now)
+        store_files(session, comment, self.files, self.now)
+        tell_commenter(session, comment, self.now)
+        return comment, True
+
+
+def prepare_comment(
     session: Session,
     draft_id: int,
     data: CommentInput,
@@ -174,13 +212,14 @@ def _take_comment(
     requester: str,
     channel: Channel,
     key: str | None,
-    files: Sequence[CleanFile] = (),
-) -> tuple[Comment, bool]:
+) -> CommentSubmission | Comment:
+    """The checks that need no lock, on the request's session: the first comment when the key
+    was used already (a retry), else the submission to write. A refusal is raised here."""
     draft = get_public_draft(session, draft_id, now)
     if key is not None:
         existing = _by_key(session, draft_id, key)
         if existing is not None:
-            return existing, False
+            return existing
     state = window_state(draft, now)
     if state is WindowState.UPCOMING:
         raise RuleViolation(
@@ -196,16 +235,13 @@ def _take_comment(
             closes_at=to_local(draft.closes_at).isoformat(),
         )
     data = _validate_comment(data, require_contact=True)
-    limits.take(session, COMMENTS_PER_ADDRESS, requester, now)
-    comment = _new_comment(session, draft, data, now, channel, key, None)
-    comment.flagged_spam = bool(data.honeypot.strip())
-    session.flush()
-    store_files(session, comment, files, now)
-    tell_commenter(session, comment, now)
-    return comment, True
+    limits.check(session, COMMENTS_PER_ADDRESS, requester, now)  # counted again at write time
+    values = _comment_values(session, draft, data, now, channel, key, None)
+    values["flagged_spam"] = bool(data.honeypot.strip())
+    return CommentSubmission(values, requester, now)
 
 
-def _new_comment(
+def _comment_values(
     session: Session,
     draft: ConsultationDraft,
     data: CommentInput,
@@ -213,7 +249,7 @@ def _new_comment(
     channel: Channel,
     key: str | None,
     recorded_by: str | None,
-) -> Comment:
+) -> dict[str, object]:
     version, article, quote = resolve_article(session, draft, data.article, data.quote)
     fingerprint = text_fingerprint(data.text)
     duplicate_of = session.scalars(
@@ -222,28 +258,26 @@ def _new_comment(
         .order_by(Comment.id)
         .limit(1)
     ).first()
-    comment = Comment(
-        draft_id=draft.id,
-        receipt_code=new_receipt_code("YJ"),
-        idempotency_key=key,
-        channel=channel.value,
-        body=data.text,
-        section=data.section or (article_label(article) if article else ""),
-        version_number=version,
-        article_key=article,
-        quote=quote,
-        commenter_name=data.name or None,
-        phone=data.phone or None,
-        email=data.email or None,
-        anonymous=data.anonymous,
-        consent_publish=data.consent_publish,
-        text_hash=fingerprint,
-        duplicate_of_id=duplicate_of,
-        submitted_at=now,
-        recorded_by=recorded_by,
-    )
-    session.add(comment)
-    return comment
+    return {
+        "draft_id": draft.id,
+        "receipt_code": new_receipt_code("YJ"),
+        "idempotency_key": key,
+        "channel": channel.value,
+        "body": data.text,
+        "section": data.section or (article_label(article) if article else ""),
+        "version_number": version,
+        "article_key": article,
+        "quote": quote,
+        "commenter_name": data.name or None,
+        "phone": data.phone or None,
+        "email": data.email or None,
+        "anonymous": data.anonymous,
+        "consent_publish": data.consent_publish,
+        "text_hash": fingerprint,
+        "duplicate_of_id": duplicate_of,
+        "submitted_at": now,
+        "recorded_by": recorded_by,
+    }
 
 
 @unit_of_work
@@ -274,9 +308,11 @@ def record_offline_comment(
             "The adoption summary is already published.", "意见采纳情况已公布，不能再补录意见。"
         )
     data = _validate_comment(data, require_contact=False)
-    comment = _new_comment(
+    values = _comment_values(
         session, draft, data, received_at or now, channel, None, principal.username
     )
+    comment = Comment(**values)
+    session.add(comment)
     session.flush()
     audit.record(
         session,

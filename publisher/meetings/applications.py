@@ -1,7 +1,10 @@
 """Attendance applications (参会申请, 第五–六条): the public applies, the office decides.
 
-Intake takes one write unit: lock the notice, check the window, capacity and duplicates,
-insert, commit; the receipt code is only shown once the row is durable. Intake and decision
+Intake checks what it can by reading on the request's session, then hands one short write to
+the group writer (publisher.storage.group_commit): lock the notice, check again the window,
+capacity and duplicates, insert; the receipt code is only shown once the COMMIT of its batch
+holding the row is durable. The writer runs the submissions of one process in order, so the
+waiting list keeps the order in which they were taken. Intake and decision
 each put a message to the applicant in the outbox, in the same unit (docs/notifications.md).
 """
 
@@ -38,6 +41,7 @@ from publisher.receipts import find_by_receipt, new_receipt_code, normalise_rece
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work, write_unit
+from publisher.storage.group_commit import write_grouped
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
 from publisher.timeutil import format_local, format_local_en
@@ -166,8 +170,14 @@ def apply_to_attend(
         name[:100], phone, category, data.statement.strip(), email, data.agenda_item_id
     )
     try:
-        with write_unit(session):
-            return _take_application(session, notice_id, intake, now, requester, key)
+        early = _check_before_writing(session, notice_id, intake, now, requester, key)
+        if early is not None:
+            return early, False
+        application, created = write_grouped(
+            session,
+            lambda writer: _take_application(writer, notice_id, intake, now, requester, key),
+        )
+        return session.merge(application, load=False), created
     except _SamePhone as same:
         _resend_receipt(session, same.application_id, now)
         raise AlreadyApplied() from None
@@ -185,6 +195,36 @@ def _by_key(session: Session, notice_id: int, key: str) -> MeetingApplication | 
             MeetingApplication.notice_id == notice_id, MeetingApplication.idempotency_key == key
         )
     )
+
+
+def _check_before_writing(
+    session: Session,
+    notice_id: int,
+    data: ApplicationInput,
+    now: dt.datetime,
+    requester: str,
+    key: str | None,
+) -> MeetingApplication | None:
+    """The refusals found by reading, on the request's session before the write (the first
+    application when the key was used: a retry). The writer checks again what a concurrent
+    write can change (the key, the phone, the window, the places, the limits)."""
+    notice = session.get(MeetingNotice, notice_id)
+    if notice is None or not notice.is_public(now):
+        raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
+    if key is not None and (existing := _by_key(session, notice.id, key)) is not None:
+        return existing
+    _check_open(notice, now)
+    duplicate = session.scalar(
+        select(MeetingApplication.id).where(
+            MeetingApplication.notice_id == notice.id, MeetingApplication.phone == data.phone
+        )
+    )
+    if duplicate is not None:
+        raise _SamePhone(duplicate)
+    _check_item(session, notice.id, data.agenda_item_id)
+    limits.check(session, APPLICATIONS_PER_ADDRESS, requester, now)
+    limits.check(session, APPLICATIONS_PER_ADDRESS_AND_MEETING, f"{requester}:{notice.id}", now)
+    return None
 
 
 def _take_application(
