@@ -1,5 +1,6 @@
 """What the public sees of a draft as articles: each article of a version with its comment
-count and, once the adoption summary is out, its published comments and answers; and the loop
+count, the comments staff published in full and, once the adoption summary is out, the
+consented excerpts with their answers; and the loop
 closed by the final text ("we asked, you said, we did"). Never who commented."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from consultation.articles import ParsedDraft, Unit
 from consultation.diff import ArticleDiff, diff_drafts
 from consultation.models import Comment, ConsultationDraft
+from consultation.responses import PublishedResponse, responses_by_article
 from consultation.summary import SummaryItem, adoption_summary
 from consultation.versions import Version, final_version, version_of, versions_of
 from consultation.vocabulary import Disposition
@@ -27,6 +29,8 @@ class ArticleView:
     unit: Unit
     comment_count: int
     answers: list[SummaryItem] = field(default_factory=list)
+    #: the comments on it staff published in full, with their answers and files
+    published: list[PublishedResponse] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class DraftArticles:
     articles: list[ArticleView]
     whole_count: int
     whole_answers: list[SummaryItem]
+    whole_published: list[PublishedResponse] = field(default_factory=list)
 
     @property
     def latest(self) -> bool:
@@ -72,8 +77,14 @@ def draft_articles(
     summary = adoption_summary(session, draft)
     items = [i for i in (summary.items if summary else []) if i.version_number == version.number]
     parsed = version.parsed
+    published = responses_by_article(session, draft, version.number)
     articles = [
-        ArticleView(u, counts.get(u.key, 0), [i for i in items if i.article_key == u.key])
+        ArticleView(
+            u,
+            counts.get(u.key, 0),
+            [i for i in items if i.article_key == u.key],
+            published.get(u.key, []),
+        )
         for u in parsed.units
     ]
     return DraftArticles(
@@ -83,6 +94,7 @@ def draft_articles(
         articles=articles,
         whole_count=counts.get(None, 0),
         whole_answers=[i for i in items if i.article_key is None],
+        whole_published=published.get(None, []),
     )
 
 

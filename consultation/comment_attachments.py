@@ -115,6 +115,16 @@ def set_approved(
     return attachment
 
 
+def withdraw_approvals(session: Session, comment_id: int) -> int:
+    """A comment's publication is withdrawn: its files leave the public with it, and a new
+    publication must approve them again. How many were approved."""
+    approved = [a for a in attachments_of(session, comment_id) if a.approved_at is not None]
+    for attachment in approved:
+        attachment.approved_at = None
+        attachment.approved_by = None
+    return len(approved)
+
+
 @dataclass(frozen=True)
 class PublicFile:
     """An approved file of a published comment, as the public sees it: no personal data."""

@@ -40,6 +40,13 @@ ADOPTION_SUMMARIES_TABLE = LiveTable(
         ),
         FieldSpec("comments_total", "收到意见总数", "integer", "该草案收到并受理的意见条数。"),
         FieldSpec("comment_number", "意见序号", "integer", "意见在该草案全部意见中的序号。"),
+        FieldSpec("version", "稿次", "integer", "意见针对的草案版本（第几稿）。"),
+        FieldSpec(
+            "article",
+            "针对的条文",
+            "string",
+            "意见针对的草案条文，如“第三条”；“草案整体”指针对整个草案。",
+        ),
         FieldSpec("section", "涉及条款", "string", "意见所涉及的草案条款，可为空。"),
         FieldSpec("comment_text", "意见内容", "string", "意见原文，个人信息已隐去。"),
         FieldSpec("disposition", "采纳情况代码", "string", f"采纳情况：{_DISPOSITIONS}。"),
@@ -84,6 +91,13 @@ PUBLISHED_COMMENTS_TABLE = LiveTable(
         FieldSpec("response_id", "公开编号", "integer", "公开意见的编号。"),
         FieldSpec("consultation_id", "征求意见编号", "integer", "征求意见（决策草案）的编号。"),
         FieldSpec("consultation_title", "决策草案名称", "string", "公开征求意见的决策草案名称。"),
+        FieldSpec("version", "稿次", "integer", "意见针对的草案版本（第几稿）。"),
+        FieldSpec(
+            "article",
+            "针对的条文",
+            "string",
+            "意见针对的草案条文，如“第三条”；“草案整体”指针对整个草案。",
+        ),
         FieldSpec("channel", "提出渠道", "string", "网站表单、书面征求意见、座谈会、听证会等。"),
         FieldSpec("section", "涉及条款", "string", "意见所涉及的草案条款，可为空。"),
         FieldSpec(

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consultation.comment_attachments import all_public_files
+from consultation.comment_attachments import all_public_files, withdraw_approvals
 from consultation.drafts import get_draft
 from consultation.models import Comment, CommentPublication, CommentRedaction, ConsultationDraft
+from consultation.responses import article_labels, label_of, public_conditions
 from consultation.vocabulary import Channel, Disposition
 from publisher.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from publisher.privacy import mask_personal_text
@@ -153,6 +154,43 @@ def publish_comment(
     return publication
 
 
+@unit_of_work
+def unpublish_comment(
+    session: Session,
+    principal: StaffPrincipal,
+    draft_id: int,
+    comment_id: int,
+    reason: str,
+    now: dt.datetime,
+) -> None:
+    """Withdraw a publication: the comment leaves every public output at once (page, API, open
+    data). The publication and its redactions are removed, so the comment may be reviewed and
+    published again; its files' approvals are withdrawn with it (a new publication approves
+    them again). The audit log keeps who withdrew what, when and why."""
+    get_draft(session, draft_id)
+    comment = _comment(session, draft_id, comment_id)
+    publication = publication_of(session, comment.id)
+    if publication is None:
+        raise Conflict("The comment is not published.", "该意见未公开全文，无需撤回。")
+    stated = " ".join(reason.split())
+    if not stated or len(stated) > MAX_REASON_CHARS:
+        raise ValidationFailed(
+            "State why the publication is withdrawn (at most 200 characters).",
+            "请说明撤回公开的理由（不超过200字），如“提出人要求撤回”。",
+            field="reason",
+        )
+    published_at = publication.published_at
+    for redaction in redactions_of(session, comment.id):
+        session.delete(redaction)
+    session.delete(publication)
+    withdrawn_files = withdraw_approvals(session, comment.id)
+    audit.record(
+        session, principal, "consultation.comment.unpublish", "consultation_comment", comment.id,
+        draft_id=draft_id, reason=stated, published_at=published_at.isoformat(),
+        withdrawn_at=now.isoformat(), files_withdrawn=withdrawn_files,
+    )  # fmt: skip
+
+
 def published_comment_rows(session: Session) -> list[dict[str, Any]]:
     """Open-data rows, one per published comment: the public text (redacted, masked), its
     disposition and answer; never who said it, never a receipt code."""
@@ -160,7 +198,7 @@ def published_comment_rows(session: Session) -> list[dict[str, Any]]:
         select(CommentPublication, Comment, ConsultationDraft)
         .join(Comment, Comment.id == CommentPublication.comment_id)
         .join(ConsultationDraft, ConsultationDraft.id == CommentPublication.draft_id)
-        .where(ConsultationDraft.secret_by_law.is_(False))
+        .where(*public_conditions())
         .order_by(CommentPublication.id)
     ).all()
     reasons: dict[int, list[str]] = {}
@@ -169,14 +207,19 @@ def published_comment_rows(session: Session) -> list[dict[str, Any]]:
     ):
         reasons.setdefault(comment_id, []).append(reason)
     files = all_public_files(session)
+    labels: dict[int, dict[tuple[int, str], str]] = {}
     out = []
     for publication, comment, draft in rows:
         disposition = Disposition(comment.disposition) if comment.disposition else None
+        if draft.id not in labels:
+            labels[draft.id] = article_labels(session, draft)
         out.append(
             {
                 "response_id": publication.id,
                 "consultation_id": draft.id,
                 "consultation_title": draft.title,
+                "version": comment.version_number,
+                "article": label_of(labels[draft.id], comment),
                 "channel": Channel(comment.channel).label_zh,
                 "section": mask_personal_text(comment.section or ""),
                 "comment_text": publication.public_text,

@@ -16,6 +16,7 @@ from consultation.comments import refuse_after_summary
 from consultation.drafts import get_draft, window_state
 from consultation.models import Comment, ConsultationDraft
 from consultation.notify import tell_commenters, tell_followers
+from consultation.responses import WHOLE_DRAFT_ZH, article_labels
 from consultation.vocabulary import Disposition, OutcomeRole, WindowState
 from publisher.errors import Conflict, required_text
 from publisher.privacy import mask_personal_text
@@ -144,7 +145,13 @@ def adoption_summary_rows(session: Session) -> list[dict[str, Any]]:
             link = linked.get(role.value)
             outcome_fields[role.value] = link.title if link else ""
             outcome_fields[f"{role.value}_url"] = link.path if link else ""
+        labels = article_labels(session, draft)
         for item in summary.items:
+            article = (
+                labels.get((item.version_number, item.article_key), item.article_key)
+                if item.article_key
+                else WHOLE_DRAFT_ZH
+            )
             rows.append(
                 {
                     "consultation_id": draft.id,
@@ -153,6 +160,8 @@ def adoption_summary_rows(session: Session) -> list[dict[str, Any]]:
                     "summary_published_at": summary.published_at.isoformat(),
                     "comments_total": summary.total,
                     "comment_number": item.number,
+                    "version": item.version_number,
+                    "article": article,
                     "section": item.section,
                     "comment_text": item.text,
                     "disposition": item.disposition.value,

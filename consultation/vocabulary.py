@@ -100,6 +100,7 @@ AUDIT_ACTIONS = {
     "consultation.comment.tag": "添加意见标签",
     "consultation.comment.untag": "删除意见标签",
     "consultation.comment.publish": "公开意见全文",
+    "consultation.comment.unpublish": "撤回公开的意见全文",
     "consultation.comment_attachment.approve": "同意公开意见附件",
     "consultation.comment_attachment.withdraw": "撤回意见附件的公开",
     "consultation.revise": "发布草案修改稿",

@@ -14,6 +14,7 @@ from consultation import attachments, comment_attachments, comments, drafts, fol
 from consultation.article_views import closed_loop, draft_articles
 from consultation.models import ConsultationDraft
 from consultation.outcomes import outcomes_of
+from consultation.responses import count_published
 from consultation.summary import adoption_summary
 from consultation.versions import MAX_QUOTE_CHARS
 from consultation.vocabulary import Channel, Disposition, WindowState
@@ -79,6 +80,7 @@ def _detail(
         view=draft_articles(db, draft, version),
         closing=closed_loop(db, draft),
         max_quote_chars=MAX_QUOTE_CHARS,
+        published_total=count_published(db, draft.id),
     )
 
 

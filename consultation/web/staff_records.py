@@ -193,3 +193,35 @@ def publish_comment_form(
         f"/staff/consultations/{draft_id}/comments/{comment_id}/publication?done=1",
         refused,
     )
+
+
+@router.post("/{draft_id}/comments/{comment_id}/unpublish", response_class=HTMLResponse)
+def unpublish_comment_form(
+    request: Request,
+    draft_id: IdPath,
+    comment_id: IdPath,
+    principal: Reviewer,
+    db: DbSession,
+    now: Now,
+    reason: Annotated[str, Form(max_length=400)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Withdraw a publication in full, with a stated reason, after ticking the confirmation."""
+
+    def action() -> object:
+        if not confirm:
+            raise ValidationFailed(
+                "Tick the confirmation box before withdrawing the publication.",
+                "请先勾选确认框再撤回公开。",
+            )
+        return publication.unpublish_comment(db, principal, draft_id, comment_id, reason, now)
+
+    def refused(status: int, message_zh: str) -> Response:
+        form = {"unpublish_reason": reason}
+        return _review_page(request, principal, db, draft_id, comment_id, form, status, message_zh)
+
+    return run_staff_action(
+        action,
+        f"/staff/consultations/{draft_id}/comments/{comment_id}/publication?withdrawn=1",
+        refused,
+    )

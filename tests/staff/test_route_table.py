@@ -36,6 +36,7 @@ EXPECTED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/staff/consultations/{draft_id}/offline-comments"): "editor",
     ("GET", "/staff/consultations/{draft_id}/comments/{comment_id}/publication"): "reviewer",
     ("POST", "/staff/consultations/{draft_id}/comments/{comment_id}/publication"): "reviewer",
+    ("POST", "/staff/consultations/{draft_id}/comments/{comment_id}/unpublish"): "reviewer",
     ("GET", "/staff/consultations/{draft_id}/comments/{comment_id}/attachments"): "editor",
     (
         "GET",
