@@ -22,6 +22,7 @@ from publisher.meetings.printing import notice_sheet
 from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.printing.sheet import NoticeSheet
+from publisher.rules.predisclosure import MeetingKind
 from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
@@ -63,6 +64,7 @@ def meetings_page(
         past=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.past],
         page_number=shown.number,
         page_count=shown.count,
+        follow_kinds=[(kind.value, kind.label_zh) for kind in MeetingKind],
     )
 
 
