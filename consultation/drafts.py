@@ -124,6 +124,7 @@ def create_draft(
         profile=draft.profile,
         publish_at=data.publish_at.isoformat() if data.publish_at else None,
     )
+    tell_opened(session, draft, now)  # published at once; a later time: the worker's job
     return draft
 
 

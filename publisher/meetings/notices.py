@@ -198,6 +198,7 @@ def create_notice(
         title=notice.title,
         publication_at=notice.published_at,
     )
+    tell_published(session, notice, now)  # published at once; a later time: the worker's job
     return notice
 
 

@@ -42,12 +42,12 @@ def claim(session: Session, event: str, subject: str, now: dt.datetime) -> FanOu
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(FanOut).values(
         event=event, subject=subject, messages=0, created_at=now
     )
-    result = session.execute(
-        statement.on_conflict_do_nothing(index_elements=[FanOut.event, FanOut.subject])
+    claimed = session.scalar(
+        statement.on_conflict_do_nothing(index_elements=[FanOut.event, FanOut.subject]).returning(
+            FanOut.id
+        )
     )
-    if not int(getattr(result, "rowcount", 0) or 0):
-        return None
-    return session.scalar(select(FanOut).where(FanOut.event == event, FanOut.subject == subject))
+    return None if claimed is None else session.get(FanOut, claimed)
 
 
 def followers(session: Session, topics: Sequence[tuple[str, str]]) -> list[Subscription]:
