@@ -33,6 +33,22 @@ def draft_topic(session: Session, draft_id: int, now: dt.datetime) -> Topic:
 ALL_CONSULTATIONS = Topic(TopicKind.CONSULTATIONS, "", "全部征求意见", "/consultations")
 
 
+def departments(session: Session, now: dt.datetime) -> list[str]:
+    """Departments that have published a consultation, by name."""
+    return list(
+        session.scalars(
+            select(ConsultationDraft.department)
+            .where(
+                ConsultationDraft.department != "",
+                ConsultationDraft.published_at <= now,
+                ConsultationDraft.secret_by_law.is_(False),
+            )
+            .distinct()
+            .order_by(ConsultationDraft.department)
+        )
+    )
+
+
 def department_topic(session: Session, department: str, now: dt.datetime) -> Topic:
     """A department that has published at least one consultation."""
     found = session.scalar(

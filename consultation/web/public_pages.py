@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -65,6 +66,12 @@ DepartmentQuery = Annotated[str, Query(max_length=200)]
 def follow_department_form(
     request: Request, db: DbSession, now: Now, name: DepartmentQuery = ""
 ) -> HTMLResponse:
+    if not name:  # which department? those that have published a consultation
+        choices = [
+            (f"关注{d}的征求意见", f"/consultations/department/follow?name={quote(d)}")
+            for d in following.departments(db, now)
+        ]
+        return page(request, "follow/follow.html", step="choose", choices=choices)
     return topic_page(
         request, db, now, lambda s: following.department_topic(s, name, now), what=_DEPARTMENT
     )

@@ -91,6 +91,7 @@ def test_a_scheduled_draft_reaches_each_follower_once_with_its_own_topic_link(
     department_link = f"/consultations/department/follow?name={DEPARTMENT}"
     assert "关注该部门的征求意见" in client.get(f"/consultations/{first}").text
     assert "市城市管理局的征求意见" in client.get(department_link).text
+    assert "关注市城市管理局的征求意见" in client.get("/consultations/department/follow").text
     for path, email in (
         (department_link, "both@example.cn"),
         ("/consultations/follow", "both@example.cn"),

@@ -34,13 +34,13 @@ def mail_client(mail_settings: Settings, clock: Clock) -> Iterator[TestClient]:
 
 def _follow(client: TestClient, settings: Settings, mailbox: Mailbox, clock: Clock) -> str:
     listing = client.get("/meetings").text
-    assert 'href="/meetings/follow/plenary"' in listing
+    assert 'href="/meetings/follow?kind=plenary"' in listing
     assert "关注市政府常务会议" in listing
-    form = client.get("/meetings/follow/plenary")
+    form = client.get("/meetings/follow?kind=plenary")
     assert form.status_code == 200 and "市政府全体会议的预告" in form.text
-    assert client.get("/meetings/follow/nonsense").status_code == 404
+    assert client.get("/meetings/follow?kind=nonsense").status_code == 404
     for kind, email in (("plenary", PLENARY), ("executive", EXECUTIVE)):
-        asked = client.post(f"/meetings/follow/{kind}", data={"email": email})
+        asked = client.post(f"/meetings/follow?kind={kind}", data={"email": email})
         assert asked.status_code == 200 and "确认邮件已发送" in asked.text
     deliver(settings, clock)
     token = ""
