@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from consultation.models import ConsultationDraft, WindowExtension
-from consultation.notify import tell_commenters, tell_followers
+from consultation.notify import tell_commenters, tell_followers, tell_opened
 from consultation.vocabulary import WindowState
 from publisher.errors import Conflict, NotFound, RuleViolation, ValidationFailed, required_text
 from publisher.rules.predisclosure import ConsultationProfile, Deadline
@@ -124,6 +124,7 @@ def create_draft(
         profile=draft.profile,
         publish_at=data.publish_at.isoformat() if data.publish_at else None,
     )
+    tell_opened(session, draft, now)  # published at once; a later time: the worker's job
     return draft
 
 
@@ -165,6 +166,7 @@ def publish_draft(
     draft.published_at = when
     _touch(draft, now)
     audit.record(session, principal, "consultation.publish", "consultation", draft.id, at=when)
+    tell_opened(session, draft, now)  # a later publication: the outbox worker's job, then
     return draft
 
 
@@ -220,7 +222,13 @@ def extend_window(
     closes = format_local_end(new_closes_at)
     tell_commenters(session, draft, "consultation.extended", now, closes=closes, reason=reason)
     tell_followers(
-        session, draft, "consultation.follow.extended", now, closes=closes, reason=reason
+        session,
+        draft,
+        "consultation.follow.extended",
+        now,
+        subject=f"consultation_draft:{draft.id}@{draft.closes_at.isoformat()}",
+        closes=closes,
+        reason=reason,
     )
     session.refresh(draft, ["extensions"])
     return draft

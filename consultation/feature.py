@@ -7,6 +7,7 @@ from pathlib import Path
 from consultation import inspection
 from consultation.answers import ANSWER_DELIVERED
 from consultation.feeds import CONSULTATIONS_FEED
+from consultation.notify import OPENED_ALERTS
 from consultation.open_data import ADOPTION_SUMMARIES_TABLE, PUBLISHED_COMMENTS_TABLE
 from consultation.queues import WORK_QUEUES
 from consultation.retention import COMMENTER_CONTACTS, FOLLOWERS
@@ -60,6 +61,7 @@ FEATURE = Feature(
     audit_actions=AUDIT_ACTIONS,
     retention=(COMMENTER_CONTACTS, FOLLOWERS),
     delivery_hooks=(ANSWER_DELIVERED,),
+    scheduled_alerts=(OPENED_ALERTS,),
     sitemap=(consultation_pages,),
     document_links=(outcome_pages.document_links,),
     work_queues=WORK_QUEUES,

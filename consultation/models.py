@@ -182,23 +182,6 @@ class Comment(Base):
         return self.flagged_spam or self.duplicate_of_id is not None
 
 
-class Follower(Base):
-    """An e-mail address that follows one consultation (关注): told of its extension and its
-    adoption summary. Confirmed by a link sent to it (double opt-in); the token in every
-    message unsubscribes in one click. Never shown anywhere but to its owner's mailbox."""
-
-    __tablename__ = "consultation_follower"
-    __table_args__ = (UniqueConstraint("draft_id", "email", name="uq_consultation_follower"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    draft_id: Mapped[int] = mapped_column(ForeignKey("consultation_draft.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254))
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-
-
 class DraftVersion(Base):
     """A version of a draft's text (第N稿): the first as published, each revision with the
     reason for it and whether the office judged it material; the last may be the final decided

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import String, and_, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from consultation.models import Comment, ConsultationDraft, Follower
+from consultation.models import Comment, ConsultationDraft
+from publisher.notifications.models import Subscription
+from publisher.notifications.vocabulary import TopicKind
 from publisher.retention import RetentionRule
 
 CONTACT_DAYS_AFTER_SUMMARY = 180
@@ -55,20 +57,23 @@ UNCONFIRMED_FOLLOWER_DAYS = 7
 
 
 def forget_followers(session: Session, now: dt.datetime) -> int:
-    """Delete followers whose purpose is over: the summary is 30 days old, they left, or they
-    never confirmed within 7 days. Returns how many."""
-    summarised = select(ConsultationDraft.id).where(
+    """Delete follows whose purpose is over: one consultation's, 30 days after its summary;
+    any topic's, when they left or never confirmed within 7 days. Returns how many."""
+    summarised = select(cast(ConsultationDraft.id, String)).where(
         ConsultationDraft.summary_published_at
         <= now - dt.timedelta(days=FOLLOWER_DAYS_AFTER_SUMMARY)
     )
     forgotten = session.execute(
-        delete(Follower).where(
+        delete(Subscription).where(
             or_(
-                Follower.draft_id.in_(summarised),
-                Follower.unsubscribed_at.is_not(None),
                 and_(
-                    Follower.confirmed_at.is_(None),
-                    Follower.requested_at <= now - dt.timedelta(days=UNCONFIRMED_FOLLOWER_DAYS),
+                    Subscription.topic_kind == TopicKind.CONSULTATION.value,
+                    Subscription.topic_key.in_(summarised),
+                ),
+                Subscription.unsubscribed_at.is_not(None),
+                and_(
+                    Subscription.confirmed_at.is_(None),
+                    Subscription.requested_at <= now - dt.timedelta(days=UNCONFIRMED_FOLLOWER_DAYS),
                 ),
             )
         )
@@ -79,9 +84,9 @@ def forget_followers(session: Session, now: dt.datetime) -> int:
 FOLLOWERS = RetentionRule(
     name="consultation-followers",
     description=(
-        f"followers' e-mail addresses {FOLLOWER_DAYS_AFTER_SUMMARY} days after the adoption "
-        f"summary, at once when they unsubscribe, {UNCONFIRMED_FOLLOWER_DAYS} days if never "
-        "confirmed"
+        f"followers' e-mail addresses (any topic) at once when they unsubscribe, "
+        f"{UNCONFIRMED_FOLLOWER_DAYS} days if never confirmed; of one consultation "
+        f"{FOLLOWER_DAYS_AFTER_SUMMARY} days after its adoption summary"
     ),
     erase=forget_followers,
 )

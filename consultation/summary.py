@@ -65,7 +65,14 @@ def publish_summary(
     audit.record(session, principal, "consultation.summary.publish", "consultation", draft.id)
     published = format_local(now)
     tell_commenters(session, draft, "consultation.summary.published", now, published=published)
-    tell_followers(session, draft, "consultation.follow.summary", now, published=published)
+    tell_followers(
+        session,
+        draft,
+        "consultation.follow.summary",
+        now,
+        subject=f"consultation_draft:{draft.id}",
+        published=published,
+    )
     return draft
 
 

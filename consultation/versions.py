@@ -287,7 +287,13 @@ def _recheck_window(
     closes = format_local_end(closes_at)
     tell_commenters(session, draft, "consultation.extended", now, closes=closes, reason=reason)
     tell_followers(
-        session, draft, "consultation.follow.extended", now, closes=closes, reason=reason
+        session,
+        draft,
+        "consultation.follow.extended",
+        now,
+        subject=f"consultation_draft:{draft.id}@{draft.closes_at.isoformat()}",
+        closes=closes,
+        reason=reason,
     )
     audit.record(
         session,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from feeds.source import FeedSource
 from publisher.inspection.model import Check, Section
+from publisher.notifications.fanout import ScheduledAlert
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.tables import LiveTable
 from publisher.retention import RetentionRule
@@ -77,6 +78,8 @@ class Feature:
     retention: tuple[RetentionRule, ...] = ()
     #: what it records when the outbox delivers one of its messages (worker's transaction)
     delivery_hooks: tuple[DeliveryHook, ...] = ()
+    #: publications at a stored future instant whose followers the outbox worker alerts
+    scheduled_alerts: tuple[ScheduledAlert, ...] = ()
     #: what is current, for the home page (upcoming meetings, open consultations)
     home: tuple[HomeSection, ...] = ()
     #: its sections (栏目) and checks for the self-inspection (`publisher inspect`)

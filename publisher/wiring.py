@@ -17,6 +17,7 @@ from publisher.feature import DocumentLinks, Feature, HomeSection
 from publisher.inspection.model import Check, Section
 from publisher.inspection.sections import DATASETS, DOCUMENTS
 from publisher.meetings.feature import FEATURE as MEETINGS
+from publisher.notifications.fanout import ScheduledAlert
 from publisher.notifications.feature import FEATURE as NOTIFICATIONS
 from publisher.notifications.outbox import DeliveryHook
 from publisher.opendata.search import dataset_source
@@ -109,6 +110,11 @@ def retention_rules(features: tuple[Feature, ...] = FEATURES) -> tuple[Retention
 def delivery_hooks(features: tuple[Feature, ...] = FEATURES) -> tuple[DeliveryHook, ...]:
     """What the features record when the outbox delivers their messages (the worker's)."""
     return tuple(hook for feature in features for hook in feature.delivery_hooks)
+
+
+def scheduled_alerts(features: tuple[Feature, ...] = FEATURES) -> tuple[ScheduledAlert, ...]:
+    """Scheduled publications whose followers the outbox worker alerts when they come due."""
+    return tuple(job for feature in features for job in feature.scheduled_alerts)
 
 
 def audit_action_labels(features: tuple[Feature, ...] = FEATURES) -> dict[str, str]:

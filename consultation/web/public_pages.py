@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -21,6 +21,7 @@ from consultation.vocabulary import Channel, Disposition, WindowState
 from consultation.web.comment_uploads import chosen, limits_shown, read_files
 from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
+from publisher.notifications.web.follow_pages import topic_page
 from publisher.privacy import mask_personal_text
 from publisher.web.caching import personal
 from publisher.web.deps import (
@@ -39,6 +40,72 @@ from publisher.web.render import page
 from publisher.web.responses import blob_download
 
 router = APIRouter(tags=["consultation pages"], include_in_schema=False)
+
+_ALL = "有新的征求意见发布、征求意见期延长或意见采纳情况公布"
+_DEPARTMENT = "该部门有新的征求意见发布、征求意见期延长或意见采纳情况公布"
+
+
+# before /consultations/{draft_id}, which would take "follow" for a number
+@router.get("/consultations/follow", response_class=HTMLResponse)
+def follow_all_form(request: Request, db: DbSession, now: Now) -> HTMLResponse:
+    return topic_page(request, db, now, lambda s: following.ALL_CONSULTATIONS, what=_ALL)
+
+
+@router.post("/consultations/follow", response_class=HTMLResponse)
+def follow_all(
+    request: Request,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    email: Annotated[str, Form(max_length=1000)] = "",
+) -> HTMLResponse:
+    return topic_page(
+        request,
+        db,
+        now,
+        lambda s: following.ALL_CONSULTATIONS,
+        what=_ALL,
+        email=email,
+        requester=requester,
+    )
+
+
+DepartmentQuery = Annotated[str, Query(max_length=200)]
+
+
+@router.get("/consultations/department/follow", response_class=HTMLResponse)
+def follow_department_form(
+    request: Request, db: DbSession, now: Now, name: DepartmentQuery = ""
+) -> HTMLResponse:
+    if not name:  # which department? those that have published a consultation
+        choices = [
+            (f"关注{d}的征求意见", f"/consultations/department/follow?name={quote(d)}")
+            for d in following.departments(db, now)
+        ]
+        return page(request, "follow/follow.html", step="choose", choices=choices)
+    return topic_page(
+        request, db, now, lambda s: following.department_topic(s, name, now), what=_DEPARTMENT
+    )
+
+
+@router.post("/consultations/department/follow", response_class=HTMLResponse)
+def follow_department(
+    request: Request,
+    db: DbSession,
+    now: Now,
+    requester: ClientKey,
+    name: DepartmentQuery = "",
+    email: Annotated[str, Form(max_length=1000)] = "",
+) -> HTMLResponse:
+    return topic_page(
+        request,
+        db,
+        now,
+        lambda s: following.department_topic(s, name, now),
+        what=_DEPARTMENT,
+        email=email,
+        requester=requester,
+    )
 
 
 @router.get("/consultations", response_class=HTMLResponse)
@@ -251,7 +318,7 @@ def follow_form(
 ) -> HTMLResponse:
     """The same answer whether or not the address already follows (docs/notifications.md)."""
     try:
-        following.follow(db, draft_id, email, now, requester=requester)
+        topic = following.follow(db, draft_id, email, now, requester=requester)
     except NotFound:
         raise
     except PublisherError as exc:
@@ -259,48 +326,7 @@ def follow_form(
             request, db, draft_id, now, status=status_for(exc), follow_error=exc.message_zh
         )
         return with_retry_after(refused, exc)
-    draft = drafts.get_public_draft(db, draft_id, now)
-    return page(request, "consultations/follow.html", step="asked", draft=draft)
-
-
-def _token_page(request: Request, step: str, act: Callable[[], ConsultationDraft]) -> HTMLResponse:
-    try:
-        draft = act()
-    except PublisherError as exc:
-        return page(
-            request,
-            "consultations/follow.html",
-            status=status_for(exc),
-            step="refused",
-            error=exc.message_zh,
-        )
-    return page(request, "consultations/follow.html", step=step, draft=draft)
-
-
-@router.get("/follow/confirm", response_class=HTMLResponse)
-@personal  # the link carries a follower's token
-def confirm_follow(
-    request: Request, db: DbSession, now: Now, token: Annotated[str, Query(max_length=100)] = ""
-) -> HTMLResponse:
-    return _token_page(request, "confirmed", lambda: following.confirm(db, token, now))
-
-
-@router.get("/follow/unsubscribe", response_class=HTMLResponse)
-@personal  # the link carries a follower's token
-def unsubscribe_form(
-    request: Request, token: Annotated[str, Query(max_length=100)] = ""
-) -> HTMLResponse:
-    """A page with one button: a GET changes nothing (link scanners open links)."""
-    return page(request, "consultations/follow.html", step="unsubscribe", token=token)
-
-
-@router.post("/follow/unsubscribe", response_class=HTMLResponse)
-def unsubscribe(
-    request: Request, db: DbSession, now: Now, token: Annotated[str, Query(max_length=100)] = ""
-) -> HTMLResponse:
-    """One click: the button above, or a mail client's RFC 8058 POST
-    (`List-Unsubscribe=One-Click`)."""
-    return _token_page(request, "unsubscribed", lambda: following.unsubscribe(db, token, now))
+    return page(request, "follow/follow.html", step="asked", topic=topic)
 
 
 def _comment_status(

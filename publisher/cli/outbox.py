@@ -26,11 +26,14 @@ def run(
     """Deliver outbox messages: every PUBLISHER_OUTBOX_POLL_SECONDS until stopped, or once."""
     from publisher.notifications.worker import BackgroundWorker, Worker  # noqa: PLC0415  (lazy)
     from publisher.storage.db import make_engine, make_session_factory  # noqa: PLC0415
-    from publisher.wiring import delivery_hooks  # noqa: PLC0415  (lazy: loads every feature)
+    from publisher.wiring import (  # noqa: PLC0415  (lazy: loads every feature)
+        delivery_hooks,
+        scheduled_alerts,
+    )
 
     settings = get_settings()
     engine = make_engine(settings.effective_database_url)
-    worker = Worker(make_session_factory(engine), settings, delivery_hooks())
+    worker = Worker(make_session_factory(engine), settings, delivery_hooks(), scheduled_alerts())
     if not worker.channels:
         typer.echo("no channel configured (PUBLISHER_SMTP_HOST, PUBLISHER_SMS_GATEWAY_URL)")
         raise typer.Exit(1)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from publisher.documents.following import tell_new_documents
 from publisher.documents.models import GazetteDocument, GazetteIssueRow
 from publisher.errors import Conflict
 from publisher.gazette import Document, GazetteIssue, parse_gazette
@@ -161,6 +162,7 @@ def store_issue(
             f"公报 {info.id} 已收录且内容不同；用 --dry-run 查看差异，用 --replace 替换",
             changes=result.lines,
         )
+    tell_new_documents(session, result.created, now)
     return result
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from publisher.feature import Feature
 from publisher.meetings import inspection
 from publisher.meetings.feeds import MEETINGS_FEED
+from publisher.meetings.following import PUBLISHED_ALERTS
 from publisher.meetings.open_data import MEETING_AGENDA_TABLE
 from publisher.meetings.queues import WORK_QUEUES
 from publisher.meetings.retention import APPLICANT_CONTACTS
@@ -15,6 +16,7 @@ from publisher.meetings.vocabulary import AUDIT_ACTIONS
 from publisher.meetings.web import (
     event_api,
     event_pages,
+    follow_pages,
     home,
     public_api,
     public_pages,
@@ -26,6 +28,7 @@ from publisher.meetings.web.sitemap import meeting_pages
 FEATURE = Feature(
     name="meetings",
     routers=(
+        follow_pages.router,  # before the notice pages (see its docstring)
         public_api.router,
         public_pages.router,
         staff_api.router,
@@ -41,6 +44,7 @@ FEATURE = Feature(
     inspections=inspection.CHECKS,
     audit_actions=AUDIT_ACTIONS,
     retention=(APPLICANT_CONTACTS,),
+    scheduled_alerts=(PUBLISHED_ALERTS,),
     sitemap=(meeting_pages,),
     work_queues=WORK_QUEUES,
     search_sources=(MEETING_SEARCH,),

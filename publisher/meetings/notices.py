@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from publisher.errors import Conflict, NotFound, ValidationFailed
 from publisher.meetings.agenda_items import checked, items_from_text, numbered_text, replace_items
 from publisher.meetings.attendance import promote_waiting
+from publisher.meetings.following import tell_cancelled, tell_changed, tell_published
 from publisher.meetings.history import MOVE_FIELDS
 from publisher.meetings.models import AgendaItem, MeetingNotice, NoticeRevision
 from publisher.meetings.notify import tell_attendees
@@ -197,6 +198,7 @@ def create_notice(
         title=notice.title,
         publication_at=notice.published_at,
     )
+    tell_published(session, notice, now)  # published at once; a later time: the worker's job
     return notice
 
 
@@ -249,6 +251,7 @@ def publish_notice(
         publication_at=notice.published_at,
         requested_publication_at=publication_at,
     )
+    tell_published(session, notice, now)  # a later publication: the outbox worker's job, then
     return notice
 
 
@@ -387,6 +390,8 @@ def update_notice(
             old_place=old_place,
             reason=reason.strip(),
         )
+    if diff:
+        tell_changed(session, notice, diff, now)
     audit.record(
         session,
         principal,
@@ -424,6 +429,7 @@ def cancel_notice(
     audit.record(session, principal, "meeting.cancel", "meeting_notice", notice.id, reason=reason)
     if _was_public(notice, now):
         tell_attendees(session, notice, "meeting.cancelled", now, reason=reason.strip())
+        tell_cancelled(session, notice, now)
     return notice
 
 

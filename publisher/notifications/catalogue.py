@@ -135,32 +135,30 @@ EVENTS: tuple[Event, ...] = (
         | {"link": "/consultations/12", "closes": "2026年12月13日 24:00", "reason": "听取更多意见"},
     ),
     Event(
-        "consultation.follow.confirm",
-        "someone asks to follow a consultation with an e-mail address (double opt-in)",
-        "that address; nothing else is sent to it until the link is opened",
-        {"title": _COMMENT["title"], "link": "/follow/confirm?token=Q2x…"},
-    ),
-    Event(
         "consultation.follow.extended",
-        "a followed consultation's window is extended",
-        "every confirmed follower (with List-Unsubscribe, one click)",
+        "a consultation's window is extended",
+        "every confirmed follower of that consultation, of its department or of all "
+        "consultations, one message per address (with List-Unsubscribe, one click)",
         {
             "title": _COMMENT["title"],
             "link": "/consultations/12",
             "unsubscribe": "/follow/unsubscribe?token=Q2x…",
             "closes": "2026年12月13日 24:00",
             "reason": "听取更多意见",
+            "topic": "市住房和城乡建设局的征求意见",
         },
     ),
     Event(
         "consultation.follow.summary",
-        "a followed consultation's adoption summary is published",
-        "every confirmed follower (with List-Unsubscribe, one click)",
+        "a consultation's adoption summary is published",
+        "every confirmed follower of that consultation, of its department or of all "
+        "consultations, one message per address (with List-Unsubscribe, one click)",
         {
             "title": _COMMENT["title"],
             "link": "/consultations/12",
             "unsubscribe": "/follow/unsubscribe?token=Q2x…",
             "published": "2026年12月15日 10:00",
+            "topic": "全部征求意见",
         },
     ),
     Event(
@@ -170,6 +168,77 @@ EVENTS: tuple[Event, ...] = (
         _COMMENT | {"link": "/consultations/12", "published": "2026年12月15日 10:00"},
     ),
 )
+
+_UNSUBSCRIBE = "/follow/unsubscribe?token=Q2x…"
+_NOTICE = {
+    "title": "市政府第十次全体会议",
+    "kind": "市政府全体会议",
+    "when": "2026年12月7日 09:30",
+    "place": "市政府第一会议室",
+    "link": "/meetings/7",
+    "unsubscribe": _UNSUBSCRIBE,
+    "topic": "市政府全体会议的预告",
+}
+
+FOLLOW_EVENTS: tuple[Event, ...] = (
+    Event(
+        "follow.confirm",
+        "someone asks to follow a topic (a meeting kind, all consultations, a department's "
+        "consultations, one consultation, the gazette documents) with an e-mail address "
+        "(double opt-in)",
+        "that address; nothing else is sent to it until the link is opened",
+        {"title": "市政府全体会议的预告", "link": "/follow/confirm?token=Q2x…"},
+    ),
+    Event(
+        "follow.meeting.published",
+        "a notice becomes public: at once when staff publish it, or when its scheduled "
+        "publication time comes (the outbox worker's job)",
+        "every confirmed follower of its meeting kind, once",
+        _NOTICE,
+    ),
+    Event(
+        "follow.meeting.changed",
+        "a public field of a public notice changes (time, place, agenda…)",
+        "every confirmed follower of its meeting kind, once per change",
+        _NOTICE | {"changes": "地点、开始时间"},
+    ),
+    Event(
+        "follow.meeting.cancelled",
+        "a public notice is cancelled (a withdrawal tells followers nothing: its matter may "
+        "be secret by law)",
+        "every confirmed follower of its meeting kind, once",
+        _NOTICE | {"reason": "议题调整，另行通知"},
+    ),
+    Event(
+        "follow.consultation.opened",
+        "a draft becomes public: at once when staff publish it, or when its scheduled "
+        "publication time comes (the outbox worker's job)",
+        "every confirmed follower of all consultations or of its department, one message per "
+        "address",
+        {
+            "title": _COMMENT["title"],
+            "department": "市住房和城乡建设局",
+            "opens": "2026年11月23日 09:00",
+            "closes": "2026年12月7日 24:00",
+            "link": "/consultations/12",
+            "unsubscribe": _UNSUBSCRIBE,
+            "topic": "全部征求意见",
+        },
+    ),
+    Event(
+        "follow.gazette.document",
+        "a gazette document is stored for the first time (`publisher documents ingest`)",
+        "every confirmed follower of the gazette documents, once",
+        {
+            "title": "三门峡市人民政府关于印发三门峡市城区停车管理办法的通知",
+            "issue": "三门峡市人民政府公报2026年第6号",
+            "link": "/documents/2026-06-03",
+            "unsubscribe": _UNSUBSCRIBE,
+            "topic": "政府公报文件",
+        },
+    ),
+)
+EVENTS = EVENTS + FOLLOW_EVENTS
 
 SAMPLE_BASE_URL = "https://ygk.smx.gov.cn"
 SAMPLE_SIGN = "三门峡市政府"

@@ -31,3 +31,23 @@ class OutboxStatus(LabelledEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+@labelled(
+    {
+        "meeting_kind": "一类会议的预告",
+        "consultations": "全部征求意见",
+        "department": "一个部门的征求意见",
+        "consultation": "一项征求意见",
+        "gazette": "政府公报文件",
+    }
+)
+class TopicKind(LabelledEnum):
+    """What can be followed (关注); the key names which one (a meeting kind, a department, a
+    consultation's number), "" for a whole kind."""
+
+    MEETING_KIND = "meeting_kind"
+    CONSULTATIONS = "consultations"
+    DEPARTMENT = "department"
+    CONSULTATION = "consultation"
+    GAZETTE = "gazette"

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.notifications.channels import Channel, DeliveryError, EmailChannel
+from publisher.notifications.fanout import ScheduledAlert, run_scheduled
 from publisher.notifications.messages import render
 from publisher.notifications.models import OutboxMessage
 from publisher.notifications.outbox import DeliveryHook, mask_recipient
@@ -68,6 +69,8 @@ class Round:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    #: alerts written for publications that came due (scheduled fan-out)
+    alerted: int = 0
 
     @property
     def claimed(self) -> int:
@@ -80,6 +83,7 @@ class Worker:
         session_factory: sessionmaker[Session],
         settings: Settings,
         hooks: Sequence[DeliveryHook] = (),
+        scheduled: Sequence[ScheduledAlert] = (),
         *,
         channels: Mapping[str, Channel] | None = None,
         clock: Callable[[], dt.datetime] = now_utc,
@@ -89,6 +93,7 @@ class Worker:
         self.session_factory = session_factory
         self.settings = settings
         self.hooks = {hook.ref_kind: hook.delivered for hook in hooks}
+        self.scheduled = tuple(scheduled)
         self.channels = dict(channels_of(settings) if channels is None else channels)
         self.clock = clock
         self.batch = batch
@@ -220,8 +225,12 @@ class Worker:
             return row.status
 
     def run_once(self) -> Round:
-        """One round: recover expired leases, claim a batch, deliver it."""
+        """One round: fan out publications that came due, recover expired leases, claim a
+        batch, deliver it."""
         result = Round()
+        if self.scheduled:
+            with self.session_factory() as session:
+                result.alerted = run_scheduled(session, self.scheduled, self.clock())
         if not self.channels:  # nothing this worker could send: leave the queue to others
             return result
         with self.session_factory() as session:
@@ -245,7 +254,8 @@ class Worker:
             total.sent += result.sent
             total.retried += result.retried
             total.failed += result.failed
-            if result.claimed == 0:
+            total.alerted += result.alerted
+            if result.claimed == 0 and result.alerted == 0:
                 break
         return total
 

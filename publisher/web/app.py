@@ -40,6 +40,7 @@ from publisher.wiring import (
     inspection_checks,
     inspection_sections,
     open_data_tables,
+    scheduled_alerts,
     search_sources,
     sitemap_sources,
     work_queues,
@@ -83,7 +84,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.ckan_pusher = pusher
     deliverer = None
     if settings.outbox_worker:
-        worker = Worker(app.state.session_factory, settings, delivery_hooks())
+        worker = Worker(app.state.session_factory, settings, delivery_hooks(), scheduled_alerts())
         deliverer = BackgroundWorker(worker, settings.outbox_poll_seconds)
         deliverer.start()
     app.state.outbox_worker = deliverer

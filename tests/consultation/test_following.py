@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from consultation.models import Follower
 from consultation.retention import forget_followers
+from publisher.notifications.models import Subscription
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.support.bodies import open_consultation
@@ -156,4 +156,4 @@ def test_followers_are_forgotten_when_their_purpose_is_over(
     assert forget_followers(db, now + dt.timedelta(days=6)) == 0
     assert forget_followers(db, now + dt.timedelta(days=7)) == 2  # never confirmed
     db.commit()
-    assert db.scalar(select(func.count()).select_from(Follower)) == 0
+    assert db.scalar(select(func.count()).select_from(Subscription)) == 0

@@ -13,7 +13,7 @@ from publisher.notifications.worker import Round, Worker
 from publisher.settings import Settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.timeutil import now_utc
-from publisher.wiring import delivery_hooks
+from publisher.wiring import delivery_hooks, scheduled_alerts
 
 
 def deliver(
@@ -23,7 +23,12 @@ def deliver(
     engine = make_engine(settings.effective_database_url)
     try:
         worker = Worker(
-            make_session_factory(engine), settings, delivery_hooks(), clock=clock, name=name
+            make_session_factory(engine),
+            settings,
+            delivery_hooks(),
+            scheduled_alerts(),
+            clock=clock,
+            name=name,
         )
         return worker.drain()
     finally:

@@ -23,6 +23,7 @@ from publisher.meetings.printing import notice_sheet
 from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.printing.sheet import NoticeSheet
+from publisher.rules.predisclosure import MeetingKind
 from publisher.settings import Settings
 from publisher.web.caching import personal
 from publisher.web.deps import ClientKey, DbSession, IdPath, Now
@@ -70,6 +71,7 @@ async def meetings_page(
             past=[NoticeListItem.of(n, now, taken.get(n.id, 0)) for n in shown.past],
             page_number=shown.number,
             page_count=shown.count,
+            follow_kinds=[(kind.value, kind.label_zh) for kind in MeetingKind],
         )
         recheck = None
         if any(applications.applications_open(n, now) for n in notices):
