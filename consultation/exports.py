@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from consultation.comments import comment_queue
+from consultation.drafts import get_draft
 from consultation.models import Comment
+from consultation.responses import article_labels, label_of
 from consultation.tags import comments_tagged, normalise_tag
 from consultation.vocabulary import Channel, Disposition
 from publisher.spreadsheets import excel_csv
@@ -24,6 +26,9 @@ COMMENT_COLUMNS = [
     "提交渠道",
     "提交时间（北京时间）",
     "所涉条款",
+    "稿次",
+    "针对的条文",
+    "引用原文",
     "意见内容",
     "姓名",
     "联系电话",
@@ -44,8 +49,9 @@ def _yes(flag: bool) -> str:
     return "是" if flag else "否"
 
 
-def comments_csv(comments: Iterable[Comment]) -> bytes:
-    """UTF-8 with BOM so Excel opens the Chinese text correctly (`publisher.spreadsheets`)."""
+def comments_csv(comments: Iterable[Comment], labels: dict[tuple[int, str], str]) -> bytes:
+    """UTF-8 with BOM so Excel opens the Chinese text correctly (`publisher.spreadsheets`);
+    `labels` names each version's articles (`consultation.responses.article_labels`)."""
     return excel_csv(
         COMMENT_COLUMNS,
         (
@@ -55,6 +61,9 @@ def comments_csv(comments: Iterable[Comment]) -> bytes:
                 Channel(c.channel).label_zh,
                 to_local(c.submitted_at).isoformat(),
                 c.section,
+                c.version_number,
+                label_of(labels, c),
+                c.quote or "",
                 c.body,
                 c.commenter_name or "",
                 c.phone or "",
@@ -79,7 +88,7 @@ def export_comments(session: Session, principal: StaffPrincipal, draft_id: int) 
     """Staff only, with personal data; the export itself is audited."""
     comments = comment_queue(session, draft_id)
     audit.record(session, principal, "consultation.comments.export", "consultation", draft_id)
-    return comments_csv(comments)
+    return comments_csv(comments, article_labels(session, get_draft(session, draft_id)))
 
 
 @unit_of_work
@@ -90,4 +99,4 @@ def export_tagged(session: Session, principal: StaffPrincipal, draft_id: int, ta
     audit.record(
         session, principal, "consultation.comments.export", "consultation", draft_id, tag=tag
     )
-    return comments_csv(comments)
+    return comments_csv(comments, article_labels(session, get_draft(session, draft_id)))

@@ -212,7 +212,9 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     ).text
     assert MARKERS["commenter e-mail"] in comments_csv
     header = comments_csv.lstrip("\ufeff").splitlines()[0]
-    assert header.startswith("编号,回执码,提交渠道,提交时间（北京时间）,所涉条款,意见内容")
+    assert header.startswith(
+        "编号,回执码,提交渠道,提交时间（北京时间）,所涉条款,稿次,针对的条文,引用原文,意见内容"
+    )
     assert "采纳" in comments_csv  # the disposition in Chinese, not `adopted`
 
 

@@ -153,3 +153,22 @@ def test_summary_rows_name_the_version_and_article(
     text = client.get(f"/datasets/{ADOPTION_SUMMARIES}.csv").text
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert (row["version"], row["article"]) == ("1", "第二条")
+
+
+def test_the_staff_csv_names_each_comments_version_article_and_quote(
+    client: TestClient, staff: StaffFixture
+) -> None:
+    draft_id = open_consultation(client, staff.headers("editor"))
+    for overrides in ({"article": "a2", "quote": "适用于市区"}, {"article": ""}):
+        sent = client.post(
+            f"/api/v1/consultations/{draft_id}/comments", json=comment_body(**overrides)
+        )
+        assert sent.status_code == 201, sent.text
+    text = client.get(
+        f"{STAFF_API}/{draft_id}/comments.csv", headers=staff.headers("reviewer")
+    ).content.decode("utf-8-sig")
+    rows = sorted(csv.DictReader(io.StringIO(text)), key=lambda r: int(r["编号"]))
+    assert [(r["稿次"], r["针对的条文"], r["引用原文"]) for r in rows] == [
+        ("1", "第二条", "适用于市区"),
+        ("1", "草案整体", ""),
+    ]
