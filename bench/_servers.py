@@ -127,6 +127,8 @@ def server_env(db_path: Path, data_dir: Path, environment: str = "test") -> dict
         PUBLISHER_CALENDAR_DIR=str(calendar_covering(db_path.parent / "calendar")),
         PYTHONPATH=str(ROOT),
     )
+    # production refuses to start without the address its feeds and e-mails name
+    env.setdefault("PUBLISHER_BASE_URL", "https://bench.example.cn")
     return env
 
 

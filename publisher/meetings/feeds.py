@@ -10,6 +10,7 @@ publication (`_steady`): the feed is rebuilt exactly when it would differ.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
@@ -54,7 +55,17 @@ def _last_modified(notices: Iterable[MeetingNotice], _: FeedContext) -> dt.datet
     return max(stamps, default=FEEDS_EPOCH)
 
 
-def _meeting_facts(notice: MeetingNotice, state: NoticeState | None = None) -> str:
+#: a document's link on its own at the end of an agenda line: a path on this site
+_SITE_LINK = re.compile(r"(?m)(?<= )/(?!/)(\S*)$")
+
+
+def absolute_links(text: str, base_url: str) -> str:
+    """Paths on this site (an uploaded file, a consultation) made into full links: a feed
+    reader or a calendar has no page to resolve them against."""
+    return _SITE_LINK.sub(lambda m: f"{base_url}/{m.group(1)}", text)
+
+
+def _meeting_facts(notice: MeetingNotice, base_url: str, state: NoticeState | None = None) -> str:
     """The facts as `state` announced them (by default: as the notice stands now)."""
     kind = MeetingKind(notice.kind).label_zh
     if notice.status == NoticeStatus.WITHDRAWN.value and notice.withdrawn_at is not None:
@@ -69,7 +80,7 @@ def _meeting_facts(notice: MeetingNotice, state: NoticeState | None = None) -> s
         lines.append(f"会议时间：{format_local(shown.starts_at)}（北京时间）")
     lines += [
         f"会议地点：{shown.place}",
-        f"主要内容：\n{shown.agenda}",
+        f"主要内容：\n{absolute_links(shown.agenda, base_url)}",
         f"公众参与方式：{shown.participation}",
     ]
     if shown.status == NoticeStatus.CANCELLED.value:
@@ -101,7 +112,7 @@ def _entries(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[FeedEnt
                 link=link,
                 published=notice.published_at,
                 updated=notice.published_at,
-                summary=_meeting_facts(notice, published),
+                summary=_meeting_facts(notice, ctx.base_url, published),
                 categories=(kind,),
             )
         )
@@ -125,7 +136,7 @@ def _entries(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[FeedEnt
                         part
                         for part in (
                             _revision_summary(notice, revision),
-                            _meeting_facts(notice, state),
+                            _meeting_facts(notice, ctx.base_url, state),
                         )
                         if part
                     ),
@@ -155,7 +166,7 @@ def _events(notices: Iterable[MeetingNotice], ctx: FeedContext) -> list[Calendar
             continue
         cancelled = notice.status != NoticeStatus.SCHEDULED.value
         withdrawn = notice.status == NoticeStatus.WITHDRAWN.value
-        description = _meeting_facts(notice)
+        description = _meeting_facts(notice, ctx.base_url)
         outcome = view(notice) if not cancelled else None
         if outcome is not None:
             description = f"{outcome_text(outcome)}\n\n{description}"

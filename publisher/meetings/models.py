@@ -92,6 +92,28 @@ class AgendaDocument(Base):
     item: Mapped[AgendaItem] = relationship(back_populates="documents")
 
 
+class MeetingAttachment(Base):
+    """A file staff uploaded as an agenda document (PDF or DOCX, checked by content). Its
+    bytes are a blob (`publisher.blobs`); an item names it by its download path, as an
+    `attachment` document, so replacing the items keeps the file. Public while a public
+    notice's item links it."""
+
+    __tablename__ = "meeting_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("meeting_notice.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+
+    def path(self) -> str:
+        return f"/meetings/{self.notice_id}/attachments/{self.id}"
+
+
 class MeetingOutcome(Base):
     """What came of a meeting, published by staff afterwards: a summary, links to the
     resulting documents, and counts only (attendance by category, opinions by handling)."""

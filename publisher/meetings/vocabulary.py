@@ -86,6 +86,7 @@ class SummaryKind(LabelledEnum):
 
 #: Chinese names of the actions the feature writes to the audit log (its manifest's).
 AUDIT_ACTIONS = {
+    "meeting.attachment_add": "上传会议议题文件",
     "meeting.create": "新建会议预告",
     "meeting.update": "修改会议预告",
     "meeting.publish": "发布会议预告",

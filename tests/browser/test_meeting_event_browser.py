@@ -12,11 +12,12 @@ import feedparser
 import httpx
 import icalendar
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import FilePayload, Page, ViewportSize, expect
 
 from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.browser.conftest import assert_accessible
+from tests.consultation.test_attachments import make_pdf
 from tests.harness.live_server import serve_in_thread
 from tests.support.bodies import notice_body
 from tests.support.clock import MEETINGS_NOW, Clock, local
@@ -96,11 +97,23 @@ def test_notice_waiting_list_promotion_check_in_and_outcome(
         page.locator(f"#f-{n}").fill(documents)
     page.get_by_role("button", name="保存议题").click()
     expect(page.get_by_role("status")).to_contain_text("议题已保存")
+    # a file for item 3 by the upload form under it; the page with its forms passes axe
+    _checked(page)
+    pdf = make_pdf("Heating plan")
+    payload = FilePayload(name="供暖方案.pdf", mimeType="application/pdf", buffer=pdf)
+    page.locator("#u-title-3").fill("供暖保障方案")
+    page.locator("#u-file-3").set_input_files(files=[payload])
+    page.locator("form.agenda-upload").nth(2).get_by_role("button", name="上传").click()
+    expect(page.get_by_role("status")).to_contain_text("文件已上传")
 
     # the public page: a numbered list; the first applicant takes the only place
     page.goto(f"{server}/meetings/{mid}")
     expect(page.locator("#agenda-items > li")).to_have_count(4)
     expect(page.locator("#item-1 a")).to_have_attribute("href", "/consultations/12")
+    file_link = page.locator("#item-3 .agenda-documents a")
+    expect(file_link).to_have_text("供暖保障方案")
+    href = file_link.get_attribute("href")
+    assert href is not None and api.get(href).content == pdf
     _checked(page)
     first = _apply(page, server, mid, "钱代表", "13712340001")
     # full: the page says so before anyone types, and offers the waiting list

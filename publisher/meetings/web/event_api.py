@@ -3,7 +3,9 @@ attendance counts, its outcome. Thin: each route calls one use case."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
 
 from publisher.meetings import agenda, attendance, notices, outcomes
 from publisher.meetings.web.event_schemas import (
@@ -11,12 +13,14 @@ from publisher.meetings.web.event_schemas import (
     AttendanceOut,
     CheckInIn,
     CheckInOut,
+    MeetingAttachmentOut,
     OutcomeIn,
 )
 from publisher.meetings.web.schemas import NoticeOut
 from publisher.meetings.web.staff_schemas import StaffNoticeOut
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import DbSession, IdPath, Now, Rules
+from publisher.web.deps import Blobs, DbSession, IdPath, Now, Rules, SettingsDep
+from publisher.web.forms import read_upload
 from publisher.web.openapi import error_responses
 
 router = APIRouter(prefix="/api/v1/staff/meetings", tags=["staff: meetings"])
@@ -31,6 +35,44 @@ def set_agenda(
     the meeting is cancelled or withdrawn."""
     notice = agenda.set_agenda(db, principal, meeting_id, body.to_items(), now, body.reason)
     return StaffNoticeOut.of(notice, now, rules)
+
+
+@router.post(
+    "/{meeting_id}/agenda/{item}/attachments",
+    response_model=MeetingAttachmentOut,
+    status_code=201,
+    responses=error_responses(409, 413),
+)
+def attach_file(
+    meeting_id: IdPath,
+    item: IdPath,
+    principal: Editor,
+    db: DbSession,
+    settings: SettingsDep,
+    blobs: Blobs,
+    now: Now,
+    title: Annotated[str, Form(max_length=400)],
+    file: Annotated[UploadFile, File()],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> MeetingAttachmentOut:
+    """Multipart: `title` and `file` (PDF or DOCX, recognised by content, at most the upload
+    limit), added as a document of agenda item `item` (1-based). 404 for no such item, 409
+    when the meeting is cancelled or withdrawn, 413 over the limit; a refusal writes nothing."""
+    filename, data = read_upload(file, settings.max_upload_bytes)
+    attachment = agenda.attach_file(
+        db,
+        principal,
+        meeting_id,
+        item,
+        title,
+        filename,
+        data,
+        blobs=blobs,
+        max_bytes=settings.max_upload_bytes,
+        now=now,
+        reason=reason,
+    )
+    return MeetingAttachmentOut.of(attachment, item)
 
 
 @router.get("/{meeting_id}/attendance", response_model=AttendanceOut)

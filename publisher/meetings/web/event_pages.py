@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from publisher.errors import NotFound, ValidationFailed
@@ -17,7 +17,8 @@ from publisher.meetings.vocabulary import DocumentKind, RepresentativeCategory, 
 from publisher.staff.principal import StaffPrincipal
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
-from publisher.web.deps import DbSession, IdPath, Now
+from publisher.web.deps import Blobs, DbSession, IdPath, Now, SettingsDep
+from publisher.web.forms import read_upload
 from publisher.web.render import render
 
 router = APIRouter(prefix="/staff/meetings", tags=["meeting staff pages"], include_in_schema=False)
@@ -93,6 +94,44 @@ def agenda_form(
         return _agenda_page(request, principal, db, meeting_id, status=status, error=message_zh)
 
     return run_staff_action(action, f"/staff/meetings/{meeting_id}/agenda?done=saved", refused)
+
+
+@router.post("/{meeting_id}/agenda/{item}/attachments", response_class=HTMLResponse)
+def attach_file_form(
+    meeting_id: IdPath,
+    item: IdPath,
+    request: Request,
+    principal: Editor,
+    db: DbSession,
+    settings: SettingsDep,
+    blobs: Blobs,
+    now: Now,
+    title: Annotated[str, Form(max_length=400)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The upload form under each item (multipart; its CSRF token checked like any other)."""
+
+    def action() -> object:
+        filename, data = read_upload(file, settings.max_upload_bytes)
+        return agenda.attach_file(
+            db,
+            principal,
+            meeting_id,
+            item,
+            title,
+            filename,
+            data,
+            blobs=blobs,
+            max_bytes=settings.max_upload_bytes,
+            now=now,
+            reason=reason,
+        )
+
+    def refused(status: int, message_zh: str) -> Response:
+        return _agenda_page(request, principal, db, meeting_id, status=status, error=message_zh)
+
+    return run_staff_action(action, f"/staff/meetings/{meeting_id}/agenda?done=file", refused)
 
 
 def _checkin_page(

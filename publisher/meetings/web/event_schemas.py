@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from publisher.meetings.agenda_items import DocumentInput, ItemInput
 from publisher.meetings.attendance import Attendance, CheckIn
-from publisher.meetings.models import MeetingApplication
+from publisher.meetings.models import MeetingApplication, MeetingAttachment
 from publisher.meetings.outcomes import OutcomeInput
 from publisher.meetings.vocabulary import DocumentKind, RepresentativeCategory, SummaryKind
 from publisher.web.schemas import LocalInstant
@@ -111,4 +111,36 @@ class OutcomeIn(BaseModel):
             self.summary,
             {n: text[:20000] for n, text in self.decisions.items()},
             [d.to_input() for d in self.links],
+        )
+
+
+class MeetingAttachmentOut(BaseModel):
+    """A file uploaded as an agenda item's document, and where the public downloads it."""
+
+    id: int
+    meeting_id: int
+    item: int = Field(description="the agenda item (1-based) that links it")
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: LocalInstant
+    uploaded_by: str
+    download_url: str
+
+    @classmethod
+    def of(cls, a: MeetingAttachment, item: int) -> MeetingAttachmentOut:
+        return cls(
+            id=a.id,
+            meeting_id=a.notice_id,
+            item=item,
+            title=a.title,
+            filename=a.filename,
+            media_type=a.media_type,
+            size=a.size,
+            sha256=a.sha256,
+            uploaded_at=a.uploaded_at,
+            uploaded_by=a.uploaded_by,
+            download_url=a.path(),
         )

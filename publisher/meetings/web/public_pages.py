@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
-from publisher.meetings import applications, attendance, listing, notices, opinions
+from publisher.meetings import agenda, applications, attendance, listing, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.printing import notice_sheet
 from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
@@ -26,11 +26,12 @@ from publisher.printing.sheet import NoticeSheet
 from publisher.rules.predisclosure import MeetingKind
 from publisher.settings import Settings
 from publisher.web.caching import personal
-from publisher.web.deps import ClientKey, DbSession, IdPath, Now
+from publisher.web.deps import Blobs, ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.memory import RenderedPage, answers_from_memory, memory_page, page_hit
 from publisher.web.printing import pdf_response, print_page
 from publisher.web.render import page, site_url
+from publisher.web.responses import blob_download
 
 router = APIRouter(tags=["meeting pages"], include_in_schema=False)
 
@@ -112,6 +113,21 @@ def _detail(
 @personal  # its form carries its own idempotency token
 def meeting_page(meeting_id: IdPath, request: Request, db: DbSession, now: Now) -> HTMLResponse:
     return _detail(request, db, meeting_id, now)
+
+
+@router.get("/meetings/{meeting_id}/attachments/{attachment_id}")
+def download_attachment(
+    request: Request,
+    meeting_id: IdPath,
+    attachment_id: IdPath,
+    db: DbSession,
+    now: Now,
+    blobs: Blobs,
+) -> Response:
+    """A file of an agenda item, as uploaded; always a download (RFC 6266 name for Chinese)."""
+    attachment = agenda.get_public_attachment(db, meeting_id, attachment_id, now)
+    blob = agenda.open_blob(blobs, attachment)
+    return blob_download(request, blob, attachment.media_type, attachment.filename)
 
 
 def sheet_of(request: Request, notice: MeetingNotice) -> NoticeSheet:
