@@ -1,7 +1,7 @@
 """meeting attachments: files staff upload as an agenda item's documents
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0024
 Create Date: 2026-12-04 13:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import publisher.storage.types
 
 revision = "0025"
-down_revision = "0021"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
