@@ -62,6 +62,9 @@ class DocumentLink:
 
 #: a feature's links for a gazette document's page: (session, document id, now) → links
 DocumentLinks = Callable[[Session, str, dt.datetime], Sequence[DocumentLink]]
+#: what links to a public page of another feature, found by that page's site path
+#: ("/consultations/5", "/documents/2019-02-05"): the meetings that discussed it, say
+PageLinks = Callable[[Session, str, dt.datetime], Sequence[DocumentLink]]
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class Feature:
     sitemap: tuple[SitemapSource, ...] = ()
     #: what a gazette document's page links back to (the consultation it is the outcome of)
     document_links: tuple[DocumentLinks, ...] = ()
+    #: its public records that link to another feature's page (shown on that page)
+    page_links: tuple[PageLinks, ...] = ()
     #: what waits for staff, shown on the staff home (工作台) and `/api/v1/staff/queue`
     work_queues: tuple[WorkQueue, ...] = ()
     #: what the site's search finds of it, indexed in the same transaction as its rows

@@ -13,7 +13,7 @@ from pathlib import Path
 from consultation.feature import FEATURE as CONSULTATION
 from publisher.documents.open_data import DISCLOSURE_TABLE as DOCUMENT_DISCLOSURE_TABLE
 from publisher.documents.search import DOCUMENT_SEARCH
-from publisher.feature import DocumentLinks, Feature, HomeSection
+from publisher.feature import DocumentLinks, Feature, HomeSection, PageLinks
 from publisher.inspection.model import Check, Section
 from publisher.inspection.sections import DATASETS, DOCUMENTS
 from publisher.meetings.feature import FEATURE as MEETINGS
@@ -148,6 +148,11 @@ def sitemap_sources(features: tuple[Feature, ...] = FEATURES) -> tuple[SitemapSo
 def document_links(features: tuple[Feature, ...] = FEATURES) -> tuple[DocumentLinks, ...]:
     """What the features link a gazette document's page to (docs/consultation.md)."""
     return tuple(links for feature in features for links in feature.document_links)
+
+
+def page_links(features: tuple[Feature, ...] = FEATURES) -> tuple[PageLinks, ...]:
+    """What each public page shows of the records that link to it (`Feature.page_links`)."""
+    return tuple(links for feature in features for links in feature.page_links)
 
 
 def work_queues(features: tuple[Feature, ...] = FEATURES) -> tuple[WorkQueue, ...]:

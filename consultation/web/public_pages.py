@@ -36,6 +36,7 @@ from publisher.web.deps import (
 )
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
+from publisher.web.links import linking_records
 from publisher.web.render import page
 from publisher.web.responses import blob_download
 
@@ -148,6 +149,7 @@ def _detail(
         closing=closed_loop(db, draft),
         max_quote_chars=MAX_QUOTE_CHARS,
         published_total=count_published(db, draft.id),
+        meetings=linking_records(request, db, f"/consultations/{draft.id}", now),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.feature import Feature
-from publisher.meetings import inspection
+from publisher.meetings import inspection, mentions
 from publisher.meetings.feeds import MEETINGS_FEED
 from publisher.meetings.following import PUBLISHED_ALERTS
 from publisher.meetings.open_data import MEETING_AGENDA_TABLE
@@ -46,6 +46,7 @@ FEATURE = Feature(
     retention=(APPLICANT_CONTACTS,),
     scheduled_alerts=(PUBLISHED_ALERTS,),
     sitemap=(meeting_pages,),
+    page_links=(mentions.meetings_discussing,),  # on the drafts and documents they discussed
     work_queues=WORK_QUEUES,
     search_sources=(MEETING_SEARCH,),
 )

@@ -40,6 +40,7 @@ from publisher.wiring import (
     inspection_checks,
     inspection_sections,
     open_data_tables,
+    page_links,
     scheduled_alerts,
     search_sources,
     sitemap_sources,
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.inspection_checks = inspection_checks()
     app.state.sitemap_sources = sitemap_sources()  # the features' public pages (/sitemap.xml)
     app.state.document_links = document_links()  # a gazette document's links back
+    app.state.page_links = page_links()  # the records of other features linking to a page
     app.state.work_queues = work_queues()  # the staff home's queues, from the manifests
     app.state.search_sources = search_sources(settings.datasets_dir)
 

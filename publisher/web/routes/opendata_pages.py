@@ -14,6 +14,7 @@ from publisher.documents.render import render_body_html
 from publisher.feature import DocumentLinks
 from publisher.opendata.downloads import csv_bytes, preview
 from publisher.web.deps import DbSession, Now, SettingsDep
+from publisher.web.links import linking_records
 from publisher.web.render import templates
 from publisher.web.routes.opendata_api import field_rows
 from publisher.web.routes.opendata_common import LiveTables, catalog, dataset_or_404
@@ -91,4 +92,5 @@ def document_page(
         citing=queries.citing_documents(db, doc),
         # the consultation this document is the outcome of (docs/consultation.md)
         links_back=[link for links in features for link in links(db, doc.id, now)],
+        meetings=linking_records(request, db, f"/documents/{doc.id}", now),
     )
