@@ -156,6 +156,9 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     # the closed loop shows the comment that led to the change, masked (issue #16)
     assert "意见1（采纳）：建议增设停车位。" in pages[f"/consultations/{draft}"]
     assert f"/consultations/{draft}/diff?from=1&to=2" in pages
+    # the comments published in full: under their article and on their own list (issue #16)
+    assert f"/consultations/{draft}/responses" in pages
+    assert "建议增设停车位" in pages[f"/consultations/{draft}/responses"]
 
     public_gets = [
         r.path
@@ -173,8 +176,10 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
         f"{consultation}/articles?version=1",
         f"{consultation}/diff?from=1&to=2",
         f"{consultation}/outcome",
+        f"{consultation}/responses",
     ):
         bodies[template] = ok(client.get(template)) and client.get(template).text
+    assert "建议增设停车位" in bodies[f"{consultation}/responses"]  # published, and masked
     # the adoption summaries and the comments published in full (with the commenter's consent,
     # after review) as open data: the live tables' downloads and metadata
     for name in (ADOPTION_SUMMARIES, PUBLISHED_COMMENTS):
