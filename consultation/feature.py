@@ -28,6 +28,7 @@ from consultation.web import (
     staff_pages,
     staff_records,
     staff_sorting,
+    staff_sorting_api,
 )
 from consultation.web.sitemap import consultation_pages
 from publisher.feature import Feature
@@ -50,6 +51,7 @@ FEATURE = Feature(
         response_pages.api_router,
         staff_records.router,
         staff_sorting.router,
+        staff_sorting_api.router,
         staff_comment_files.router,
     ),
     templates=Path(__file__).resolve().parent / "web" / "templates",
