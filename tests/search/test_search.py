@@ -202,3 +202,17 @@ def test_reindex_finds_what_was_stored_and_drops_what_is_gone(
     assert counts["document"] >= 10 and counts["dataset"] >= 4
     kinds = {h["kind"] for h in _search(client, "非物质文化遗产", per_page=50)}
     assert {"document", "dataset"} <= kinds
+
+
+def test_the_results_page_keeps_the_query_and_filters_from_page_to_page(
+    world: tuple[TestClient, FastAPI, Clock], staff: StaffFixture
+) -> None:
+    client, _, _ = world
+    for n in range(22):
+        _publish_notice(client, staff, title=f"停车工作会议第{n + 1}次")
+    first = client.get("/search", params={"q": "停车", "kind": "meeting"})
+    assert first.status_code == 200 and "第 1 / 2 页" in first.text
+    assert 'href="?q=%E5%81%9C%E8%BD%A6&amp;kind=meeting&amp;' in first.text
+    second = client.get("/search", params={"q": "停车", "kind": "meeting", "page": 2})
+    assert "第 2 / 2 页" in second.text and 'rel="prev"' in second.text
+    assert "工作会议第" in second.text  # the last two hits (the word itself is highlighted)
