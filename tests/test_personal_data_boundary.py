@@ -138,6 +138,13 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     }
     assert {url: leaks for url, leaks in file_leaks.items() if leaks} == {}
 
+    # staff answer the representative's opinion, whose answer may be public (issue #17)
+    mine = staff.headers("editor")
+    [opinion] = ok(client.get(f"/api/v1/staff/meetings/{meeting}/opinions", headers=mine))
+    answer = {"answer": f"已研究。可致电{MARKERS['applicant phone']}。"}
+    path = f"/api/v1/staff/meetings/{meeting}/opinions/{opinion['id']}/answer"
+    ok(client.post(path, json=answer, headers=mine))
+
     pages = _crawl(
         client,
         [
@@ -158,6 +165,7 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     assert f"/consultations/{draft}/diff?from=1&to=2" in pages
     # the comments published in full: under their article and on their own list (issue #16)
     assert f"/consultations/{draft}/responses" in pages
+    assert "建议增加公交线路" in pages[f"/meetings/{meeting}/answers"]  # reached, and masked
     assert "建议增设停车位" in pages[f"/consultations/{draft}/responses"]
 
     public_gets = [

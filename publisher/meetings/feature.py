@@ -14,6 +14,7 @@ from publisher.meetings.retention import APPLICANT_CONTACTS
 from publisher.meetings.search import MEETING_SEARCH
 from publisher.meetings.vocabulary import AUDIT_ACTIONS
 from publisher.meetings.web import (
+    answer_pages,
     event_api,
     event_pages,
     follow_pages,
@@ -31,6 +32,7 @@ FEATURE = Feature(
         follow_pages.router,  # before the notice pages (see its docstring)
         public_api.router,
         public_pages.router,
+        answer_pages.router,
         staff_api.router,
         staff_pages.router,
         event_api.router,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
@@ -204,6 +204,8 @@ class RepresentativeOpinion(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     answered_by: Mapped[str | None] = mapped_column(String(64))
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_agenda_item.id"))
+    #: the representative agreed that the answer be public (with the opinion, masked, no name)
+    publish_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     application: Mapped[MeetingApplication] = relationship(back_populates="opinions")
 

@@ -33,6 +33,7 @@ def _record(
     now: dt.datetime,
     by: str,
     agenda_item_id: int | None = None,
+    publish_answer: bool = False,
 ) -> RepresentativeOpinion:
     if application.status != ApplicationStatus.APPROVED.value:
         raise RuleViolation(
@@ -56,6 +57,7 @@ def _record(
         recorded_by=by,
         created_at=now,
         agenda_item_id=agenda_item_id,
+        publish_answer=publish_answer,
     )
     session.add(opinion)
     session.flush()
@@ -90,6 +92,7 @@ def record_opinion_by_receipt(
     *,
     requester: str,
     agenda_item_id: int | None = None,
+    publish_answer: bool = False,
 ) -> RepresentativeOpinion:
     """A representative's own opinion, by receipt code: misses counted per address, then
     limited per representative and per address, in one unit of work."""
@@ -102,7 +105,9 @@ def record_opinion_by_receipt(
         application = session.get(MeetingApplication, application_id)
         if application is None:  # applications are never deleted; a guard for the type
             raise NotFound("No application has this receipt code.", "未找到该回执码对应的申请。")
-        return _record(session, application, body, now, "representative", agenda_item_id)
+        return _record(
+            session, application, body, now, "representative", agenda_item_id, publish_answer
+        )
 
 
 @unit_of_work
@@ -114,9 +119,14 @@ def record_opinion_by_staff(
     body: str,
     now: dt.datetime,
     agenda_item_id: int | None = None,
+    publish_answer: bool = False,
 ) -> RepresentativeOpinion:
+    """Staff record an opinion given on paper or by phone; the representative's consent to a
+    public answer, if they gave it, is recorded on their word and audited."""
     application = get_application(session, notice_id, application_id)
-    opinion = _record(session, application, body, now, principal.username, agenda_item_id)
+    opinion = _record(
+        session, application, body, now, principal.username, agenda_item_id, publish_answer
+    )
     audit.record(
         session,
         principal,
@@ -124,6 +134,7 @@ def record_opinion_by_staff(
         "meeting_opinion",
         opinion.id,
         application_id=application.id,
+        publish_answer=publish_answer,
     )
     return opinion
 

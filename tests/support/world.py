@@ -98,7 +98,11 @@ def plant_one_of_everything(
     ok(
         client.post(
             f"/api/v1/applications/{receipt['receipt_code']}/opinions",
-            json={"body": "建议增加公交线路"},
+            # consenting to a public answer, and typing a phone number the page must mask
+            json={
+                "body": f"建议增加公交线路，可打{MARKERS['applicant phone']}联系",
+                "publish_answer": True,
+            },
         ),
         201,
     )
@@ -196,6 +200,17 @@ def plant_site(
         ),
         201,
     )
+    # a file on the meeting's first agenda item (its download route shares `attachment_id`)
+    meeting_file = ok(
+        client.post(
+            f"/api/v1/staff/meetings/{planted['meeting']}/agenda/1/attachments",
+            data={"title": "会议材料", "reason": "补充会议材料"},
+            files={"file": ("材料.pdf", make_pdf("agenda"), "application/pdf")},
+            headers=staff.headers("editor"),
+        ),
+        201,
+    )
+    assert meeting_file["id"] == attachment["id"], "the two routes are walked with one id"
     documents = ok(client.get("/api/v1/documents"))
     items = documents["items"] if isinstance(documents, dict) else documents
     application, comment = cast(list[str], planted["receipts"])  # typed dict[str, int]

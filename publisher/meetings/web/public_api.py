@@ -138,6 +138,12 @@ def record_opinion_by_receipt(
     """A representative's opinion on the meeting, sent with the receipt code
     of an approved application; 201 with the application's status."""
     opinion = opinions.record_opinion_by_receipt(
-        db, receipt_code, body.body, now, requester=requester, agenda_item_id=body.agenda_item_id
+        db,
+        receipt_code,
+        body.body,
+        now,
+        requester=requester,
+        agenda_item_id=body.agenda_item_id,
+        publish_answer=body.publish_answer,
     )
     return _status_out(db, opinion.application)

@@ -20,6 +20,7 @@ from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.meetings import agenda, applications, attendance, listing, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.printing import notice_sheet
+from publisher.meetings.public_answers import count_public_answers
 from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
 from publisher.meetings.web.schemas import ApplicationStatusOut, NoticeListItem, NoticeOut
 from publisher.printing.sheet import NoticeSheet
@@ -104,6 +105,7 @@ def _detail(
         status=status,
         notice=notice,
         categories=list(RepresentativeCategory),
+        public_answer_count=count_public_answers(db, meeting_id),
         form_token=secrets.token_urlsafe(16),  # a double submission is one application
         **extra,
     )
@@ -287,6 +289,7 @@ def opinion_form(
     receipt_code: Annotated[str, Form(max_length=40)],
     body: Annotated[str, Form(max_length=5000)],
     agenda_item_id: Annotated[str, Form(max_length=12)] = "",
+    publish_answer: Annotated[str, Form(max_length=10)] = "",
 ) -> HTMLResponse:
     try:
         opinions.record_opinion_by_receipt(
@@ -296,6 +299,7 @@ def opinion_form(
             now,
             requester=requester,
             agenda_item_id=_item_id(agenda_item_id),
+            publish_answer=bool(publish_answer),
         )
     except (NotFound, TooManyRequests) as exc:
         return _refused(request, exc)  # the code was not found or is limited: no second look-up

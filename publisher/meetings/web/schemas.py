@@ -387,6 +387,8 @@ class ReceiptOut(BaseModel):
 class OpinionIn(BaseModel):
     body: str = Field(min_length=1, max_length=5000)
     agenda_item_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    #: the answer may be public, with the opinion masked and without the representative's name
+    publish_answer: bool = False
 
 
 # ----------------------------------------------------------------------------------- staff

@@ -172,7 +172,14 @@ def record_opinion_by_staff(
 ) -> StaffOpinionOut:
     """Record an opinion received on paper or by phone for an application."""
     opinion = opinions.record_opinion_by_staff(
-        db, principal, meeting_id, body.application_id, body.body, now, body.agenda_item_id
+        db,
+        principal,
+        meeting_id,
+        body.application_id,
+        body.body,
+        now,
+        body.agenda_item_id,
+        body.publish_answer,
     )
     return StaffOpinionOut.of(opinion)
 

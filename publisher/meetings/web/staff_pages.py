@@ -321,10 +321,11 @@ def record_opinion_form(
     rules: Rules,
     application_id: Annotated[IdField, Form()],
     body: Annotated[str, Form(max_length=5000)],
+    publish_answer: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     def action() -> object:
         return opinions.record_opinion_by_staff(
-            db, principal, meeting_id, application_id, body, now
+            db, principal, meeting_id, application_id, body, now, None, bool(publish_answer)
         )
 
     return _act(request, principal, db, meeting_id, now, rules, action, "opinion")

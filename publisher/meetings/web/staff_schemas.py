@@ -90,6 +90,8 @@ class StaffOpinionIn(BaseModel):
     application_id: IdField
     body: str = Field(min_length=1, max_length=5000)
     agenda_item_id: IdField | None = None
+    #: the representative agreed (on paper or by phone) that the answer be public
+    publish_answer: bool = False
 
 
 class AssignIn(BaseModel):
