@@ -60,6 +60,8 @@ def test_only_consented_answers_are_public_masked_and_without_names(
         headers=staff.headers("editor"),
     )
     assert on_their_word.status_code == 201
+    listed = client.get(f"{STAFF}/{mid}/opinions", headers=staff.headers("editor")).json()
+    assert [o["publish_answer"] for o in listed] == [True, False, True]
     ids = [
         o["id"]
         for o in client.get(f"{STAFF}/{mid}/opinions", headers=staff.headers("editor")).json()

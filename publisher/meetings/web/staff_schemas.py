@@ -254,6 +254,8 @@ class StaffOpinionOut(BaseModel):
     answered_at: LocalInstant | None
     answered_by: str | None
     agenda_item_id: int | None
+    #: the representative agreed that the answer be public (/meetings/{id}/answers)
+    publish_answer: bool
 
     @classmethod
     def of(cls, o: RepresentativeOpinion) -> StaffOpinionOut:
@@ -271,6 +273,7 @@ class StaffOpinionOut(BaseModel):
             answered_at=o.answered_at,
             answered_by=o.answered_by,
             agenda_item_id=o.agenda_item_id,
+            publish_answer=o.publish_answer,
         )
 
 
