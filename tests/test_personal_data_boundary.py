@@ -141,7 +141,7 @@ def test_planted_personal_data_appears_nowhere_public(world: Any, staff: StaffFi
     # staff answer the representative's opinion, whose answer may be public (issue #17)
     mine = staff.headers("editor")
     [opinion] = ok(client.get(f"/api/v1/staff/meetings/{meeting}/opinions", headers=mine))
-    answer = {"answer": f"已研究。可致电{MARKERS['applicant phone']}。"}
+    answer = {"answer": f"已研究。可致电{MARKERS['phone typed in an opinion']}。"}
     path = f"/api/v1/staff/meetings/{meeting}/opinions/{opinion['id']}/answer"
     ok(client.post(path, json=answer, headers=mine))
 

@@ -37,6 +37,7 @@ MARKERS = {
     "commenter phone": "13800002222",
     "commenter e-mail": "marker.commenter@example.org",
     "phone typed in a comment": "13900003333",
+    "phone typed in an opinion": "13600004444",
     "ID number typed in a comment": "411202199001011234",
     "address": MARKER_IP,
 }
@@ -100,7 +101,7 @@ def plant_one_of_everything(
             f"/api/v1/applications/{receipt['receipt_code']}/opinions",
             # consenting to a public answer, and typing a phone number the page must mask
             json={
-                "body": f"建议增加公交线路，可打{MARKERS['applicant phone']}联系",
+                "body": f"建议增加公交线路，可打{MARKERS['phone typed in an opinion']}联系",
                 "publish_answer": True,
             },
         ),
