@@ -70,14 +70,7 @@ def _query(draft_id: int) -> Select[CommentPublication, Comment]:
 
 def count_published(session: Session, draft_id: int) -> int:
     return (
-        session.scalar(
-            select(func.count())
-            .select_from(CommentPublication)
-            .join(Comment, Comment.id == CommentPublication.comment_id)
-            .join(ConsultationDraft, ConsultationDraft.id == CommentPublication.draft_id)
-            .where(*public_conditions(draft_id))
-        )
-        or 0
+        session.scalar(_query(draft_id).with_only_columns(func.count(CommentPublication.id))) or 0
     )
 
 

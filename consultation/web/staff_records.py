@@ -23,7 +23,7 @@ from publisher.timeutil import to_local
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import DbSession, IdPath, Now
-from publisher.web.forms import checked, parse_local_datetime
+from publisher.web.forms import checked, parse_local_datetime, require_confirmation
 from publisher.web.render import render
 
 router = APIRouter(prefix="/staff/consultations", include_in_schema=False)
@@ -209,11 +209,7 @@ def unpublish_comment_form(
     """Withdraw a publication in full, with a stated reason, after ticking the confirmation."""
 
     def action() -> object:
-        if not confirm:
-            raise ValidationFailed(
-                "Tick the confirmation box before withdrawing the publication.",
-                "请先勾选确认框再撤回公开。",
-            )
+        require_confirmation(confirm, "withdrawing the publication", "撤回公开", irreversible=False)
         return publication.unpublish_comment(db, principal, draft_id, comment_id, reason, now)
 
     def refused(status: int, message_zh: str) -> Response:

@@ -22,7 +22,8 @@ OUTCOME_LABEL = "会议结果"
 
 
 def _links_to(url: str, path: str) -> bool:
-    """A document link names the page by its path, or by a full URL ending with it."""
+    """A document link names the page by its path, or by a full URL ending with it (the
+    agenda query says the same in SQL; the outcome's links are JSON, read here)."""
     return url == path or ("://" in url and url.endswith(path))
 
 
@@ -32,7 +33,7 @@ def meetings_discussing(session: Session, path: str, now: dt.datetime) -> list[D
     public = (*is_public(now), MeetingNotice.status != NoticeStatus.WITHDRAWN.value)
     items = session.execute(
         select(MeetingNotice.id, MeetingNotice.title, MeetingNotice.starts_at)
-        .add_columns(AgendaItem.position, AgendaItem.title, AgendaDocument.url)
+        .add_columns(AgendaItem.position, AgendaItem.title)
         .join(AgendaItem, AgendaItem.notice_id == MeetingNotice.id)
         .join(AgendaDocument, AgendaDocument.item_id == AgendaItem.id)
         .where(*public, or_(AgendaDocument.url == path, AgendaDocument.url.like(f"%://%{path}")))
@@ -40,8 +41,8 @@ def meetings_discussing(session: Session, path: str, now: dt.datetime) -> list[D
     ).all()
     found: list[tuple[dt.datetime, DocumentLink]] = []
     seen: set[tuple[int, int]] = set()
-    for notice_id, title, starts_at, position, item_title, url in items:
-        if starts_at is None or not _links_to(url, path) or (notice_id, position) in seen:
+    for notice_id, title, starts_at, position, item_title in items:
+        if starts_at is None or (notice_id, position) in seen:  # two documents of one item
             continue
         seen.add((notice_id, position))
         found.append(

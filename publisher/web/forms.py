@@ -42,6 +42,22 @@ def checked(value: str) -> bool:
     return bool(value)
 
 
+def require_confirmation(
+    confirm: str, what_en: str, what_zh: str, *, irreversible: bool = True
+) -> None:
+    """A form whose action tells people or takes something off the public record has a box to
+    tick; checked here, inside the action, so a form without it changes nothing."""
+    if not checked(confirm):
+        if irreversible:
+            raise ValidationFailed(
+                f"Tick the confirmation box before {what_en}: it cannot be undone.",
+                f"请先勾选确认框再{what_zh}：此操作不能撤销。",
+            )
+        raise ValidationFailed(
+            f"Tick the confirmation box before {what_en}.", f"请先勾选确认框再{what_zh}。"
+        )
+
+
 def read_upload(file: UploadFile | None, limit: int) -> tuple[str, bytes]:
     """A file field's name and bytes, reading at most one byte over `limit`, so an oversized
     part is refused by the use case without being held in memory whole."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from publisher.errors import PublisherError, ValidationFailed
+from publisher.errors import PublisherError
 from publisher.meetings import applications, exports, history, notices, opinions
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.vocabulary import (
@@ -30,7 +30,7 @@ from publisher.staff.roles import Role
 from publisher.web.actions import run_staff_action
 from publisher.web.auth import Editor, Reviewer
 from publisher.web.deps import DbSession, IdField, IdPath, Now, Rules
-from publisher.web.forms import checked, parse_local_datetime
+from publisher.web.forms import parse_local_datetime, require_confirmation
 from publisher.web.printing import pdf_response, press_page
 from publisher.web.render import render
 from publisher.web.responses import csv_download
@@ -233,16 +233,6 @@ def publish_notice_form(
     return _act(request, principal, db, meeting_id, now, rules, action, "published")
 
 
-def _confirmed(confirm: str, what_en: str, what_zh: str) -> None:
-    """Cancelling and withdrawing tell every applicant and cannot be undone: the form's box
-    must be ticked (checked here, so a form without it changes nothing)."""
-    if not checked(confirm):
-        raise ValidationFailed(
-            f"Tick the confirmation box before {what_en}: it cannot be undone.",
-            f"请先勾选确认框再{what_zh}：此操作不能撤销。",
-        )
-
-
 @router.post("/{meeting_id}/cancel", response_class=HTMLResponse)
 def cancel_notice_form(
     meeting_id: IdPath,
@@ -255,7 +245,7 @@ def cancel_notice_form(
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     def action() -> object:
-        _confirmed(confirm, "cancelling", "取消会议")
+        require_confirmation(confirm, "cancelling", "取消会议")
         return notices.cancel_notice(db, principal, meeting_id, reason, now)
 
     return _act(request, principal, db, meeting_id, now, rules, action, "cancelled")
@@ -273,7 +263,7 @@ def withdraw_notice_form(
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     def action() -> object:
-        _confirmed(confirm, "withdrawing", "撤回预告")
+        require_confirmation(confirm, "withdrawing", "撤回预告")
         return notices.withdraw_notice(db, principal, meeting_id, reason, now)
 
     return _act(request, principal, db, meeting_id, now, rules, action, "withdrawn")
