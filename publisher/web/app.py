@@ -30,6 +30,7 @@ from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.memory import CompressUnlessPrecompressed, MemoryFastPath, memory_paths
 from publisher.web.openapi import OPENAPI_URL, install_openapi
 from publisher.web.render import STATIC_DIR, add_template_dir
+from publisher.web.route_index import install_route_index
 from publisher.web.security import install_transport_security
 from publisher.wiring import (
     FEATURES,
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             add_template_dir(feature.templates)
     for router in ROUTERS:
         app.include_router(router)
+    install_route_index(app)
 
     uploads = [re.compile(p) for feature in FEATURES for p in feature.upload_paths]
 
