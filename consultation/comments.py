@@ -1,7 +1,7 @@
 """Comments on a draft (第五条): the public's intake, offline opinions staff record, the
 receipt look-up, the staff queue and moderation.
 
-Intake checks on the request's session, then hands one short write to the group writer
+Intake checks the text on the request, then hands one short write to the group writer
 (publisher.storage.group_commit): a receipt code is only handed out once the COMMIT holding the
 comment is durable; a retry with the same idempotency key returns the first receipt.
 Moderation hides with a logged reason; nothing is ever deleted.
@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -41,7 +41,7 @@ from publisher.receipts import find_by_receipt, new_receipt_code, normalise_rece
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
-from publisher.storage.group_commit import write_grouped
+from publisher.storage.group_commit import write_grouped, write_grouped_async
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
 from publisher.timeutil import format_local, format_local_en, format_local_end, to_local
@@ -157,88 +157,129 @@ def submit_comment(
     refuse: the comment is stored flagged as spam and the answer looks like any other, so a
     real person whose browser auto-filled the field loses nothing.
 
-    Everything that needs no lock is checked on the request's session (the draft is open, the
-    text, the rate limit, the near-duplicate, the article); the write is one short function
-    run by the group writer (`publisher.storage.group_commit`): insert unless the key was
-    used (ON CONFLICT DO NOTHING RETURNING), count the rate limit, store the files with the
-    comment (in its savepoint), fill the outbox. The receipt is returned after the COMMIT of
-    its batch.
+    Everything is checked by the write (the text before, its refusal kept), which the group
+    writer (`publisher.storage.group_commit`) runs with the others waiting,
+    in one transaction: the receipt is returned after the COMMIT of its batch.
     """
-    key = (idempotency_key or "").strip()[:100] or None
-    submission = prepare_comment(session, draft_id, data, now, requester, channel, key)
-    if isinstance(submission, Comment):
-        return submission, False
+    submission = CommentSubmission.of(draft_id, data, now, requester, channel, idempotency_key)
     submission.files = files
     comment, created = write_grouped(session, submission.write)
     return session.merge(comment, load=False), created
 
 
+async def receive_comment(
+    engine: Engine,
+    draft_id: int,
+    data: CommentInput,
+    now: dt.datetime,
+    *,
+    requester: str,
+    channel: Channel,
+    idempotency_key: str | None = None,
+) -> tuple[Comment, bool]:
+    """`submit_comment` for an async endpoint: no session or thread of the request's own;
+    the request awaits its batch's COMMIT (the comment comes back detached, its columns
+    loaded)."""
+    submission = CommentSubmission.of(draft_id, data, now, requester, channel, idempotency_key)
+    return await write_grouped_async(engine, submission.write)
+
+
 @dataclass
 class CommentSubmission:
-    """A comment checked before the write lock: the row's values and what its write needs."""
+    """A comment whose text was checked: what its write needs. The write runs in the group
+    writer's batch, where the reads it needs are shared with the batch (the draft is loaded
+    once) and constraints, not earlier reads, decide a race."""
 
-    values: dict[str, object]
-    requester: str
+    draft_id: int
+    data: CommentInput
     now: dt.datetime
+    requester: str
+    channel: Channel
+    key: str | None
     files: Sequence[CleanFile] = ()
+    #: what the text check refused, raised by the write after the draft's checks
+    invalid: ValidationFailed | None = None
+
+    @classmethod
+    def of(
+        cls,
+        draft_id: int,
+        data: CommentInput,
+        now: dt.datetime,
+        requester: str,
+        channel: Channel,
+        idempotency_key: str | None,
+    ) -> CommentSubmission:
+        """Check the text (no database). A refusal is kept for the write to raise: that a
+        consultation does not exist, or is closed, is said before what is wrong with a text
+        (and a retry of a stored comment gets its receipt)."""
+        key = (idempotency_key or "").strip()[:100] or None
+        try:
+            return cls(draft_id, _validate_comment(data, True), now, requester, channel, key)
+        except ValidationFailed as refused:
+            return cls(draft_id, data, now, requester, channel, key, invalid=refused)
 
     def write(self, session: Session) -> tuple[Comment, bool]:
-        """The write, inside the writer's savepoint: constraints, not reads, decide."""
+        """Inside the writer's savepoint: the draft is public and open, the article exists;
+        insert unless the key was used (ON CONFLICT DO NOTHING RETURNING), count the rate
+        limit, store the files with the comment, fill the outbox. A retry with a used key
+        gets the first comment back whatever changed since (the window closed, the article
+        was renumbered), and nothing is counted."""
+        draft = get_public_draft(session, self.draft_id, self.now)
+        state = window_state(draft, self.now)
+        refusal: RuleViolation | ValidationFailed | None = None
+        if state is not WindowState.OPEN:
+            refusal = _window_refusal(draft, state)
+        elif self.invalid is not None:
+            refusal = self.invalid
+        else:
+            try:
+                values = _comment_values(
+                    session, draft, self.data, self.now, self.channel, self.key, None
+                )
+            except ValidationFailed as refused:
+                refusal = refused
+        if refusal is not None:
+            first = _by_key(session, self.draft_id, self.key) if self.key else None
+            if first is None:
+                raise refusal
+            return first, False
+        values["flagged_spam"] = bool(self.data.honeypot.strip())
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         statement = (
             insert(Comment)
-            .values(**self.values)
+            .values(**values)
             .on_conflict_do_nothing(index_elements=[Comment.draft_id, Comment.idempotency_key])
             .returning(Comment)
         )
         comment = session.scalars(statement).first()
         if comment is None:  # the key was used: the first receipt, nothing stored or counted
-            draft_id, key = self.values["draft_id"], self.values["idempotency_key"]
-            existing = session.scalars(
-                select(Comment).where(Comment.draft_id == draft_id, Comment.idempotency_key == key)
-            ).one()
-            return existing, False
+            return self._first(session), False
         limits.take(session, COMMENTS_PER_ADDRESS, self.requester, self.now)
         store_files(session, comment, self.files, self.now)
         tell_commenter(session, comment, self.now)
         return comment, True
 
+    def _first(self, session: Session) -> Comment:
+        assert self.key is not None  # a conflict on the key needs a key
+        first = _by_key(session, self.draft_id, self.key)
+        assert first is not None
+        return first
 
-def prepare_comment(
-    session: Session,
-    draft_id: int,
-    data: CommentInput,
-    now: dt.datetime,
-    requester: str,
-    channel: Channel,
-    key: str | None,
-) -> CommentSubmission | Comment:
-    """The checks that need no lock, on the request's session: the first comment when the key
-    was used already (a retry), else the submission to write. A refusal is raised here."""
-    draft = get_public_draft(session, draft_id, now)
-    if key is not None:
-        existing = _by_key(session, draft_id, key)
-        if existing is not None:
-            return existing
-    state = window_state(draft, now)
+
+def _window_refusal(draft: ConsultationDraft, state: WindowState) -> RuleViolation:
     if state is WindowState.UPCOMING:
-        raise RuleViolation(
+        return RuleViolation(
             f"The consultation opens at {format_local_en(draft.opens_at)}.",
             f"征求意见将于{format_local(draft.opens_at)}开始，届时欢迎提出意见。",
             opens_at=to_local(draft.opens_at).isoformat(),
         )
-    if state is WindowState.CLOSED:
-        raise RuleViolation(
-            f"The consultation closed at {format_local_en(draft.closes_at)}; "
-            f"comments are no longer accepted.",
-            f"征求意见已于{format_local_end(draft.closes_at)}截止，不再接收意见。",
-            closes_at=to_local(draft.closes_at).isoformat(),
-        )
-    data = _validate_comment(data, require_contact=True)
-    limits.check(session, COMMENTS_PER_ADDRESS, requester, now)  # counted again at write time
-    values = _comment_values(session, draft, data, now, channel, key, None)
-    values["flagged_spam"] = bool(data.honeypot.strip())
-    return CommentSubmission(values, requester, now)
+    return RuleViolation(
+        f"The consultation closed at {format_local_en(draft.closes_at)}; "
+        f"comments are no longer accepted.",
+        f"征求意见已于{format_local_end(draft.closes_at)}截止，不再接收意见。",
+        closes_at=to_local(draft.closes_at).isoformat(),
+    )
 
 
 def _comment_values(

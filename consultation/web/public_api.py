@@ -18,7 +18,7 @@ from consultation.web.schemas import (
     ReceiptOut,
 )
 from publisher.web.caching import personal
-from publisher.web.deps import ClientKey, Day, DbSession, IdPath, Now, SettingsDep
+from publisher.web.deps import ClientKey, Day, DbEngine, DbSession, IdPath, Now, SettingsDep
 from publisher.web.openapi import error_responses
 from publisher.web.responses import PagingDep
 
@@ -59,19 +59,20 @@ def get_consultation(draft_id: IdPath, db: DbSession, now: Now) -> ConsultationD
         **error_responses(409, 429),
     },
 )
-def submit_comment(
+async def submit_comment(
     draft_id: IdPath,
     body: CommentIn,
     response: Response,
-    db: DbSession,
+    engine: DbEngine,
     now: Now,
     requester: ClientKey,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> ReceiptOut:
     """201 with a receipt code once the comment is committed; a retry with the same
     `Idempotency-Key` returns 200 and the same receipt, storing nothing twice."""
-    comment, created = comments.submit_comment(
-        db,
+    # async: the request waits for its batch's COMMIT without holding a thread (#15)
+    comment, created = await comments.receive_comment(
+        engine,
         draft_id,
         body.to_input(),
         now,

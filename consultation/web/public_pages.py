@@ -32,7 +32,6 @@ from publisher.web.deps import (
     IdPath,
     Now,
     SettingsDep,
-    get_settings,
 )
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
@@ -144,7 +143,7 @@ def _detail(
         form=form or {},
         follow_error=follow_error,
         max_chars=comments.MAX_COMMENT_CHARS,
-        file_limits=limits_shown(get_settings(request)),
+        file_limits=limits_shown(request.app.state.settings),
         view=draft_articles(db, draft, version),
         closing=closed_loop(db, draft),
         max_quote_chars=MAX_QUOTE_CHARS,

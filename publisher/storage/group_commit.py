@@ -20,6 +20,7 @@ and its thread ends after `idle_seconds` without work (the next submission start
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from publisher.storage.db import (
     WriteBegunTooLate,
     begin_write,
     make_session_factory,
+    transaction,
     write_unit,
 )
 
@@ -98,9 +100,16 @@ class GroupWriter:
                 if not self._jobs:
                     self._running -= 1  # a later submit starts a new thread
                     return
-                batch = [self._jobs.popleft() for _ in range(min(self.max_batch, len(self._jobs)))]
+                taken = [self._jobs.popleft() for _ in range(min(self.max_batch, len(self._jobs)))]
                 if self._jobs:
                     self._start_writer()
+            # a waiter that went away before its write began (its request was cancelled) is
+            # not written: nobody could be given its receipt; once begun it cannot be cancelled
+            batch = [
+                job for job in taken if job.attempts or job.future.set_running_or_notify_cancel()
+            ]
+            if not batch:
+                continue
             again = self._write(batch)
             if again:  # lost a deadlock to another writer: first in the queue again
                 with self._wake:
@@ -182,6 +191,20 @@ def grouped(engine: Engine) -> bool:
     database, which exists only in its own connection (the writer's would be another one)."""
     url = engine.url
     return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+async def write_grouped_async(engine: Engine, write: WriteFn[R]) -> R:
+    """`write_grouped` for an async endpoint: the request holds no thread or connection while
+    it waits for its batch's COMMIT. Without a group writer (an in-memory database) the write
+    runs in a unit of work of its own, in the thread pool."""
+    if not grouped(engine):
+        return await asyncio.to_thread(_write_alone, engine, write)
+    return await asyncio.wrap_future(writer_for(engine).submit(write))
+
+
+def _write_alone(engine: Engine, write: WriteFn[R]) -> R:
+    with transaction(make_session_factory(engine)) as session:
+        return write(session)
 
 
 def write_grouped(session: Session, write: WriteFn[R]) -> R:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import Field
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from publisher.blobs.store import BlobStore, DatabaseBlobStore
@@ -18,19 +19,29 @@ from publisher.throttle.limits import address_digest
 from publisher.timeutil import now_utc
 from publisher.workdays.store import CalendarSource
 
+# The dependencies that only read the app's state are `async def`: FastAPI runs a plain `def`
+# dependency in its thread pool, a hop per dependency per request (#15).
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_blobs(request: Request) -> BlobStore:
+async def get_engine(request: Request) -> Engine:
+    """The app's engine, for an async endpoint that hands its write to the group writer and
+    holds no session of its own."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+async def get_blobs(request: Request) -> BlobStore:
     """Where uploaded bytes live (`PUBLISHER_BLOB_STORE`), shared by every request."""
     blobs: BlobStore = request.app.state.blob_store
     return blobs
 
 
-def get_database_blobs(request: Request) -> BlobStore:
+async def get_database_blobs(request: Request) -> BlobStore:
     """The database's blob rows whatever `PUBLISHER_BLOB_STORE` says: files written in the
     transaction of the row naming them (`blobs.store.put_in_transaction`) live there."""
     return DatabaseBlobStore(request.app.state.engine)
@@ -50,14 +61,14 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def client_key(request: Request) -> str:
+async def client_key(request: Request) -> str:
     """The sender's address as rate limits count it: a keyed digest, so the limits' table
     holds no address anyone can read back."""
     settings: Settings = request.app.state.settings
     return address_digest(settings.secret_key, client_ip(request))
 
 
-def audit_labels(request: Request) -> Mapping[str, str]:
+async def audit_labels(request: Request) -> Mapping[str, str]:
     """The Chinese name of each audit action (`publisher.wiring.audit_action_labels`)."""
     labels: Mapping[str, str] = request.app.state.audit_labels
     return labels
@@ -66,6 +77,7 @@ def audit_labels(request: Request) -> Mapping[str, str]:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuditLabels = Annotated[Mapping[str, str], Depends(audit_labels)]
 DbSession = Annotated[Session, Depends(get_db)]
+DbEngine = Annotated[Engine, Depends(get_engine)]
 Blobs = Annotated[BlobStore, Depends(get_blobs)]
 DatabaseBlobs = Annotated[BlobStore, Depends(get_database_blobs)]
 ClientKey = Annotated[str, Depends(client_key)]
@@ -111,7 +123,11 @@ def rule_book(request: Request) -> RuleBook:
     return RuleBook.of(work_calendar(request), **settings.rule_options())
 
 
-Now = Annotated[dt.datetime, Depends(current_time)]
+async def _request_time(request: Request) -> dt.datetime:
+    return current_time(request)
+
+
+Now = Annotated[dt.datetime, Depends(_request_time)]
 Rules = Annotated[RuleBook, Depends(rule_book)]
 
 #: An object id inside a request body, bounded like `IdPath`.

@@ -126,3 +126,33 @@ def test_a_submission_refused_at_write_time_does_not_take_its_batch_down(
     with session_factory() as session:
         codes = set(session.scalars(select(Comment.receipt_code)))
     assert codes == {taken, "YJ-GOOD1-00001", "YJ-GOOD2-00002"}
+
+
+def test_a_waiter_gone_before_its_write_began_is_not_written_and_the_writer_goes_on(
+    engine: Engine,
+) -> None:
+    """An async request cancelled while it waits (its client went away) cancels its future:
+    its write is skipped, as nobody could be given the receipt, and the writer lives on."""
+    writer = GroupWriter(engine)
+    holding, release = threading.Event(), threading.Event()
+    written: list[str] = []
+
+    def hold(session: Session) -> None:
+        holding.set()
+        release.wait(30)
+
+    def note(name: str) -> Callable[[Session], str]:
+        def write(session: Session) -> str:
+            written.append(name)
+            return name
+
+        return write
+
+    first = writer.submit(hold)
+    assert holding.wait(30)
+    gone = writer.submit(note("gone"))
+    assert gone.cancel()  # still waiting: it can be cancelled
+    release.set()
+    first.result(30)
+    assert writer.submit(note("later")).result(30) == "later"
+    assert written == ["later"]
