@@ -89,11 +89,16 @@ def final_version(session: Session, draft: ConsultationDraft) -> Version | None:
 
 
 def resolve_article(
-    session: Session, draft: ConsultationDraft, key: str, quote: str
+    session: Session,
+    draft: ConsultationDraft,
+    key: str,
+    quote: str,
+    version: Version | None = None,
 ) -> tuple[int, str | None, str | None]:
     """(version number, article key or None for the whole draft, quote or None) of a comment
-    made now: on the current version; the article must be one of it, the quote within it."""
-    version = current_version(session, draft)
+    made now: on the current version (`version`, when the caller read it already); the article
+    must be one of it, the quote within it."""
+    version = version or current_version(session, draft)
     key, quote = (key or "").strip(), " ".join((quote or "").split())
     if not key:
         if quote:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -122,6 +122,7 @@ class GroupWriter:
         again: list[_Job[Any]] = []
         refused: list[tuple[_Job[Any], BaseException]] = []
         session = self._factory()
+        session.info[_BATCH_MEMO] = {}
         try:
             begin_write(session)
             for job in batch:
@@ -150,6 +151,17 @@ class GroupWriter:
         for job, error in refused:
             job.future.set_exception(error)
         return again
+
+
+_BATCH_MEMO = "group_commit.batch_memo"
+
+
+def batch_memo(session: Session) -> dict[Hashable, Any]:
+    """Where the writes of one batch keep what they all read alike (a draft's current version),
+    so it is read once per batch: the batch is one transaction, so they would all read the
+    same. Outside a writer's batch, a new empty dict each time: nothing is kept."""
+    memo: dict[Hashable, Any] | None = session.info.get(_BATCH_MEMO)
+    return memo if memo is not None else {}
 
 
 def _lost_to_another_writer(exc: Exception) -> bool:

@@ -5,18 +5,18 @@ FastAPI matches a request against every route of every included router in order 
 `wrk`, routing was half of the CPU time of a request that did nothing else (a trivial POST at
 the end of the table: 1,190 req/s through the app against 4,430 for a bare FastAPI app).
 
-A route can only match a path that begins with the literal text of its path before the first
-parameter (`/api/v1/consultations/` for `/api/v1/consultations/{draft_id}/comments`), and a
-route without parameters only its own path. So each included router gets a guard in front of
-its own matching: if the request's path is none of its routes' paths and begins with none of
-their literal heads, the router answers "no match" without testing any route; otherwise
-FastAPI's own matching runs, unchanged (dependencies of the inclusion, 405 for a known path
-with another method, the trailing-slash redirect: the redirect's path goes through the same
-guard). The guard never turns a match into a miss: a test compares every route's path.
+So each included router gets a guard in front of its own matching: one regular expression,
+the alternation of its routes' path patterns, tested in C. If no route of the router could
+match the request's path, the router answers "no match" without FastAPI testing any route;
+otherwise FastAPI's own matching runs, unchanged (dependencies of the inclusion, 405 for a
+known path with another method, the trailing-slash redirect: the redirect's path goes through
+the same guard). The guard never turns a match into a miss: a test compares every route's
+path with and without it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -29,43 +29,52 @@ from starlette.types import Scope
 _Matcher = Callable[[Scope], tuple[Match, Scope]]
 
 
-@dataclass(frozen=True)
-class RouteHeads:
-    """What an included router's routes can match: exact paths (routes without parameters)
-    and literal beginnings (the text before a route's first parameter)."""
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
-    exact: frozenset[str]
-    prefixes: tuple[str, ...]
+
+@dataclass(frozen=True)
+class RoutePaths:
+    """Every path an included router's routes can match, as one regular expression: the
+    alternation of the routes' own (their groups unnamed), so one test in C says whether any
+    of them could match; None when one of them could match anything (a mount)."""
+
+    pattern: re.Pattern[str] | None
 
     @property
     def matches_anything(self) -> bool:
-        return "" in self.prefixes
+        return self.pattern is None
 
     def admits(self, path: str) -> bool:
-        return path in self.exact or path.startswith(self.prefixes)
+        return self.pattern is None or self.pattern.match(path) is not None
 
 
-def route_heads(included: _IncludedRouter) -> RouteHeads:
-    """The paths an included router's routes can match; a prefix "" when one of them could
-    match any path (a mount, a route whose path starts with a parameter)."""
-    exact: set[str] = set()
-    prefixes: set[str] = set()
+def route_patterns(included: _IncludedRouter) -> list[str] | None:
+    """The path patterns of an included router's routes, inner routers' too; None when one
+    of them is not a route with a path (it could match any path)."""
+    patterns: list[str] = []
     for candidate in included.effective_candidates():
         if isinstance(candidate, _IncludedRouter):
-            inner = route_heads(candidate)
-            exact.update(inner.exact)
-            prefixes.update(inner.prefixes)
-        elif isinstance(candidate, _EffectiveRouteContext) and candidate.path_format:
-            head, brace, _ = candidate.path_format.partition("{")
-            (prefixes if brace else exact).add(head)
+            inner = route_patterns(candidate)
+            if inner is None:
+                return None
+            patterns.extend(inner)
+        elif isinstance(candidate, _EffectiveRouteContext) and candidate.path_regex is not None:
+            patterns.append(_NAMED_GROUP.sub("(?:", candidate.path_regex.pattern))
         else:
-            prefixes.add("")
-    return RouteHeads(frozenset(exact), tuple(sorted(prefixes)))
+            return None
+    return patterns
 
 
-def _guarded(matches: _Matcher, heads: RouteHeads) -> _Matcher:
+def route_paths(included: _IncludedRouter) -> RoutePaths:
+    patterns = route_patterns(included)
+    if patterns is None:
+        return RoutePaths(None)
+    return RoutePaths(re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)"))
+
+
+def _guarded(matches: _Matcher, paths: RoutePaths) -> _Matcher:
     def guarded_matches(scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http" and not heads.admits(get_route_path(scope)):
+        if scope["type"] == "http" and not paths.admits(get_route_path(scope)):
             return Match.NONE, {}
         return matches(scope)
 
@@ -77,10 +86,10 @@ def install_route_index(app: FastAPI) -> int:
     included (a router included later is matched the ordinary way)."""
     guarded = 0
     for route in _included(app.router.routes):
-        heads = route_heads(route)
-        if not heads.matches_anything:
+        paths = route_paths(route)
+        if not paths.matches_anything:
             # an instance attribute: FastAPI's loop calls `route.matches(scope)`
-            route.matches = _guarded(route.matches, heads)  # type: ignore[method-assign,assignment]
+            route.matches = _guarded(route.matches, paths)  # type: ignore[method-assign,assignment]
             guarded += 1
     return guarded
 
