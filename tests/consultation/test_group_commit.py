@@ -10,7 +10,7 @@ from concurrent.futures import Future
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -156,3 +156,53 @@ def test_a_waiter_gone_before_its_write_began_is_not_written_and_the_writer_goes
     first.result(30)
     assert writer.submit(note("later")).result(30) == "later"
     assert written == ["later"]
+
+
+def test_a_batch_of_comments_reads_the_draft_once_and_each_comment_costs_a_few_statements(
+    client: TestClient,
+    staff: StaffFixture,
+    session_factory: sessionmaker[Session],
+    engine: Engine,
+) -> None:
+    """The writer's cost per comment (#15): the draft and its current version are read once
+    per batch (`batch_memo`), each comment adds a fixed handful of statements."""
+    draft_id = open_consultation(client, staff.headers("editor"))
+    writer = GroupWriter(engine)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(session: Session) -> None:
+        holding.set()
+        release.wait(30)
+
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, sql: str, *args: object) -> None:
+        statements.append(sql)
+
+    first = writer.submit(hold)
+    assert holding.wait(30)
+    waiting = []
+    for i in range(20):
+        submission = comments.CommentSubmission.of(
+            draft_id,
+            comments.CommentInput(text=f"第{i}条意见：建议增设停车位。", anonymous=True),
+            NOW,
+            f"address-{i}",
+            Channel.API,
+            f"key-{i}",
+        )
+        waiting.append(writer.submit(submission.write))
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        release.set()
+        first.result(30)
+        assert all(future.result(30)[1] for future in waiting)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert list(writer.batches)[-1] == 20
+    versions = [s for s in statements if "FROM consultation_version" in s]
+    drafts = [s for s in statements if "FROM consultation_draft" in s]
+    assert len(versions) == 1 and len(drafts) == 1, (versions, drafts)
+    # savepoint, near-duplicate, insert, (the limit's lock on PostgreSQL,) limit count, limit
+    # hit, release: 6 or 7 a comment, and the batch's BEGIN, draft, version and COMMIT
+    assert len(statements) <= 7 * 20 + 10, len(statements)
