@@ -10,11 +10,12 @@ each put a message to the applicant in the outbox, in the same unit (docs/notifi
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,8 +41,8 @@ from publisher.notifications.outbox import Contact, enqueue
 from publisher.receipts import find_by_receipt, new_receipt_code, normalise_receipt_code
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
-from publisher.storage.db import unit_of_work, write_unit
-from publisher.storage.group_commit import write_grouped
+from publisher.storage.db import make_session_factory, unit_of_work, write_unit
+from publisher.storage.group_commit import write_grouped, write_grouped_async
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
 from publisher.timeutil import format_local, format_local_en
@@ -151,42 +152,94 @@ def apply_to_attend(
     requester: str,
     idempotency_key: str | None = None,
 ) -> tuple[MeetingApplication, bool]:
-    """Take an application in one write unit; returns (application, created).
+    """Take an application; returns (application, created) once it is committed.
 
-    Lock the notice, then: a retry with the same idempotency key returns the first receipt
-    and stores nothing; the window, duplicates, capacity and the per-address limits are
-    checked; insert; commit. The receipt code is only shown after this returns. When the
-    phone has applied before, the first receipt is re-sent to the e-mail on file (never
-    shown to whoever asked) and `AlreadyApplied` is raised.
+    The fields are checked here; the rest by the write, which the group writer runs with the
+    others waiting, in one transaction: lock the notice, then a retry with the same
+    idempotency key returns the first receipt and stores nothing; the window, duplicates,
+    capacity and the per-address limits are checked; insert. The receipt code is only shown
+    after this returns. When the phone has applied before, the first receipt is re-sent to
+    the e-mail on file (never shown to whoever asked) and `AlreadyApplied` is raised.
     """
-    name = data.applicant_name.strip()
-    if not name:
-        raise ValidationFailed("Your name is required.", "请填写姓名。", field="applicant_name")
-    phone = normalise_phone(data.phone)
-    email = normalise_email(data.email)
-    category = RepresentativeCategory(data.category)
-    key = (idempotency_key or "").strip()[:100] or None
-    intake = ApplicationInput(
-        name[:100], phone, category, data.statement.strip(), email, data.agenda_item_id
-    )
+    intake, key = _checked_input(data, idempotency_key)
     try:
-        early = _check_before_writing(session, notice_id, intake, now, requester, key)
-        if early is not None:
-            return early, False
         application, created = write_grouped(
             session,
             lambda writer: _take_application(writer, notice_id, intake, now, requester, key),
         )
         return session.merge(application, load=False), created
-    except _SamePhone as same:
-        _resend_receipt(session, same.application_id, now)
+    except (_SamePhone, IntegrityError) as refusal:
+        return _after_refusal(session, refusal, notice_id, key, now), False
+
+
+async def receive_application(
+    engine: Engine,
+    notice_id: int,
+    data: ApplicationInput,
+    now: dt.datetime,
+    *,
+    requester: str,
+    idempotency_key: str | None = None,
+) -> tuple[MeetingApplication, bool]:
+    """`apply_to_attend` for an async endpoint: the request holds no session or thread while
+    it waits for its batch's COMMIT (the application comes back detached, columns loaded)."""
+    intake, key = _checked_input(data, idempotency_key)
+    try:
+        return await write_grouped_async(
+            engine,
+            lambda writer: _take_application(writer, notice_id, intake, now, requester, key),
+        )
+    except (_SamePhone, IntegrityError) as refusal:
+        first = await asyncio.to_thread(_after_refusal_alone, engine, refusal, notice_id, key, now)
+        return first, False
+
+
+def _checked_input(
+    data: ApplicationInput, idempotency_key: str | None
+) -> tuple[ApplicationInput, str | None]:
+    """The fields, normalised and checked (no database); the idempotency key."""
+    name = data.applicant_name.strip()
+    if not name:
+        raise ValidationFailed("Your name is required.", "请填写姓名。", field="applicant_name")
+    intake = ApplicationInput(
+        name[:100],
+        normalise_phone(data.phone),
+        RepresentativeCategory(data.category),
+        data.statement.strip(),
+        normalise_email(data.email),
+        data.agenda_item_id,
+    )
+    return intake, (idempotency_key or "").strip()[:100] or None
+
+
+def _after_refusal(
+    session: Session,
+    refusal: _SamePhone | IntegrityError,
+    notice_id: int,
+    key: str | None,
+    now: dt.datetime,
+) -> MeetingApplication:
+    """The phone applied before: re-send its receipt, raise `AlreadyApplied`. A constraint
+    refused the insert: a concurrent request (another process) with the same key committed
+    first, whose application is the answer; or with the same phone: `AlreadyApplied`."""
+    if isinstance(refusal, _SamePhone):
+        _resend_receipt(session, refusal.application_id, now)
         raise AlreadyApplied() from None
-    except IntegrityError:
-        # A concurrent request with the same key (or phone) committed first.
-        existing = _by_key(session, notice_id, key) if key is not None else None
-        if existing is not None:
-            return existing, False
+    existing = _by_key(session, notice_id, key) if key is not None else None
+    if existing is None:
         raise AlreadyApplied() from None
+    return existing
+
+
+def _after_refusal_alone(
+    engine: Engine,
+    refusal: _SamePhone | IntegrityError,
+    notice_id: int,
+    key: str | None,
+    now: dt.datetime,
+) -> MeetingApplication:
+    with make_session_factory(engine)() as session:
+        return _after_refusal(session, refusal, notice_id, key, now)
 
 
 def _by_key(session: Session, notice_id: int, key: str) -> MeetingApplication | None:
@@ -195,36 +248,6 @@ def _by_key(session: Session, notice_id: int, key: str) -> MeetingApplication | 
             MeetingApplication.notice_id == notice_id, MeetingApplication.idempotency_key == key
         )
     )
-
-
-def _check_before_writing(
-    session: Session,
-    notice_id: int,
-    data: ApplicationInput,
-    now: dt.datetime,
-    requester: str,
-    key: str | None,
-) -> MeetingApplication | None:
-    """The refusals found by reading, on the request's session before the write (the first
-    application when the key was used: a retry). The writer checks again what a concurrent
-    write can change (the key, the phone, the window, the places, the limits)."""
-    notice = session.get(MeetingNotice, notice_id)
-    if notice is None or not notice.is_public(now):
-        raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
-    if key is not None and (existing := _by_key(session, notice.id, key)) is not None:
-        return existing
-    _check_open(notice, now)
-    duplicate = session.scalar(
-        select(MeetingApplication.id).where(
-            MeetingApplication.notice_id == notice.id, MeetingApplication.phone == data.phone
-        )
-    )
-    if duplicate is not None:
-        raise _SamePhone(duplicate)
-    _check_item(session, notice.id, data.agenda_item_id)
-    limits.check(session, APPLICATIONS_PER_ADDRESS, requester, now)
-    limits.check(session, APPLICATIONS_PER_ADDRESS_AND_MEETING, f"{requester}:{notice.id}", now)
-    return None
 
 
 def _take_application(

@@ -18,7 +18,7 @@ from publisher.meetings.web.schemas import (
 )
 from publisher.rules.predisclosure import MeetingKind
 from publisher.web.caching import personal
-from publisher.web.deps import ClientKey, Day, DbSession, IdPath, Now
+from publisher.web.deps import ClientKey, Day, DbEngine, DbSession, IdPath, Now
 from publisher.web.openapi import error_responses
 from publisher.web.responses import PagingDep
 
@@ -57,11 +57,11 @@ def get_meeting(meeting_id: IdPath, db: DbSession, now: Now) -> NoticeOut:
         **error_responses(409, 429),
     },
 )
-def apply_to_attend(
+async def apply_to_attend(
     meeting_id: IdPath,
     body: ApplicationIn,
     response: Response,
-    db: DbSession,
+    engine: DbEngine,
     now: Now,
     requester: ClientKey,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
@@ -69,8 +69,9 @@ def apply_to_attend(
     """201 with a receipt code once the application is committed; a retry with the same
     `Idempotency-Key` returns 200 and the same receipt. The same phone applying again gets
     409 `already_applied`, and the first receipt is re-sent to the e-mail on file."""
-    application, created = applications.apply_to_attend(
-        db,
+    # async: the request waits for its batch's COMMIT without holding a thread (#15)
+    application, created = await applications.receive_application(
+        engine,
         meeting_id,
         body.to_input(),
         now,
