@@ -1,109 +1,133 @@
-"""Attendance-application intake: requests/second with 100 concurrent clients, SQLite, durable.
+"""Load benchmark of durable attendance-application intake with `wrk`, beside a minimal app.
 
-Starts uvicorn on 127.0.0.1 in a subprocess twice, on the same fresh SQLite database (WAL,
-``synchronous=FULL``, as the service runs): once the real service (``POST
-/api/v1/meetings/{id}/applications``: validation, BEGIN IMMEDIATE, capacity and duplicate checks,
-insert, commit) and once a minimal FastAPI app doing only the same insert through the same
-engine. Prints both figures side by side.
+Run: ``.venv/bin/python bench/bench_applications.py`` (options: ``--seconds``, ``--rounds``,
+``--connections``, ``--backend sqlite|postgresql|both``, both by default). Each server is
+uvicorn in its own subprocess on 127.0.0.1, on a fresh migrated database holding a published
+meeting taking applications for each (starting in 30 days, room for 100,000: none waitlisted);
+`wrk` (C, Debian's) posts with 100 connections, every request a new applicant with its own
+mobile number, ``X-Forwarded-For`` address and ``Idempotency-Key`` (bench/wrk/applications.lua),
+so the per-address limits are exercised but never reached and no phone applies twice. Service
+and peer alternate, three rounds; medians, spreads, the ratio and the service's p99.
 
-Run: .venv/bin/python bench/bench_applications.py [--requests 2000] [--clients 100]
+* ``service``: the real ``POST /api/v1/meetings/{id}/applications`` (validation, the checks on
+  the request's session, then the group writer: lock the notice, check again the window,
+  duplicates, places and limits, insert, the applicant's message in the outbox, COMMIT);
+* ``minimal``: a bare FastAPI endpoint inserting the same application row per request through
+  the same engine (BEGIN IMMEDIATE, INSERT, COMMIT).
+
+SQLite runs WAL with ``synchronous=FULL``; PostgreSQL is a server of the bench's own with
+``fsync=on`` and ``synchronous_commit=on`` (bench_comments.DurablePostgres), so every figure is
+durable intake. Client and server share the machine: the figures compare within one run.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import os
-import socket
-import subprocess
+import statistics
 import sys
-import tempfile
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import httpx
+from tempfile import TemporaryDirectory
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from fastapi import FastAPI  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
 from bench._results import record  # noqa: E402
+from bench._servers import run_server, server_env  # noqa: E402
+from bench._wrk import have_wrk, wrk  # noqa: E402
+from bench.bench_comments import DurablePostgres  # noqa: E402
+from publisher.meetings.models import MeetingApplication, MeetingNotice  # noqa: E402
+from publisher.receipts import new_receipt_code  # noqa: E402
+from publisher.storage.db import begin_write, make_engine, make_session_factory  # noqa: E402
+from publisher.storage.migrate import upgrade  # noqa: E402
+from publisher.timeutil import now_utc  # noqa: E402
+from tests.harness.postgres import start_postgres  # noqa: E402
+
+SCRIPT = Path(__file__).resolve().parent / "wrk" / "applications.lua"
+#: places of the meeting: more than any run here takes, so every application is pending
+CAPACITY = 100_000
+#: blocks of numbers in bench/wrk/applications.lua (phones 13000000001 up to 19999999999)
+BLOCKS = 140
+
+# ------------------------------------------------------------------ the minimal comparison app
 
 
-def minimal_app() -> Any:
-    """The baseline: one insert of the same row per request, nothing else."""
-    from fastapi import FastAPI
-    from sqlalchemy import insert
+class _MinimalIn(BaseModel):
+    applicant_name: str
+    phone: str
+    category: str
+    statement: str = ""
 
-    from publisher.meetings.models import MeetingApplication
-    from publisher.receipts import new_receipt_code
-    from publisher.storage.db import make_engine
-    from publisher.timeutil import now_utc
 
+def minimal_app() -> FastAPI:
+    """The same durable insert of one application row with nothing around it (same engine
+    settings, same database; a meeting of its own, BENCH_NOTICE_ID)."""
     engine = make_engine(os.environ["PUBLISHER_DATABASE_URL"])
-    app = FastAPI()
+    factory = make_session_factory(engine)
     notice_id = int(os.environ["BENCH_NOTICE_ID"])
+    app = FastAPI()
 
     @app.get("/healthz")
-    def health() -> dict[str, str]:
+    def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/api/v1/meetings/{meeting_id}/applications", status_code=201)
-    def apply(meeting_id: int, body: dict[str, Any]) -> dict[str, str]:
+    @app.post("/applications", status_code=201)
+    def post(body: _MinimalIn) -> dict[str, str]:
         code = new_receipt_code("CH")
-        with engine.begin() as conn:
-            conn.execute(
+        with factory() as session:
+            begin_write(session)
+            session.execute(
                 insert(MeetingApplication).values(
                     notice_id=notice_id,
                     receipt_code=code,
-                    applicant_name=body["applicant_name"],
-                    phone=body["phone"],
-                    category=body["category"],
-                    statement=body.get("statement", ""),
+                    applicant_name=body.applicant_name,
+                    phone=body.phone,
+                    category=body.category,
+                    statement=body.statement,
                     status="pending",
                     review_note="",
                     created_at=now_utc(),
                 )
             )
+            session.commit()
         return {"receipt_code": code}
 
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+# ------------------------------------------------------------------------------- the data
 
 
-def prepare(db_url: str, capacity: int) -> int:
-    """A migrated database with one published notice that has room for everyone."""
-    from sqlalchemy.orm import Session
+def open_meeting_on(database_url: str) -> int:
+    """Publish one scheduled meeting taking applications on a migrated database; its id.
 
-    from publisher.meetings.models import MeetingNotice
-    from publisher.storage.db import make_engine
-    from publisher.storage.migrate import upgrade
-    from publisher.timeutil import now_utc
-
-    engine = make_engine(db_url)
-    upgrade(engine)
-    start = now_utc() + dt.timedelta(days=30)
-    with Session(engine) as session:
+    Dates come from the real clock, as the server reads it: published a day ago, held in 30
+    days, applications open until it starts, so they stay open for any run."""
+    engine = make_engine(database_url)
+    now = now_utc()
+    starts = now + dt.timedelta(days=30)
+    with make_session_factory(engine)() as session:
         notice = MeetingNotice(
             kind="other",
-            title="基准测试会议",
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=2),
-            place="会议室",
-            agenda="议题",
-            participation="在线申请",
-            application_deadline=start,
-            capacity=capacity,
+            title="压力测试会议",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            place="市政府第一会议室",
+            agenda="研究学校周边停车管理",
+            participation="在本页面申请列席",
+            application_deadline=starts,
+            capacity=CAPACITY,
             media_allowed=True,
             withheld=False,
-            published_at=now_utc() - dt.timedelta(days=1),
+            published_at=now - dt.timedelta(days=1),
             status="scheduled",
             sequence=0,
             created_by="bench",
@@ -115,109 +139,107 @@ def prepare(db_url: str, capacity: int) -> int:
     return notice_id
 
 
-def serve(target: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            *target,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--timeout-keep-alive",
-            "120",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.terminate()
-    raise RuntimeError("server did not start")
+def migrated(url: str) -> str:
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
 
 
-async def load(base: str, notice_id: int, requests: int, clients: int, offset: int) -> float:
-    """``clients`` workers share a bounded counter of ``requests`` POSTs; returns req/s."""
-    counter = iter(range(requests))
-    failures: list[int] = []
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        for i in counter:
-            body = {
-                "applicant_name": f"申请人{i}",
-                "phone": f"13{offset + i:09d}",
-                "category": "citizen",
-                "statement": "基准测试",
-            }
-            response = await client.post(f"/api/v1/meetings/{notice_id}/applications", json=body)
-            if response.status_code != 201:
-                failures.append(response.status_code)
-
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        began = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(clients)))
-        elapsed = time.perf_counter() - began
-    if failures:
-        raise RuntimeError(f"{len(failures)} requests failed: {sorted(set(failures))}")
-    return requests / elapsed
-
-
-def run(target: list[str], env: dict[str, str], notice_id: int, args: Any, offset: int) -> float:
-    port = free_port()
-    process = serve(target, env, port)
+@contextmanager
+def database(backend: str, tmp: Path) -> Iterator[str]:
+    """A fresh migrated database: its URL."""
+    if backend == "sqlite":
+        yield migrated(f"sqlite:///{tmp / 'bench.sqlite3'}")
+        return
+    harness = start_postgres()
+    harness.stop()
+    server = DurablePostgres(harness.bindir, harness.datadir, harness.port, harness.run_as)
+    server.start()
     try:
-        return asyncio.run(
-            load(f"http://127.0.0.1:{port}", notice_id, args.requests, args.clients, offset)
-        )
+        yield migrated(server.url())
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=100)
+# ------------------------------------------------------------------------------- the load
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    # the options of the former Python client, still given by run_all.py --quick: --clients
+    # is --connections; --requests asks for a short check (one round of 2 s)
+    parser.add_argument("--clients", type=int, dest="connections", help=argparse.SUPPRESS)
+    parser.add_argument("--requests", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        notice_id = prepare(db_url, capacity=10 * args.requests)
-        env = dict(
-            os.environ,
-            PUBLISHER_DATABASE_URL=db_url,
-            PUBLISHER_ENVIRONMENT="development",
-            PUBLISHER_DATA_DIR=tmp,
-            BENCH_NOTICE_ID=str(notice_id),
-            PYTHONPATH=str(ROOT),
-        )
-        service = run(["--factory", "publisher.web.app:create_app"], env, notice_id, args, offset=0)
-        baseline = run(
-            ["--factory", "bench.bench_applications:minimal_app"],
-            env,
-            notice_id,
-            args,
-            offset=args.requests,
-        )
+    if args.requests is not None:
+        args.seconds, args.rounds = 2, 1
+    if not have_wrk():
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    if not 1 <= args.rounds <= BLOCKS // 4:
+        parser.error(f"--rounds: 1 to {BLOCKS // 4} (the phone numbers of one database)")
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    failed = [measure(backend, args) for backend in backends]
+    print("FAIL: errors" if any(failed) else "no errors")
+    return 1 if any(failed) else 0
+
+
+def measure(backend: str, args: argparse.Namespace) -> bool:
+    """One backend's rounds and its table; True if the service answered any error."""
+    results: dict[str, list[dict[str, float]]] = {}
+    with (
+        TemporaryDirectory(prefix="bench-applications-") as tmp,
+        database(backend, Path(tmp)) as url,
+    ):
+        # a meeting each, so the service's count of places taken holds only its own rows
+        notice_id, peer_notice_id = open_meeting_on(url), open_meeting_on(url)
+        env = server_env(Path(tmp) / "bench.sqlite3", Path(tmp) / "var")
+        env.update(PUBLISHER_DATABASE_URL=url, BENCH_NOTICE_ID=str(peer_notice_id))
+        intake = f"/api/v1/meetings/{notice_id}/applications"
+        targets = [
+            ("service", "publisher.web.app:create_app", intake),
+            ("minimal", "bench.bench_applications:minimal_app", "/applications"),
+        ]
+        block = 0
+
+        def load(url: str, seconds: int) -> dict[str, float]:
+            """One wrk run with numbers no earlier run on this database used."""
+            nonlocal block
+            os.environ["BENCH_WRK_BLOCK"] = str(block)  # read by applications.lua's init
+            block += 1
+            return wrk(url, seconds, args.connections, script=str(SCRIPT))
+
+        for _ in range(args.rounds):
+            for name, spec, path in targets:
+                with run_server(spec, env) as (base, _):
+                    load(base + path, 1)  # warm-up
+                    results.setdefault(name, []).append(load(base + path, args.seconds))
     print(
-        f"application intake, SQLite (WAL, synchronous=FULL), {args.clients} concurrent clients, "
-        f"{args.requests} requests each run"
+        f"durable application intake on {backend}, {args.connections} connections, "
+        f"{args.rounds} rounds × {args.seconds} s; median (min–max)"
     )
-    print(f"  service  POST /api/v1/meetings/{{id}}/applications: {service:8.1f} req/s")
-    print(f"  minimal  FastAPI app, same insert, same database:  {baseline:8.1f} req/s")
-    print(f"  ratio service/minimal: {service / baseline:.2f}")
-    record("application intake", service, baseline, "req/s", peer_name="minimal app")
+    print(f"{'':<9} {'req/s':>24} {'p99 ms':>8} {'errors':>7}")
+    failed = False
+    for name, _, _ in targets:
+        rates = [r["rate"] for r in results[name]]
+        errors = sum(r["errors"] for r in results[name])
+        p99 = statistics.median(r["p99_ms"] for r in results[name])
+        spread = f"({min(rates):.0f}–{max(rates):.0f})"
+        print(f"{name:<9} {statistics.median(rates):10.0f} {spread:>13} {p99:8.0f} {errors:7.0f}")
+        failed |= name == "service" and errors > 0
+    service = [r["rate"] for r in results["service"]]
+    minimal = [r["rate"] for r in results["minimal"]]
+    print(f"service / minimal: {statistics.median(service) / statistics.median(minimal):.2f}")
+    record(
+        f"application intake, {backend}, vs minimal", service, minimal, "req/s", peer_name="minimal"
+    )
+    return failed
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
