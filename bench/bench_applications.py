@@ -171,13 +171,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    # the options of the former Python client, still given by run_all.py --quick: --clients
-    # is --connections; --requests asks for a short check (one round of 2 s)
-    parser.add_argument("--clients", type=int, dest="connections", help=argparse.SUPPRESS)
-    parser.add_argument("--requests", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.requests is not None:
-        args.seconds, args.rounds = 2, 1
     if not have_wrk():
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2

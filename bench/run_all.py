@@ -31,7 +31,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "meetings_list": ([], ["--seconds", "2", "--rounds", "1", "--notices", "200"]),
     "feeds": ([], ["--seconds", "2", "--rounds", "1", "--notices", "200"]),
     "comments": ([], ["--seconds", "2", "--rounds", "1"]),
-    "applications": ([], ["--requests", "200", "--clients", "20"]),
+    "applications": ([], ["--seconds", "2", "--rounds", "1"]),
     "freeze": ([], ["--seconds", "3", "--rounds", "1"]),
     "outbox": ([], ["--messages", "100"]),
     "csv_download": ([], ["--rows", "10000", "--requests", "5"]),
