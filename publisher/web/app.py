@@ -22,16 +22,16 @@ from publisher.search import segment
 from publisher.settings import Settings, get_settings
 from publisher.storage.db import make_engine, make_session_factory
 from publisher.storage.generations import GenerationWatch
-from publisher.web.caching import CachePolicy
-from publisher.web.cors import PublicReadCors
+from publisher.web.caching import shared_policy
 from publisher.web.errors import install_error_handlers
 from publisher.web.feeds import FEED_MEDIA_TYPES, feed_router
 from publisher.web.limits import BodySizeLimit, ControlCharacterGuard
 from publisher.web.memory import CompressUnlessPrecompressed, MemoryFastPath, memory_paths
 from publisher.web.openapi import OPENAPI_URL, install_openapi
 from publisher.web.render import STATIC_DIR, add_template_dir
+from publisher.web.response_headers import HeaderPolicy, ResponseHeaders
 from publisher.web.route_index import install_route_index
-from publisher.web.security import install_transport_security
+from publisher.web.security import install_transport_security, wants_hsts
 from publisher.wiring import (
     FEATURES,
     audit_action_labels,
@@ -158,10 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return settings.max_upload_bytes
         return settings.max_request_bytes
 
-    # innermost: a hit kept in memory is answered before routing, inside every other layer
-    app.add_middleware(MemoryFastPath, routes=iter_api_routes())
-    app.add_middleware(ControlCharacterGuard)
-    app.add_middleware(PublicReadCors)  # open data for any origin's browser app, nothing else
+    app.add_middleware(ControlCharacterGuard)  # innermost
     app.add_middleware(BodySizeLimit, limit_for=limit_for)
     # downloads and pages; feeds carry their own gzip body, compressed once when built, with
     # its own ETag (publisher.web.conditional), so the middleware leaves them alone (and is
@@ -177,6 +174,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             inner, minimum_size=1024, exclude_content_types=excluded
         ),
     )
-    app.add_middleware(CachePolicy, shared_seconds=settings.shared_cache_seconds)
+    # CORS for open data, the caching class, the security headers: one layer
+    policy = HeaderPolicy(wants_hsts(settings), shared_policy(settings.shared_cache_seconds))
+    app.add_middleware(ResponseHeaders, policy=policy)
+    # a hit kept in memory is answered here, with the same headers, outside the layers above
+    app.add_middleware(MemoryFastPath, routes=iter_api_routes(), policy=policy)
     install_transport_security(app, settings)  # added last: runs first
     return app

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 PRIVATE = "private, no-store"
 NO_STORE = "no-store"
@@ -81,34 +81,16 @@ def vary_on_cookie(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, byte
     return [*rest, (b"vary", ", ".join([*names, "Cookie"]).encode("latin-1"))]
 
 
-class CachePolicy:
-    """Sets Cache-Control on every HTTP response (pure ASGI: streams pass through)."""
-
-    def __init__(self, app: ASGIApp, *, shared_seconds: int) -> None:
-        self.app = app
-        self.shared = shared_policy(shared_seconds)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_policy(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                current = next(
-                    (v.decode("latin-1") for k, v in headers if k.lower() == b"cache-control"),
-                    None,
-                )
-                sets_cookie = any(k.lower() == b"set-cookie" for k, _ in headers)
-                policy = cache_control_for(
-                    scope, message["status"], current, sets_cookie, self.shared
-                )
-                headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
-                headers.append((b"cache-control", policy.encode("latin-1")))
-                if policy.startswith("public") and _is_html(headers):
-                    headers = vary_on_cookie(headers)
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_policy)
+def with_cache_control(
+    scope: Scope, status: int, headers: list[tuple[bytes, bytes]], shared: str
+) -> list[tuple[bytes, bytes]]:
+    """A response's headers with its Cache-Control (see the module docstring), and
+    `Vary: Cookie` on HTML a shared cache may keep."""
+    current = next((v.decode("latin-1") for k, v in headers if k.lower() == b"cache-control"), None)
+    sets_cookie = any(k.lower() == b"set-cookie" for k, _ in headers)
+    policy = cache_control_for(scope, status, current, sets_cookie, shared)
+    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+    headers.append((b"cache-control", policy.encode("latin-1")))
+    if policy.startswith("public") and _is_html(headers):
+        headers = vary_on_cookie(headers)
+    return headers

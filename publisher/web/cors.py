@@ -2,15 +2,16 @@
 
 Public read-only answers (GET and HEAD of the public API, the downloads, the DCAT catalogue,
 the feeds, the OpenAPI document) carry `Access-Control-Allow-Origin: *` and expose the paging
-and caching headers; a preflight for them is answered here. Staff routes, pages and every
-write never carry it, so a browser refuses another origin's script their answers (and a
-preflight for them falls through to the app, which does not allow OPTIONS). No credentials
+and caching headers; a preflight for them is answered (`publisher.web.response_headers`).
+Staff routes, pages and every write never carry it, so a browser refuses another origin's
+script their answers (and a preflight for them falls through to the app, which does not allow
+OPTIONS). No credentials
 are ever allowed: `*` sends no cookie, and the staff API needs a Bearer token anyway.
 """
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 EXPOSED = "Link, X-Total-Count, ETag, Last-Modified, Retry-After, Content-Disposition"
@@ -28,49 +29,34 @@ def shared_with_any_origin(path: str) -> bool:
     return path.startswith("/datasets/") and path.endswith((".csv", ".json"))
 
 
-class PublicReadCors:
-    """Pure ASGI (streams and precompressed bodies pass through untouched)."""
+def is_read_preflight(scope: Scope) -> bool:
+    """A browser's preflight for a read of a shared path (answered with `preflight_answer`);
+    a preflight for a write falls through to the app (405)."""
+    if scope["method"] != "OPTIONS" or not shared_with_any_origin(scope["path"]):
+        return False
+    headers = dict(scope.get("headers", []))
+    requested = headers.get(b"access-control-request-method", b"").decode("latin-1")
+    # a preflight only precedes a request a browser would not send plainly, e.g. one with
+    # If-None-Match; a GET with no such header needs none
+    return b"origin" in headers and requested.upper() in READ_METHODS
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not shared_with_any_origin(scope.get("path", "")):
-            await self.app(scope, receive, send)
-            return
-        method = scope["method"]
-        headers = {k.lower(): v for k, v in scope.get("headers", [])}
-        requested = headers.get(b"access-control-request-method", b"").decode("latin-1")
-        # a preflight only precedes a request a browser would not send plainly, e.g. one with
-        # If-None-Match; a GET with no such header needs none
-        if method == "OPTIONS" and b"origin" in headers and requested.upper() in READ_METHODS:
-            await self._preflight(send)
-            return
-        if method not in READ_METHODS:
-            await self.app(scope, receive, send)
-            return
+#: 204 granting a read
+PREFLIGHT_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-allow-methods", b"GET, HEAD"),
+    (b"access-control-allow-headers", ALLOWED_HEADERS.encode()),
+    (b"access-control-max-age", str(PREFLIGHT_MAX_AGE).encode()),
+]
+_READ_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", EXPOSED.encode()),
+]
 
-        async def send_with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {
-                    **message,
-                    "headers": [
-                        *message.get("headers", []),
-                        (b"access-control-allow-origin", b"*"),
-                        (b"access-control-expose-headers", EXPOSED.encode()),
-                    ],
-                }
-            await send(message)
 
-        await self.app(scope, receive, send_with_cors)
-
-    async def _preflight(self, send: Send) -> None:
-        """204 granting a read (a preflight for a write falls through to the app: 405)."""
-        headers = [
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-allow-methods", b"GET, HEAD"),
-            (b"access-control-allow-headers", ALLOWED_HEADERS.encode()),
-            (b"access-control-max-age", str(PREFLIGHT_MAX_AGE).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 204, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
+def with_cors(scope: Scope, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A response's headers with those letting any origin read it, when it is a read of a
+    shared path."""
+    if scope["method"] in READ_METHODS and shared_with_any_origin(scope["path"]):
+        return [*headers, *_READ_HEADERS]
+    return headers

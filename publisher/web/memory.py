@@ -36,6 +36,7 @@ from feeds.cache import BuiltFeed, FeedCache
 from publisher.storage.generations import GenerationWatch
 from publisher.web.conditional import accepts_gzip, etag_matches
 from publisher.web.deps import current_time
+from publisher.web.response_headers import HeaderPolicy, decorating
 from publisher.web.routes.care_mode import care_mode_on
 
 #: what answers a request from memory alone, or None (nothing current: the route takes it);
@@ -52,11 +53,16 @@ def answers_from_memory(endpoint: F, hit: MemoryHit) -> F:
 
 
 class MemoryFastPath:
-    """Pure ASGI, innermost: a GET or HEAD of a path whose endpoint answers from memory is
-    answered here when it can be, before routing; everything else goes on to the router."""
+    """Pure ASGI, outside every layer of ours but the proxy and Host checks: a GET or HEAD of
+    a path whose endpoint answers from memory is answered here when it can be, with the
+    headers the layers inside would have added (`HeaderPolicy.decorate`); everything else
+    goes on. The layers skipped cannot matter to a hit: it reads no body (size limit), its
+    path is one of a few fixed ones and its query string is only found in memory once the
+    routed endpoint validated it (control characters), and it comes compressed."""
 
-    def __init__(self, app: ASGIApp, routes: Iterable[APIRoute]) -> None:
+    def __init__(self, app: ASGIApp, routes: Iterable[APIRoute], policy: HeaderPolicy) -> None:
         self.app = app
+        self.policy = policy
         self.hits: dict[str, MemoryHit] = {
             route.path: route.endpoint.__dict__[_HIT]
             for route in routes
@@ -68,7 +74,7 @@ class MemoryFastPath:
         if hit is not None and scope["method"] in ("GET", "HEAD"):
             response = hit(Request(scope))
             if response is not None:
-                await response(scope, receive, send)
+                await response(scope, receive, decorating(send, scope, self.policy))
                 return
         await self.app(scope, receive, send)
 
@@ -76,7 +82,7 @@ class MemoryFastPath:
 def memory_paths(routes: Iterable[APIRoute]) -> frozenset[str]:
     """The paths whose endpoints answer from memory (their bodies are compressed once, when
     built)."""
-    return frozenset(MemoryFastPath(_no_app, routes).hits)
+    return frozenset(MemoryFastPath(_no_app, routes, HeaderPolicy(False, "")).hits)
 
 
 async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:

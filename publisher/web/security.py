@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from publisher.settings import Settings
@@ -45,47 +45,32 @@ def allowed_hosts(settings: Settings) -> list[str]:
     return list(dict.fromkeys([*hosts, *LOOPBACK_HOSTS]))
 
 
-class SecurityHeaders:
-    """Adds the security headers to every HTTP response (pure ASGI: streams pass through)."""
+def with_security_headers(
+    scope: Scope, headers: list[tuple[bytes, bytes]], hsts: bool
+) -> list[tuple[bytes, bytes]]:
+    """A response's headers with the security headers every answer carries."""
+    policy = (
+        DOCS_CONTENT_SECURITY_POLICY
+        if scope["path"].startswith(DOCS_PREFIX)
+        else CONTENT_SECURITY_POLICY
+    )
+    added = [
+        (b"content-security-policy", policy.encode()),
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    ]
+    if hsts:
+        added.append((b"strict-transport-security", b"max-age=31536000"))
+    return [*headers, *added]
 
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
-        self.app = app
-        self.hsts = hsts
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope.get("path", "")
-        policy = (
-            DOCS_CONTENT_SECURITY_POLICY
-            if path.startswith(DOCS_PREFIX)
-            else CONTENT_SECURITY_POLICY
-        )
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", policy.encode()),
-                    (b"x-frame-options", b"DENY"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-                ]
-                if self.hsts:
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def wants_hsts(settings: Settings) -> bool:
+    return settings.environment == "production" and settings.base_url.startswith("https://")
 
 
 def install_transport_security(app: FastAPI, settings: Settings) -> None:
     """Add the middlewares; call last, so that the proxy headers are read before anything."""
-    app.add_middleware(
-        SecurityHeaders,
-        hsts=settings.environment == "production" and settings.base_url.startswith("https://"),
-    )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
     if proxies:
