@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.types import Receive, Scope, Send
 
 from feeds.cache import FeedCache
 from publisher import __version__
@@ -31,7 +32,7 @@ from publisher.web.openapi import OPENAPI_URL, install_openapi
 from publisher.web.render import STATIC_DIR, add_template_dir
 from publisher.web.response_headers import HeaderPolicy, ResponseHeaders
 from publisher.web.route_index import install_route_index
-from publisher.web.security import install_transport_security, wants_hsts
+from publisher.web.security import allowed_hosts, install_transport_security, wants_hsts
 from publisher.wiring import (
     FEATURES,
     audit_action_labels,
@@ -101,9 +102,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             pusher.stop()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+class PublisherApp(FastAPI):
+    """The FastAPI app with the memory fast path in front of it (`publisher.web.memory`): a hit
+    kept in memory is answered before any layer, FastAPI's own included."""
+
+    fast_path: MemoryFastPath | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.fast_path is not None:
+            scope["app"] = self  # as Starlette sets it: a hit reads the app's state
+            if await self.fast_path.answer(scope, receive, send):
+                return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> PublisherApp:
     settings = settings or get_settings()
-    app = FastAPI(
+    app = PublisherApp(
         lifespan=lifespan,
         title="三门峡市政府预公开与开放数据服务 / Sanmenxia pre-disclosure and open data",
         version=__version__,
@@ -177,7 +192,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # CORS for open data, the caching class, the security headers: one layer
     policy = HeaderPolicy(wants_hsts(settings), shared_policy(settings.shared_cache_seconds))
     app.add_middleware(ResponseHeaders, policy=policy)
-    # a hit kept in memory is answered here, with the same headers, outside the layers above
-    app.add_middleware(MemoryFastPath, routes=iter_api_routes(), policy=policy)
+    # a hit kept in memory is answered in front of every layer, with the same headers
+    app.fast_path = MemoryFastPath(iter_api_routes(), policy, allowed_hosts(settings))
     install_transport_security(app, settings)  # added last: runs first
     return app

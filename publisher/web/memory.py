@@ -8,8 +8,9 @@ A changed version rebuilds the body in the cache's own threads: the request that
 rebuild waits for it up to `REBUILD_WAIT_SECONDS`, then (like every request that arrives while
 it runs) is served the previous body, so a slow build (10,000 items) never holds readers up.
 
-Hits skip the router too (`MemoryFastPath`): matching a request against a few hundred routes
-and solving an endpoint's parameters cost several times more than sending a body from memory.
+Hits skip the router and every layer (`MemoryFastPath`, in front of the app): a layer costs a
+call and a wrapped `send`, and matching a request against a few hundred routes and solving an
+endpoint's parameters cost several times more than sending a body from memory.
 An endpoint says how it answers from memory alone (`answers_from_memory`); the fast path asks
 it first and falls through to the routed endpoint (which validates, rebuilds and reports
 errors) whenever it has nothing current. A key is only ever stored by the routed endpoint,
@@ -53,40 +54,51 @@ def answers_from_memory(endpoint: F, hit: MemoryHit) -> F:
 
 
 class MemoryFastPath:
-    """Pure ASGI, outside every layer of ours but the proxy and Host checks: a GET or HEAD of
-    a path whose endpoint answers from memory is answered here when it can be, with the
-    headers the layers inside would have added (`HeaderPolicy.decorate`); everything else
-    goes on. The layers skipped cannot matter to a hit: it reads no body (size limit), its
-    path is one of a few fixed ones and its query string is only found in memory once the
+    """In front of the whole app (`publisher.web.app.PublisherApp`), before FastAPI's own
+    layers and ours: a GET or HEAD of a path whose endpoint answers from memory, for one of
+    the service's own host names, is answered here when it can be, with the headers the
+    layers would have added (`HeaderPolicy.decorate`); everything else goes on to the app.
+    The layers skipped cannot matter to a hit: its Host is one the service answers (else the
+    Host check answers), it reads no body (size limit) and no client address (proxy headers),
+    its path is one of a few fixed ones and its query string is only found in memory once the
     routed endpoint validated it (control characters), and it comes compressed."""
 
-    def __init__(self, app: ASGIApp, routes: Iterable[APIRoute], policy: HeaderPolicy) -> None:
-        self.app = app
+    def __init__(
+        self, routes: Iterable[APIRoute], policy: HeaderPolicy, hosts: Iterable[str]
+    ) -> None:
         self.policy = policy
+        self.hosts = frozenset(host.lower() for host in hosts)
         self.hits: dict[str, MemoryHit] = {
             route.path: route.endpoint.__dict__[_HIT]
             for route in routes
             if _HIT in getattr(route.endpoint, "__dict__", {}) and not route.param_convertors
         }
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        hit = self.hits.get(scope["path"]) if scope["type"] == "http" else None
-        if hit is not None and scope["method"] in ("GET", "HEAD"):
-            response = hit(Request(scope))
-            if response is not None:
-                await response(scope, receive, decorating(send, scope, self.policy))
-                return
-        await self.app(scope, receive, send)
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """Answer the request if memory can; whether it did."""
+        hit = self.hits.get(scope["path"])
+        if hit is None or scope["method"] not in ("GET", "HEAD") or not self._our_host(scope):
+            return False
+        response = hit(Request(scope))
+        if response is None:
+            return False
+        await response(scope, receive, decorating(send, scope, self.policy))
+        return True
+
+    def _our_host(self, scope: Scope) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1").lower()
+                if host.startswith("["):  # [::1]:8000
+                    return host.partition("]")[0] + "]" in self.hosts
+                return host.partition(":")[0] in self.hosts
+        return False
 
 
 def memory_paths(routes: Iterable[APIRoute]) -> frozenset[str]:
     """The paths whose endpoints answer from memory (their bodies are compressed once, when
     built)."""
-    return frozenset(MemoryFastPath(_no_app, routes, HeaderPolicy(False, "")).hits)
-
-
-async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
-    raise RuntimeError("not an app")
+    return frozenset(MemoryFastPath(routes, HeaderPolicy(False, ""), ()).hits)
 
 
 class CompressUnlessPrecompressed:

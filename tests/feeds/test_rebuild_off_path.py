@@ -102,10 +102,8 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 def _fast_path(app: Any) -> MemoryFastPath:
-    layer = app.middleware_stack
-    while not isinstance(layer, MemoryFastPath):
-        layer = layer.app
-    return layer
+    fast: MemoryFastPath = app.fast_path
+    return fast
 
 
 @pytest.mark.parametrize("path", ["/feeds/meetings.rss", "/feeds/meetings.ics", "/meetings"])
@@ -136,3 +134,14 @@ def test_a_hit_is_answered_before_routing_as_the_route_answers(
     assert answer.headers["etag"] == routed.headers["etag"]
     # a query never validated by the route finds nothing: the route validates it
     assert hit(Request({**scope, "query_string": b"page=0"})) is None
+
+
+@pytest.mark.parametrize("path", ["/feeds/meetings.rss", "/meetings"])
+def test_a_hit_for_another_host_name_is_refused_as_any_request(
+    client: TestClient, path: str
+) -> None:
+    """The fast path answers in front of the Host check only for the service's own names."""
+    assert client.get(path).status_code == 200  # kept in memory now
+    assert client.get(path, headers={"Host": "testserver:80"}).status_code == 200
+    foreign = client.get(path, headers={"Host": "evil.example"})
+    assert foreign.status_code == 400 and foreign.text == "Invalid host header"
