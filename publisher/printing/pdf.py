@@ -12,12 +12,14 @@ import logging
 from collections import OrderedDict
 from pathlib import Path
 from threading import Lock
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from publisher.errors import ServiceUnavailable
 from publisher.printing import qr
 from publisher.printing.sheet import NoticeSheet
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 #: Debian's CJK fonts with TrueType outlines, in the order tried (package: path)
 DEBIAN_FONTS: tuple[tuple[str, Path], ...] = (
@@ -60,6 +62,9 @@ def find_font(configured: Path | None) -> Path:
 def render_pdf(sheet: NoticeSheet, font: Path) -> bytes:
     """One A4 notice (more pages if the text is long): heading, title, facts, sections, the
     QR code to its page, contact, issuing office and date."""
+    # lazy: fpdf2 is 17 MiB of every web process's memory for a page few ask for (#15)
+    from fpdf import FPDF  # noqa: PLC0415
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_title(sheet.title)
     pdf.set_author(sheet.issuer)
