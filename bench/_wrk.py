@@ -68,3 +68,27 @@ def print_table(
         failed |= errors > 0
         record(row, service, peer, "req/s")
     return failed
+
+
+def print_peers_table(
+    title: str, what: str, results: dict[str, list[dict[str, float]]], names: Sequence[str]
+) -> bool:
+    """An intake bench's table: one line per target (the service first), medians (min–max),
+    p99 and errors, then the service's ratio to each peer, recorded as `"{what}, vs {peer}"`;
+    True if the service answered any error."""
+    print(title)
+    print(f"{'':<9} {'req/s':>24} {'p99 ms':>8} {'errors':>7}")
+    failed = False
+    for name in names:
+        rates = [r["rate"] for r in results[name]]
+        errors = sum(r["errors"] for r in results[name])
+        p99 = statistics.median(r["p99_ms"] for r in results[name])
+        spread = f"({min(rates):.0f}–{max(rates):.0f})"
+        print(f"{name:<9} {statistics.median(rates):10.0f} {spread:>13} {p99:8.0f} {errors:7.0f}")
+        failed |= name == "service" and errors > 0
+    service = [r["rate"] for r in results["service"]]
+    for name in names[1:]:
+        peer = [r["rate"] for r in results[name]]
+        print(f"service / {name}: {statistics.median(service) / statistics.median(peer):.2f}")
+        record(f"{what}, vs {name}", service, peer, "req/s", peer_name=name)
+    return failed

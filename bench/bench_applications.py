@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,9 +39,8 @@ from fastapi import FastAPI  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench._results import record  # noqa: E402
 from bench._servers import run_server, server_env  # noqa: E402
-from bench._wrk import have_wrk, wrk  # noqa: E402
+from bench._wrk import have_wrk, print_peers_table, wrk  # noqa: E402
 from bench.bench_comments import DurablePostgres  # noqa: E402
 from publisher.meetings.models import MeetingApplication, MeetingNotice  # noqa: E402
 from publisher.receipts import new_receipt_code  # noqa: E402
@@ -213,24 +211,12 @@ def measure(backend: str, args: argparse.Namespace) -> bool:
                 with run_server(spec, env) as (base, _):
                     load(base + path, 1)  # warm-up
                     results.setdefault(name, []).append(load(base + path, args.seconds))
-    print(
+    failed = print_peers_table(
         f"durable application intake on {backend}, {args.connections} connections, "
-        f"{args.rounds} rounds × {args.seconds} s; median (min–max)"
-    )
-    print(f"{'':<9} {'req/s':>24} {'p99 ms':>8} {'errors':>7}")
-    failed = False
-    for name, _, _ in targets:
-        rates = [r["rate"] for r in results[name]]
-        errors = sum(r["errors"] for r in results[name])
-        p99 = statistics.median(r["p99_ms"] for r in results[name])
-        spread = f"({min(rates):.0f}–{max(rates):.0f})"
-        print(f"{name:<9} {statistics.median(rates):10.0f} {spread:>13} {p99:8.0f} {errors:7.0f}")
-        failed |= name == "service" and errors > 0
-    service = [r["rate"] for r in results["service"]]
-    minimal = [r["rate"] for r in results["minimal"]]
-    print(f"service / minimal: {statistics.median(service) / statistics.median(minimal):.2f}")
-    record(
-        f"application intake, {backend}, vs minimal", service, minimal, "req/s", peer_name="minimal"
+        f"{args.rounds} rounds × {args.seconds} s; median (min–max)",
+        f"application intake, {backend}",
+        results,
+        [name for name, _, _ in targets],
     )
     return failed
 

@@ -27,7 +27,6 @@ import json
 import os
 import queue
 import sqlite3
-import statistics
 import subprocess
 import sys
 import threading
@@ -45,12 +44,11 @@ from fastapi import FastAPI  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert  # noqa: E402
 
-from bench._results import record  # noqa: E402
 from bench._servers import calendar_covering, open_consultation_on  # noqa: E402
 from bench._servers import prepare_database as prepare_database  # noqa: E402
 from bench._servers import run_server as run_server  # noqa: E402
 from bench._servers import server_env as server_env  # noqa: E402
-from bench._wrk import have_wrk, wrk  # noqa: E402
+from bench._wrk import have_wrk, print_peers_table, wrk  # noqa: E402
 from publisher.receipts import new_receipt_code  # noqa: E402
 from publisher.storage.db import begin_write, make_engine, make_session_factory  # noqa: E402
 from publisher.storage.migrate import upgrade  # noqa: E402
@@ -240,24 +238,13 @@ def measure(backend: str, args: argparse.Namespace) -> bool:
                     results.setdefault(name, []).append(
                         wrk(base + path, args.seconds, args.connections, script=str(SCRIPT))
                     )
-    print(
+    failed = print_peers_table(
         f"durable comment intake on {backend}, {args.connections} connections, "
-        f"{args.rounds} rounds × {args.seconds} s; median (min–max)"
+        f"{args.rounds} rounds × {args.seconds} s; median (min–max)",
+        f"comment intake, {backend}",
+        results,
+        [name for name, _, _ in targets],
     )
-    print(f"{'':<9} {'req/s':>24} {'p99 ms':>8} {'errors':>7}")
-    failed = False
-    for name, _, _ in targets:
-        rates = [r["rate"] for r in results[name]]
-        errors = sum(r["errors"] for r in results[name])
-        p99 = statistics.median(r["p99_ms"] for r in results[name])
-        spread = f"({min(rates):.0f}–{max(rates):.0f})"
-        print(f"{name:<9} {statistics.median(rates):10.0f} {spread:>13} {p99:8.0f} {errors:7.0f}")
-        failed |= name == "service" and errors > 0
-    service = [r["rate"] for r in results["service"]]
-    for name, _, _ in targets[1:]:
-        peer = [r["rate"] for r in results[name]]
-        print(f"service / {name}: {statistics.median(service) / statistics.median(peer):.2f}")
-        record(f"comment intake, {backend}, vs {name}", service, peer, "req/s", peer_name=name)
     return failed
 
 
