@@ -158,8 +158,8 @@ def submit_comment(
     real person whose browser auto-filled the field loses nothing.
 
     Everything is checked by the write (the text before, its refusal kept), which the group
-    writer (`publisher.storage.group_commit`) runs with the others waiting,
-    in one transaction: the receipt is returned after the COMMIT of its batch.
+    writer (`publisher.storage.group_commit`) runs with the others waiting, in one
+    transaction: the receipt is returned after the COMMIT of its batch.
     """
     submission = CommentSubmission.of(draft_id, data, now, requester, channel, idempotency_key)
     submission.files = files
