@@ -37,7 +37,7 @@ from feeds.cache import BuiltFeed, FeedCache
 from publisher.storage.generations import GenerationWatch
 from publisher.web.conditional import accepts_gzip, etag_matches
 from publisher.web.deps import current_time
-from publisher.web.response_headers import HeaderPolicy, decorating
+from publisher.web.response_headers import HeaderPolicy
 from publisher.web.routes.care_mode import care_mode_on
 
 #: what answers a request from memory alone, or None (nothing current: the route takes it);
@@ -68,6 +68,7 @@ class MemoryFastPath:
     ) -> None:
         self.policy = policy
         self.hosts = frozenset(host.lower() for host in hosts)
+        self._decorations: dict[object, list[tuple[bytes, bytes]]] = {}
         self.hits: dict[str, MemoryHit] = {
             route.path: route.endpoint.__dict__[_HIT]
             for route in routes
@@ -82,8 +83,26 @@ class MemoryFastPath:
         response = hit(Request(scope))
         if response is None:
             return False
-        await response(scope, receive, decorating(send, scope, self.policy))
+        status = response.status_code
+        headers = self._decorated(scope["path"], scope["method"], status, response.raw_headers)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": response.body})
         return True
+
+    def _decorated(
+        self, path: str, method: str, status: int, raw: list[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]]:
+        """The hit's headers as the layers would leave them. What they add depends on the
+        path, the method, the status and the headers only, and a kept body answers with the
+        same few headers again and again: worked out once per combination (bounded)."""
+        key = (path, method, status, tuple(raw))
+        decorated = self._decorations.get(key)
+        if decorated is None:
+            if len(self._decorations) >= _DECORATIONS_KEPT:
+                self._decorations.clear()  # bodies were replaced: their ETags are gone
+            scope = {"type": "http", "path": path, "method": method}
+            decorated = self._decorations[key] = self.policy.decorate(scope, status, list(raw))
+        return decorated
 
     def _our_host(self, scope: Scope) -> bool:
         for name, value in scope["headers"]:
@@ -93,6 +112,10 @@ class MemoryFastPath:
                     return host.partition("]")[0] + "]" in self.hosts
                 return host.partition(":")[0] in self.hosts
         return False
+
+
+#: how many (path, method, status, headers) decorations a fast path keeps
+_DECORATIONS_KEPT = 512
 
 
 def memory_paths(routes: Iterable[APIRoute]) -> frozenset[str]:
