@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from fastapi.routing import _EffectiveRouteContext, _IncludedRouter
+from fastapi.routing import APIRoute, _IncludedRouter
 from starlette._utils import get_route_path
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, compile_path
 from starlette.types import Scope
 
 _Matcher = Callable[[Scope], tuple[Match, Scope]]
@@ -48,18 +48,22 @@ class RoutePaths:
         return self.pattern is None or self.pattern.match(path) is not None
 
 
-def route_patterns(included: _IncludedRouter) -> list[str] | None:
-    """The path patterns of an included router's routes, inner routers' too; None when one
-    of them is not a route with a path (it could match any path)."""
+def route_patterns(included: _IncludedRouter, outer: str = "") -> list[str] | None:
+    """The path patterns of an included router's routes, inner routers' too, read from the
+    routes themselves (FastAPI builds its per-inclusion route objects lazily, on a request:
+    building them all for every app made the test suite's thousands of apps heavier); None
+    when one of them is not a route with a path (it could match any path)."""
+    prefix = outer + included.include_context.prefix
     patterns: list[str] = []
-    for candidate in included.effective_candidates():
-        if isinstance(candidate, _IncludedRouter):
-            inner = route_patterns(candidate)
+    for route in included.original_router.routes:
+        if isinstance(route, _IncludedRouter):
+            inner = route_patterns(route, prefix)
             if inner is None:
                 return None
             patterns.extend(inner)
-        elif isinstance(candidate, _EffectiveRouteContext) and candidate.path_regex is not None:
-            patterns.append(_NAMED_GROUP.sub("(?:", candidate.path_regex.pattern))
+        elif isinstance(route, APIRoute):
+            regex, _, _ = compile_path(prefix + route.path)
+            patterns.append(_NAMED_GROUP.sub("(?:", regex.pattern))
         else:
             return None
     return patterns
