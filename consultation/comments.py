@@ -15,11 +15,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, Row, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 
 from consultation.articles import article_label
 from consultation.comment_attachments import store_files
@@ -245,13 +246,19 @@ class CommentSubmission:
                 raise refusal
             return first, False
         values["flagged_spam"] = bool(self.data.honeypot.strip())
+        values.update(same_draft=values["draft_id"], same_hash=values["text_hash"])
         statement = _INSERT_UNLESS_KEY_USED[session.get_bind().dialect.name == "postgresql"]
-        comment = session.scalars(statement, [values]).first()
-        if comment is None:  # the key was used: the first receipt, nothing stored or counted
+        row = session.connection().execute(statement, values).first()
+        if row is None:  # the key was used: the first receipt, nothing stored or counted
             return self._first(session), False
-        limits.take(session, COMMENTS_PER_ADDRESS, self.requester, self.now)
-        store_files(session, comment, self.files, self.now)
-        tell_commenter(session, comment, self.now)
+        comment = _persistent(session, row)
+        try:
+            limits.take(session, COMMENTS_PER_ADDRESS, self.requester, self.now)
+            store_files(session, comment, self.files, self.now)
+            tell_commenter(session, comment, self.now)
+        except BaseException:  # its savepoint takes the row away: the object goes with it
+            session.expunge(comment)
+            raise
         return comment, True
 
     def _first(self, session: Session) -> Comment:
@@ -263,20 +270,32 @@ class CommentSubmission:
 
 # Built once, run with parameters: building and keying a statement per comment cost the
 # writer more than running it (#15).
-#: (postgresql?) -> insert unless the idempotency key was used, the row back
-_INSERT_UNLESS_KEY_USED = {
-    postgres: (pg_insert if postgres else sqlite_insert)(Comment)
-    .on_conflict_do_nothing(index_elements=[Comment.draft_id, Comment.idempotency_key])
-    .returning(Comment)
-    for postgres in (False, True)
-}
 #: the first comment on a draft with the same normalised text (a near-duplicate)
 _FIRST_WITH_TEXT = (
     select(Comment.id)
-    .where(Comment.draft_id == bindparam("draft_id"), Comment.text_hash == bindparam("text_hash"))
+    .where(Comment.draft_id == bindparam("same_draft"), Comment.text_hash == bindparam("same_hash"))
     .order_by(Comment.id)
     .limit(1)
 )
+_COMMENTS = cast(Table, Comment.__table__)
+#: (postgresql?) -> insert unless the idempotency key was used, the row back; the
+#: near-duplicate is found by the same statement (one round trip, not two). Core, not the
+#: ORM's bulk insert, whose bookkeeping cost the writer more than the statement.
+_INSERT_UNLESS_KEY_USED = {
+    postgres: (pg_insert if postgres else sqlite_insert)(_COMMENTS)
+    .values(duplicate_of_id=_FIRST_WITH_TEXT.scalar_subquery())
+    .on_conflict_do_nothing(index_elements=[_COMMENTS.c.draft_id, _COMMENTS.c.idempotency_key])
+    .returning(*_COMMENTS.c)
+    for postgres in (False, True)
+}
+
+
+def _persistent(session: Session, row: Row[Any]) -> Comment:
+    """The comment the insert returned, in the session as if loaded by a query."""
+    comment = Comment(**row._mapping)
+    make_transient_to_detached(comment)
+    session.add(comment)
+    return comment
 
 
 def _window_refusal(draft: ConsultationDraft, state: WindowState) -> RuleViolation:
@@ -307,10 +326,6 @@ def _comment_values(
     current = memo.get(("current_version", draft.id)) or current_version(session, draft)
     memo[("current_version", draft.id)] = current
     version, article, quote = resolve_article(session, draft, data.article, data.quote, current)
-    fingerprint = text_fingerprint(data.text)
-    duplicate_of = session.scalars(
-        _FIRST_WITH_TEXT, {"draft_id": draft.id, "text_hash": fingerprint}
-    ).first()
     return {
         "draft_id": draft.id,
         "receipt_code": new_receipt_code("YJ"),
@@ -326,8 +341,7 @@ def _comment_values(
         "email": data.email or None,
         "anonymous": data.anonymous,
         "consent_publish": data.consent_publish,
-        "text_hash": fingerprint,
-        "duplicate_of_id": duplicate_of,
+        "text_hash": text_fingerprint(data.text),
         "submitted_at": now,
         "recorded_by": recorded_by,
     }
@@ -364,7 +378,8 @@ def record_offline_comment(
     values = _comment_values(
         session, draft, data, received_at or now, channel, None, principal.username
     )
-    comment = Comment(**values)
+    same = {"same_draft": draft.id, "same_hash": values["text_hash"]}
+    comment = Comment(**values, duplicate_of_id=session.scalars(_FIRST_WITH_TEXT, same).first())
     session.add(comment)
     session.flush()
     audit.record(
