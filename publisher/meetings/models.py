@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
 from publisher.storage.base import Base
-from publisher.storage.generations import track_changes
+from publisher.storage.generations import count_changes_locally, track_changes
 from publisher.storage.types import UTCDateTime
 from publisher.timeutil import now_utc
 
@@ -212,3 +212,5 @@ class RepresentativeOpinion(Base):
 
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
 track_changes(MeetingNotice, NoticeRevision, AgendaItem, AgendaDocument, MeetingOutcome)
+#: what a meeting's page reads besides: places taken, answers made public (counted here only)
+count_changes_locally(MeetingApplication, RepresentativeOpinion)

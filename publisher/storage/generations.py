@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, String, event, select
+from sqlalchemy import BigInteger, Engine, String, Table, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
@@ -32,8 +32,12 @@ from publisher.storage.db import single_read
 
 #: `Table.info` key marking a table whose writes bump its generation
 TRACKED = "tracks_generation"
+#: `Table.info` key marking a table whose writes this process counts (`count_changes_locally`)
+COUNTED_LOCALLY = "counted_locally"
 #: `Session.info` key: the tracked tables this transaction wrote
 _WRITTEN = "generation_tables"
+#: `Session.info` key: the locally counted tables this transaction wrote
+_WRITTEN_HERE = "locally_counted_tables"
 
 
 class ContentGeneration(Base):
@@ -49,6 +53,16 @@ def track_changes(*models: type[Base]) -> None:
     """Mark the tables of these models as read by public caches (call in the models module)."""
     for model in models:
         Base.metadata.tables[model.__tablename__].info[TRACKED] = True
+
+
+def count_changes_locally(*models: type[Base]) -> None:
+    """Mark the tables of these models as read by public caches that can take another
+    process's writes a check interval late (`PUBLISHER_CACHE_CHECK_SECONDS`): their commits
+    are counted in this process only (`GenerationWatch.of` gives the count), so a cache sees
+    this process's own writes at once and no write pays for a generation row. For the
+    high-volume intakes' tables (applications: a meeting's places taken)."""
+    for model in models:
+        Base.metadata.tables[model.__tablename__].info[COUNTED_LOCALLY] = True
 
 
 def tracked_tables() -> frozenset[str]:
@@ -71,6 +85,22 @@ class _LocalCommits:
 LOCAL_COMMITS = _LocalCommits()
 
 
+class _TableCommits:
+    """This process's committed transactions per locally counted table."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+
+    def record(self, tables: Iterable[str]) -> None:
+        with self._lock:
+            for name in tables:
+                self.counts[name] = self.counts.get(name, 0) + 1
+
+
+TABLE_COMMITS_HERE = _TableCommits()
+
+
 def _bump(session: Session, tables: Iterable[str]) -> None:
     connection = session.connection()
     dialect = connection.dialect.name
@@ -84,17 +114,16 @@ def _bump(session: Session, tables: Iterable[str]) -> None:
         connection.execute(statement)
 
 
-def _record(session: Session, tables: Iterable[str]) -> None:
-    session.info.setdefault(_WRITTEN, set()).update(tables)
+def _record(session: Session, tables: Iterable[Table]) -> None:
+    for table in tables:
+        if table.info.get(TRACKED):
+            session.info.setdefault(_WRITTEN, set()).add(table.name)
+        elif table.info.get(COUNTED_LOCALLY):
+            session.info.setdefault(_WRITTEN_HERE, set()).add(table.name)
 
 
-def _tables_of(objects: Iterable[Any]) -> set[str]:
-    names = set()
-    for obj in objects:
-        table = getattr(obj, "__table__", None)
-        if table is not None and table.info.get(TRACKED):
-            names.add(table.name)
-    return names
+def _tables_of(objects: Iterable[Any]) -> set[Table]:
+    return {table for obj in objects if (table := getattr(obj, "__table__", None)) is not None}
 
 
 @event.listens_for(Session, "after_flush")
@@ -110,8 +139,8 @@ def _on_bulk_statement(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
-    if table is not None and table.info.get(TRACKED):
-        _record(state.session, {table.name})
+    if isinstance(table, Table):
+        _record(state.session, {table})
 
 
 @event.listens_for(Session, "before_commit")
@@ -129,11 +158,15 @@ def _before_commit(session: Session) -> None:
 def _after_commit(session: Session) -> None:
     if session.info.pop(_WRITTEN, None):
         LOCAL_COMMITS.record()
+    here = session.info.pop(_WRITTEN_HERE, None)
+    if here:
+        TABLE_COMMITS_HERE.record(here)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
+    session.info.pop(_WRITTEN_HERE, None)
 
 
 def read_generations(session: Session) -> dict[str, int]:
@@ -177,6 +210,7 @@ class GenerationWatch:
             self._local_seen = local
 
     def of(self, tables: Iterable[str]) -> tuple[int, ...]:
-        """The generations of these tables as last read (call `refresh` first when stale)."""
-        generations = self._generations
-        return tuple(generations.get(name, 0) for name in tables)
+        """The generations of these tables as last read (call `refresh` first when stale);
+        for a locally counted table, this process's commits to it."""
+        generations, here = self._generations, TABLE_COMMITS_HERE.counts
+        return tuple(generations.get(name, here.get(name, 0)) for name in tables)

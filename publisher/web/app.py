@@ -141,6 +141,9 @@ def create_app(settings: Settings | None = None) -> PublisherApp:
         app.state.session_factory, settings.calendar_dir, settings.calendar_check_seconds
     )
     app.state.feed_cache = FeedCache()
+    # pages with a form of their own (a meeting's), apart: a crawl of them all never pushes a
+    # feed or a list out (a page is ~10 KB: 1,024 of them, both care modes, ~15 MB at most)
+    app.state.form_page_cache = FeedCache(max_entries=1024, builders=2)
     app.state.generation_watch = GenerationWatch(engine, settings.cache_check_seconds)
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
     app.state.audit_labels = audit_action_labels()

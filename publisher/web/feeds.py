@@ -135,7 +135,7 @@ def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
         now = current_time(request)
         version = await version_of(request, source.watches)
         built = await from_memory(
-            request,
+            request.app.state.feed_cache,
             name,
             values,
             version,

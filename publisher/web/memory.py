@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -165,7 +166,7 @@ async def version_of(request: Request, tables: Iterable[str]) -> tuple[int, ...]
 
 
 async def from_memory(
-    request: Request,
+    cache: FeedCache,
     name: str,
     params: Mapping[str, str],
     version: tuple[int, ...],
@@ -174,7 +175,6 @@ async def from_memory(
 ) -> BuiltFeed:
     """The body for this key and version: from memory, or rebuilt off the event loop (see the
     module docstring for who waits and how long)."""
-    cache: FeedCache = request.app.state.feed_cache
     built = cache.peek(name, params, version, now)
     if built is not None:
         return built
@@ -219,6 +219,41 @@ async def memory_page(
     that raises (a 404 for a page past the end) is not kept, nor a page asked for with any
     query string but the route's canonical `queries` (`?page=2&x=1` is rendered, not kept:
     made-up parameters must not push the useful bodies out of the bounded cache)."""
+    cache: FeedCache = request.app.state.feed_cache
+    return page_response(request, await _kept_page(request, cache, name, watches, render, queries))
+
+
+async def memory_form_page(
+    request: Request,
+    name: str,
+    watches: tuple[str, ...],
+    render: PageRender,
+    slot: str,
+) -> Response:
+    """`memory_page` for a page whose form carries a value of its own on every answer (an
+    idempotency token, `new_form_token`): the page is kept with `slot` where the value goes,
+    and each answer fills in a new one. No two answers are alike: no ETag, no 304, compressed
+    per answer by the middleware, kept apart from the feeds and lists (`form_page_cache`, so
+    a crawl of every meeting's page never pushes a feed out of memory)."""
+    cache: FeedCache = request.app.state.form_page_cache
+    built = await _kept_page(request, cache, name, watches, render, ("",))
+    body = built.body.replace(slot.encode(), new_form_token().encode(), 1)
+    return Response(body, media_type=built.media_type)
+
+
+def new_form_token() -> str:
+    """A form's own idempotency token: a double submission of one rendering is one."""
+    return secrets.token_urlsafe(16)
+
+
+async def _kept_page(
+    request: Request,
+    cache: FeedCache,
+    name: str,
+    watches: tuple[str, ...],
+    render: PageRender,
+    queries: tuple[str, ...],
+) -> BuiltFeed:
     now = current_time(request)
     version = await version_of(request, watches)
     key = _page_key(request)
@@ -237,9 +272,8 @@ async def memory_page(
         )
 
     if key["query"] not in queries:
-        return page_response(request, await run_in_threadpool(build))
-    built = await from_memory(request, f"page:{name}", key, version, now, build)
-    return page_response(request, built)
+        return await run_in_threadpool(build)
+    return await from_memory(cache, f"page:{name}", key, version, now, build)
 
 
 def _page_key(request: Request) -> dict[str, str]:

@@ -27,7 +27,13 @@ from tests.harness.postgres import free_port
 #: async code on the request path that is allowed: it awaits, and touches no database (the
 #: feeds and pages kept in memory send any database work, a refresh or a rebuild, to threads;
 #: the two intakes await the group writer, whose thread does all of theirs)
-ASYNC_ALLOWED = {"healthz", "meetings_page", "submit_comment", "apply_to_attend"} | {
+ASYNC_ALLOWED = {
+    "healthz",
+    "meetings_page",
+    "meeting_page",
+    "submit_comment",
+    "apply_to_attend",
+} | {
     f"{source.name}_feed_{fmt}_{method}"
     for feature in FEATURES
     for source in feature.feeds

@@ -10,7 +10,6 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,12 +28,6 @@ NOW = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
 
 def _body(text: str) -> BuiltFeed:
     return BuiltFeed.from_body(text.encode(), "text/plain; charset=utf-8", NOW)
-
-
-def _request(cache: FeedCache) -> Request:
-    return Request(
-        {"type": "http", "app": SimpleNamespace(state=SimpleNamespace(feed_cache=cache))}
-    )
 
 
 def test_a_rebuild_runs_once_and_the_previous_body_stays_at_hand() -> None:
@@ -70,7 +63,7 @@ def test_a_slow_rebuild_never_holds_a_request_past_the_wait() -> None:
         async def read(delay: float) -> tuple[bytes, float]:
             await asyncio.sleep(delay)
             started = time.monotonic()
-            built = await from_memory(_request(cache), "f", {}, (2,), NOW, slow)
+            built = await from_memory(cache, "f", {}, (2,), NOW, slow)
             return built.body, time.monotonic() - started
 
         results = await asyncio.gather(read(0), read(0.1))
@@ -88,7 +81,7 @@ def test_a_slow_rebuild_never_holds_a_request_past_the_wait() -> None:
 def test_a_quick_rebuild_is_waited_for() -> None:
     cache = FeedCache()
     cache.get("f", {}, 1, lambda: _body("one"))
-    built = run_async(from_memory(_request(cache), "f", {}, (2,), NOW, lambda: _body("two")))
+    built = run_async(from_memory(cache, "f", {}, (2,), NOW, lambda: _body("two")))
     assert built.body == b"two"  # read-your-writes when the build is quick
 
 

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
 from publisher.meetings import agenda, applications, attendance, listing, notices, opinions
-from publisher.meetings.models import MeetingNotice
+from publisher.meetings.models import (
+    AgendaDocument,
+    AgendaItem,
+    MeetingApplication,
+    MeetingNotice,
+    MeetingOutcome,
+    NoticeRevision,
+    RepresentativeOpinion,
+)
 from publisher.meetings.printing import notice_sheet
 from publisher.meetings.public_answers import count_public_answers
 from publisher.meetings.vocabulary import ApplicationStatus, RepresentativeCategory
@@ -29,7 +37,14 @@ from publisher.settings import Settings
 from publisher.web.caching import personal
 from publisher.web.deps import Blobs, ClientKey, DbSession, IdPath, Now
 from publisher.web.errors import status_for, with_retry_after
-from publisher.web.memory import RenderedPage, answers_from_memory, memory_page, page_hit
+from publisher.web.memory import (
+    RenderedPage,
+    answers_from_memory,
+    memory_form_page,
+    memory_page,
+    new_form_token,
+    page_hit,
+)
 from publisher.web.printing import pdf_response, print_page
 from publisher.web.render import page, site_url
 from publisher.web.responses import blob_download
@@ -98,23 +113,74 @@ def _detail(
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    notice = NoticeOut.one(db, notices.get_public_notice(db, meeting_id, now), now)
+    """A meeting's page rendered for this answer alone (a refused application's, with what
+    the person typed), its form with a token of its own."""
+    notice = notices.get_public_notice(db, meeting_id, now)
+    return _detail_of(request, db, notice, now, new_form_token(), status=status, **extra)
+
+
+def _detail_of(
+    request: Request,
+    db: Session,
+    notice: MeetingNotice,
+    now: dt.datetime,
+    form_token: str,
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
     return _page(
         request,
         "meetings/detail.html",
         status=status,
-        notice=notice,
+        notice=NoticeOut.one(db, notice, now),
         categories=list(RepresentativeCategory),
-        public_answer_count=count_public_answers(db, meeting_id),
-        form_token=secrets.token_urlsafe(16),  # a double submission is one application
+        public_answer_count=count_public_answers(db, notice.id),
+        form_token=form_token,  # a double submission is one application
         **extra,
     )
 
 
+#: the tables a meeting's page reads (applications and opinions, for the places taken and the
+#: answers made public, are counted by each process alone: see `meeting_page`)
+DETAIL_WATCHES = tuple(
+    model.__tablename__
+    for model in (
+        MeetingNotice,
+        NoticeRevision,
+        AgendaItem,
+        AgendaDocument,
+        MeetingOutcome,
+        MeetingApplication,
+        RepresentativeOpinion,
+    )
+)
+#: where each answer's own form token goes in the page kept in memory
+_FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
+_TICK = dt.timedelta(microseconds=1)
+
+
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 @personal  # its form carries its own idempotency token
-def meeting_page(meeting_id: IdPath, request: Request, db: DbSession, now: Now) -> HTMLResponse:
-    return _detail(request, db, meeting_id, now)
+async def meeting_page(meeting_id: IdPath, request: Request) -> Response:
+    """Kept in memory without its form's token (each answer gets a new one) until the
+    meeting's tables change or its application window closes. Applications and opinions are
+    counted by each process alone (the intake pays for no generation row): this process's
+    are seen at once, another's within the check interval, after which the page is re-read."""
+
+    def render(db: Session, now: dt.datetime) -> RenderedPage:
+        notice = notices.get_public_notice(db, meeting_id, now)
+        response = _detail_of(request, db, notice, now, _FORM_TOKEN_SLOT)
+        # time alone changes the page once: when its application window closes
+        closes = applications.application_closes_at(notice)
+        if closes is not None and now <= closes:
+            valid_from, valid_until = notice.published_at, closes + _TICK
+        else:
+            valid_from, valid_until = (closes + _TICK if closes else notice.published_at), None
+        settings: Settings = request.app.state.settings
+        return RenderedPage(response, valid_from, valid_until, settings.cache_check_seconds)
+
+    name = f"meetings.detail.{meeting_id}"
+    return await memory_form_page(request, name, DETAIL_WATCHES, render, _FORM_TOKEN_SLOT)
 
 
 @router.get("/meetings/{meeting_id}/attachments/{attachment_id}")
