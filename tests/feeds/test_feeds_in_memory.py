@@ -27,22 +27,19 @@ from publisher.meetings.models import MeetingNotice
 from publisher.settings import Settings
 from publisher.storage.base import Base
 from publisher.storage.generations import read_generations, tracked_tables
-from publisher.web.app import create_app
 from publisher.web.feeds import build_source_feed
 from publisher.wiring import FEATURES
 from tests.support.bodies import draft_body, notice_body
 from tests.support.clock import MEETINGS_NOW, Clock
+from tests.support.memory import memory_client
 
 WATCHED = [source for feature in FEATURES for source in feature.feeds if source.watches]
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings.model_copy(update={"cache_check_seconds": 0.5}))
-    app.state.clock = Clock(MEETINGS_NOW)
-    with TestClient(app, base_url="http://testserver") as c:
-        yield c
-    app.state.engine.dispose()
+    with memory_client(settings) as client:
+        yield client
 
 
 def _statements(engine: Engine) -> list[str]:

@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench._meetings import plant_published_notices
 from publisher.meetings.models import MeetingNotice
 from publisher.settings import Settings
-from publisher.web.app import create_app
 from publisher.web.routes.care_mode import CARE_COOKIE
 from tests.meetings.test_applications import application, open_notice
 from tests.support.clock import MEETINGS_NOW, Clock
+from tests.support.memory import memory_client, statements_run
 
 CARE = '<html lang="zh-CN" class="care">'
 PLAIN = '<html lang="zh-CN">'
@@ -30,11 +30,8 @@ PLAIN = '<html lang="zh-CN">'
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings.model_copy(update={"cache_check_seconds": 0.5}))
-    app.state.clock = Clock(MEETINGS_NOW)
-    with TestClient(app, base_url="http://testserver") as c:
-        yield c
-    app.state.engine.dispose()
+    with memory_client(settings) as client:
+        yield client
 
 
 def _plant(client: TestClient, count: int) -> None:
@@ -46,20 +43,11 @@ def _plant(client: TestClient, count: int) -> None:
 
 def _get(client: TestClient, care: bool, **params: Any) -> tuple[str, list[str], str]:
     """The page's text, the SQL it ran and its ETag."""
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    engine = client.app.state.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        client.cookies.clear()
-        if care:
-            client.cookies.set(CARE_COOKIE, "1")
+    client.cookies.clear()
+    if care:
+        client.cookies.set(CARE_COOKIE, "1")
+    with statements_run(client.app.state.engine) as seen:  # type: ignore[attr-defined]
         response = client.get("/meetings", params=params)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200, response.text
     return response.text, seen, response.headers["etag"]
 

@@ -16,14 +16,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.meetings.models import MeetingNotice
 from publisher.settings import Settings
-from publisher.web.app import create_app
 from tests.meetings.test_applications import application, open_notice
-from tests.support.clock import MEETINGS_NOW, Clock
+from tests.support.clock import Clock
+from tests.support.memory import memory_client, statements_run
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 PLACES = re.compile(r"尚余 (\d+) 名")
@@ -31,26 +30,14 @@ PLACES = re.compile(r"尚余 (\d+) 名")
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings.model_copy(update={"cache_check_seconds": 0.5}))
-    app.state.clock = Clock(MEETINGS_NOW)
-    with TestClient(app, base_url="http://testserver") as c:
-        yield c
-    app.state.engine.dispose()
+    with memory_client(settings) as client:
+        yield client
 
 
 def _get(client: TestClient, meeting_id: int) -> tuple[Any, list[str]]:
     """The answer and the SQL it ran."""
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    engine = client.app.state.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(client.app.state.engine) as seen:  # type: ignore[attr-defined]
         response = client.get(f"/meetings/{meeting_id}")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200, response.text
     return response, seen
 
