@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 #: bodies smaller than this are not worth a Content-Encoding
@@ -54,6 +54,11 @@ class BuiltFeed:
     #: `time.monotonic()` past which the body is rebuilt whatever its version (for what it
     #: shows that no version tracks); None: never
     recheck_at: float | None = None
+    #: the answers served for this body, worked out once per kind of request (encoding,
+    #: conditional, method) by the fast path (`publisher.web.conditional.kept_answer`)
+    answers: dict[Hashable, object] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def valid_at(self, now: dt.datetime | None) -> bool:
         if self.recheck_at is not None and time.monotonic() >= self.recheck_at:

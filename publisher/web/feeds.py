@@ -11,6 +11,7 @@ ask their cheap version token per request.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import replace
@@ -28,7 +29,7 @@ from feeds.model import FeedInfo, feed_id
 from feeds.source import FeedContext, FeedFilter, FeedSource
 from feeds.syndication import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, build_feed
 from publisher.settings import Settings
-from publisher.web.conditional import cached_feed_response, feed_response
+from publisher.web.conditional import cached_feed_response, feed_response, kept_answer
 from publisher.web.deps import DbSession, Now, SettingsDep, current_time
 from publisher.web.memory import answers_from_memory, current_version, from_memory, version_of
 from publisher.web.openapi import media_responses
@@ -153,7 +154,9 @@ def _watched_endpoint(source: FeedSource, fmt: str) -> Callable[..., Any]:
             return None
         cache: FeedCache = request.app.state.feed_cache
         built = cache.peek(name, {}, version, current_time(request))
-        return None if built is None else feed_response(request, built, source.max_age)
+        return None if built is None else kept_answer(request, built, answer)
+
+    answer = functools.partial(feed_response, max_age=source.max_age)  # one, for `kept_answer`
 
     keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
     parameters = [

@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from feeds.cache import BuiltFeed, FeedCache
 from publisher.storage.generations import GenerationWatch
-from publisher.web.conditional import accepts_gzip, etag_matches
+from publisher.web.conditional import accepts_gzip, is_not_modified, kept_answer
 from publisher.web.deps import current_time
 from publisher.web.response_headers import HeaderPolicy
 from publisher.web.routes.care_mode import care_mode_on
@@ -289,7 +289,7 @@ def page_hit(name: str, watches: tuple[str, ...]) -> MemoryHit:
             return None
         cache: FeedCache = request.app.state.feed_cache
         built = cache.peek(f"page:{name}", _page_key(request), version, current_time(request))
-        return None if built is None else page_response(request, built)
+        return None if built is None else kept_answer(request, built, page_response)
 
     return hit
 
@@ -299,8 +299,7 @@ def page_response(request: Request, built: BuiltFeed) -> Response:
     builds nothing. No Cache-Control: the page's caching class is `publisher.web.caching`'s."""
     gzipped = bool(built.gzip_body) and accepts_gzip(request.headers.get("accept-encoding"))
     etag = built.gzip_etag if gzipped else built.etag
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None and etag_matches(if_none_match, etag):
+    if is_not_modified(request, built, etag):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept-Encoding"})
     body = built.gzip_body if gzipped else built.body
     headers = {"ETag": etag, "Vary": "Accept-Encoding"}

@@ -125,6 +125,16 @@ def test_a_hit_is_answered_before_routing_as_the_route_answers(
         k: v for k, v in routed.headers.items() if k not in drop
     }
     assert answer.headers["etag"] == routed.headers["etag"]
+    # worked out once per kind of request to a kept body, then reused (#15)
+    assert hit(Request(scope)) is answer
+    current = [(b"accept-encoding", b"gzip"), (b"if-none-match", routed.headers["etag"].encode())]
+    not_modified = hit(Request({**scope, "headers": current}))
+    assert not_modified is not None and not_modified.status_code == 304
+    assert (
+        not_modified is not answer and hit(Request({**scope, "headers": current})) is not_modified
+    )
+    identity = hit(Request({**scope, "headers": []}))
+    assert identity is not None and "content-encoding" not in identity.headers
     # a query never validated by the route finds nothing: the route validates it
     assert hit(Request({**scope, "query_string": b"page=0"})) is None
 
