@@ -99,14 +99,51 @@ def kept_answer(
     whether it is conditional and current, its method) worked out once and reused. A kept
     body answers the same few ways over and over, and building each answer anew was half of
     a hit's cost."""
-    gzipped = _gzipped(request, built)
+    accept, if_none_match, if_modified_since = _conditional_fields(request.scope["headers"])
+    gzipped = bool(built.gzip_body) and _accepts_gzip_kept(accept)
     etag = built.gzip_etag if gzipped else built.etag
-    key = (answer, gzipped, is_not_modified(request, built, etag), request.method)
+    if if_none_match is not None:  # as `is_not_modified`, from one pass over the headers
+        current = if_none_match == etag or etag_matches(if_none_match, etag)
+    elif if_modified_since is not None:
+        current = _not_modified_since(if_modified_since, built.last_modified)
+    else:
+        current = False
+    method = request.scope["method"]
+    key = (answer, gzipped, current and method in ("GET", "HEAD"), method)
     kept = built.answers.get(key)
     if kept is None:
         kept = built.answers[key] = answer(request, built)
     assert isinstance(kept, Response)
     return kept
+
+
+def _conditional_fields(
+    headers: list[tuple[bytes, bytes]],
+) -> tuple[str | None, str | None, str | None]:
+    """Accept-Encoding, If-None-Match, If-Modified-Since, in one pass (the server gives the
+    names in lower case)."""
+    accept = if_none_match = if_modified_since = None
+    for name, value in headers:
+        if name == b"accept-encoding":
+            accept = value.decode("latin-1")
+        elif name == b"if-none-match":
+            if_none_match = value.decode("latin-1")
+        elif name == b"if-modified-since":
+            if_modified_since = value.decode("latin-1")
+    return accept, if_none_match, if_modified_since
+
+
+_ACCEPTS_GZIP: dict[str | None, bool] = {}
+
+
+def _accepts_gzip_kept(accept_encoding: str | None) -> bool:
+    """`accepts_gzip`, kept for the few values clients send (bounded)."""
+    known = _ACCEPTS_GZIP.get(accept_encoding)
+    if known is None:
+        if len(_ACCEPTS_GZIP) >= 256:
+            _ACCEPTS_GZIP.clear()
+        known = _ACCEPTS_GZIP[accept_encoding] = accepts_gzip(accept_encoding)
+    return known
 
 
 def _feed_answer(

@@ -81,7 +81,12 @@ class MemoryFastPath:
         hit = self.hits.get(scope["path"])
         if hit is None or scope["method"] not in ("GET", "HEAD") or not self._our_host(scope):
             return False
-        response = hit(Request(scope))
+        request = Request(scope)
+        try:  # when due (else every hit meanwhile would take the routed path)
+            await fresh_watch(request)
+        except Exception:  # the routed path answers it (a 503 for an outage)
+            return False
+        response = hit(request)
         if response is None:
             return False
         status = response.status_code
@@ -159,10 +164,24 @@ REBUILD_WAIT_SECONDS = 0.5
 async def version_of(request: Request, tables: Iterable[str]) -> tuple[int, ...]:
     """The generations of these tables, as this process last read them (a refresh, when due,
     is one small query in the thread pool)."""
+    return (await fresh_watch(request)).of(tables)
+
+
+async def fresh_watch(request: Request) -> GenerationWatch:
+    """The app's generation watch, refreshed first when due: one refresh in the thread pool
+    at a time, which every request that finds it due meanwhile awaits (not one each)."""
     watch: GenerationWatch = request.app.state.generation_watch
-    if watch.stale():
-        await run_in_threadpool(watch.refresh)
-    return watch.of(tables)
+    if not watch.stale():
+        return watch
+    refreshing: asyncio.Future[None] | None = getattr(request.app.state, _REFRESHING, None)
+    if refreshing is None or refreshing.done():
+        refreshing = asyncio.ensure_future(run_in_threadpool(watch.refresh))
+        setattr(request.app.state, _REFRESHING, refreshing)
+    await asyncio.shield(refreshing)
+    return watch
+
+
+_REFRESHING = "generation_refresh"
 
 
 async def from_memory(

@@ -9,7 +9,7 @@ import asyncio
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from starlette.requests import Request
 
 from feeds.cache import BuiltFeed, FeedCache
 from publisher.settings import Settings
+from publisher.storage.generations import LOCAL_COMMITS
 from publisher.web.app import create_app
 from publisher.web.memory import REBUILD_WAIT_SECONDS, MemoryFastPath, from_memory
 from tests.harness.aio import run_async
@@ -148,3 +149,46 @@ def test_a_hit_for_another_host_name_is_refused_as_any_request(
     assert client.get(path, headers={"Host": "testserver:80"}).status_code == 200
     foreign = client.get(path, headers={"Host": "evil.example"})
     assert foreign.status_code == 400 and foreign.text == "Invalid host header"
+
+
+def test_hits_that_find_the_watch_due_share_one_refresh_and_stay_on_the_fast_path(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every second the watch is due for its re-read: the hits arriving meanwhile await the
+    one refresh under way (in the thread pool) and are then answered from memory, instead of
+    each taking the routed path or starting a refresh of its own."""
+    path = "/feeds/meetings.rss"
+    assert client.get(path).status_code == 200  # kept in memory
+    watch = client.app.state.generation_watch  # type: ignore[attr-defined]
+    refreshes: list[float] = []
+    refresh = watch.refresh
+
+    def slow_refresh() -> None:
+        refreshes.append(time.monotonic())
+        time.sleep(0.05)  # so that the hits overlap it
+        refresh()
+
+    monkeypatch.setattr(watch, "refresh", slow_refresh)
+    LOCAL_COMMITS.record()  # as after a commit in this process: the watch is due
+    assert watch.stale()
+    fast = _fast_path(client.app)
+    sent: list[int] = []
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            sent.append(message["status"])
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    def scope() -> dict[str, Any]:
+        headers = [(b"host", b"testserver")]
+        return {"type": "http", "method": "GET", "path": path, "query_string": b"",
+                "headers": headers, "app": client.app}  # fmt: skip
+
+    async def many() -> list[bool]:
+        return await asyncio.gather(*(fast.answer(scope(), receive, send) for _ in range(20)))
+
+    answered = run_async(many())
+    assert answered == [True] * 20 and sent == [200] * 20
+    assert len(refreshes) == 1 and not watch.stale()
