@@ -27,7 +27,12 @@ from publisher.errors import (
     TooManyRequests,
     ValidationFailed,
 )
-from publisher.meetings.attendance import give_checkin_code, promote_waiting, taken, waiting
+from publisher.meetings.attendance import (
+    give_checkin_code,
+    promote_waiting,
+    taken,
+    waiting_position,
+)
 from publisher.meetings.models import AgendaItem, MeetingApplication, MeetingNotice
 from publisher.meetings.notices import get_notice
 from publisher.meetings.notify import application_context, tell_applicant
@@ -293,7 +298,7 @@ def _take_application(
     session.add(application)
     session.flush()
     if full:
-        position = str(len(waiting(session, notice.id)))
+        position = str(waiting_position(session, application))
         tell_applicant(
             session, application, "meeting.application.waitlisted", now, position=position
         )

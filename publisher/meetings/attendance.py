@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from publisher.errors import Conflict, NotFound
@@ -179,5 +179,19 @@ def waiting_position(session: Session, application: MeetingApplication) -> int |
     """Where a waiting application stands on the list (1 is next), else None."""
     if application.status != ApplicationStatus.WAITLISTED.value:
         return None
-    ids = [a.id for a in waiting(session, application.notice_id)]
-    return ids.index(application.id) + 1 if application.id in ids else None
+    # counted, not listed: a popular meeting's waiting list may hold thousands
+    ahead = or_(
+        MeetingApplication.created_at < application.created_at,
+        and_(
+            MeetingApplication.created_at == application.created_at,
+            MeetingApplication.id <= application.id,
+        ),
+    )
+    position = session.scalar(
+        select(func.count()).where(
+            MeetingApplication.notice_id == application.notice_id,
+            MeetingApplication.status == ApplicationStatus.WAITLISTED.value,
+            ahead,
+        )
+    )
+    return position or None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv as _csv
+import datetime as dt
 import io
 import re
 import threading
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.meetings import applications, attendance
@@ -19,6 +20,7 @@ from publisher.settings import Settings
 from tests.support.bodies import notice_body
 from tests.support.clock import MEETINGS_NOW, Clock, local
 from tests.support.mail import text_of
+from tests.support.memory import statements_run
 from tests.support.outbox import deliver
 from tests.support.staff import sign_in
 
@@ -303,3 +305,38 @@ def test_reapproving_a_declined_application_cannot_overbook(client: TestClient, 
         a["status"] for a in client.get(decide, headers=staff.headers("reviewer")).json()
     )
     assert statuses == ["declined", "pending"]
+
+
+def test_a_waiting_position_is_counted_not_listed(
+    client: TestClient, staff: Any, session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """The waiting list of a popular meeting may hold thousands: a position is one COUNT in
+    the list's order (applied first, then the lower number for the same instant), not the
+    whole list loaded to find one's index (it was, for every status look-up and every new
+    waitlisted application)."""
+    mid = open_notice(client, staff, capacity=1)
+    same_instant = MEETINGS_NOW - dt.timedelta(hours=1)
+    with session_factory() as session, session.begin():
+        for n in range(40):
+            session.add(
+                MeetingApplication(
+                    notice_id=mid,
+                    receipt_code=f"CH-WAIT{n:02d}-00000",
+                    applicant_name="候补市民",
+                    phone=f"139{n:08d}",
+                    category="citizen",
+                    statement="",
+                    status="waitlisted" if n else "pending",
+                    created_at=same_instant + dt.timedelta(seconds=n // 2),  # pairs share one
+                )
+            )
+    with session_factory() as session:
+        applications = session.scalars(
+            select(MeetingApplication)
+            .where(MeetingApplication.notice_id == mid)
+            .order_by(MeetingApplication.created_at, MeetingApplication.id)
+        ).all()
+        with statements_run(engine) as seen:
+            positions = [attendance.waiting_position(session, a) for a in applications]
+    assert positions == [None, *range(1, 40)]
+    assert len(seen) == 39 and all("count(" in sql.lower() for sql in seen), seen[:2]
