@@ -174,7 +174,9 @@ async def fresh_watch(request: Request) -> GenerationWatch:
     if not watch.stale():
         return watch
     refreshing: asyncio.Future[None] | None = getattr(request.app.state, _REFRESHING, None)
-    if refreshing is None or refreshing.done():
+    # (an app driven from several event loops, as tests do, never awaits another loop's)
+    loop = asyncio.get_running_loop()
+    if refreshing is None or refreshing.done() or refreshing.get_loop() is not loop:
         refreshing = asyncio.ensure_future(run_in_threadpool(watch.refresh))
         setattr(request.app.state, _REFRESHING, refreshing)
     await asyncio.shield(refreshing)
