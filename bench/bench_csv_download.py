@@ -1,52 +1,75 @@
-"""CSV download throughput: our `/datasets/{name}.csv` beside Datasette serving the same table.
+"""CSV download throughput with `wrk`: our `/datasets/{name}.csv` beside a raw ASGI app serving
+the same bytes, and beside Datasette serving the same table.
 
-Run: ``.venv/bin/python bench/bench_csv_download.py`` (options: ``--rows``, ``--requests``,
-``--clients``). Needs Datasette, a bench-only dependency: ``.venv/bin/pip install datasette``.
+Run: ``.venv/bin/python bench/bench_csv_download.py`` (options: ``--rows``, ``--seconds``,
+``--rounds``, ``--connections``; needs Debian's ``wrk``). Datasette is a bench-only dependency
+(``.venv/bin/pip install datasette``); without it the Datasette rows are skipped, and said so.
 
-It generates one 100,000-row table (integer, text, Chinese text, number, date columns), writes
-it both as a Data Package dataset (CSV + datapackage.json, as `publisher ingest` would) and as
-a SQLite table, then starts, each in its own subprocess on 127.0.0.1:
+It generates one table of ``--rows`` rows (100,000 by default: integer, text, Chinese text,
+number, date columns) and writes it both as a Data Package dataset (CSV + datapackage.json, as
+`publisher ingest` would) and as a SQLite table. Each target runs in its own subprocess on
+127.0.0.1, started afresh every round:
 
-* our app (uvicorn, ``publisher.web.app:create_app``) with ``PUBLISHER_DATASETS_DIR`` pointing
-  at the generated package;
-* ``datasette serve`` on the SQLite file; its full-table CSV is ``/db/rows.csv?_stream=on``.
+* ``service``: the real app (uvicorn, ``publisher.web.app:create_app``, production settings,
+  ``PUBLISHER_DATASETS_DIR`` at the generated package), ``/datasets/bench-rows.csv``;
+* ``raw-asgi``: an ASGI app with no framework (uvicorn) answering with the very bytes and headers
+  the service answered, fetched from it once: the identity body, the gzip body, each with its
+  ETag, and 304 when ``If-None-Match`` names the current ETag. The limit for serving this
+  download from Python here, and the peer of the ratio;
+* ``datasette``: ``datasette serve`` on the SQLite file, ``/db/rows.csv?_stream=on&_size=max``
+  (identity only: it neither compresses nor answers 304).
 
-An httpx AsyncClient fetches a bounded number of full downloads with a fixed number of
-concurrent clients, ``Accept-Encoding: identity`` for both (Datasette does not compress), and
-prints MB/s and requests/s. Ours is also measured with gzip and as a conditional 304. Client and
-servers share the machine: compare the rows of one run, do not read them as capacity.
+Cases: ``identity`` (``Accept-Encoding: identity``), ``gzip`` (``Accept-Encoding: gzip``,
+compressed bytes on the wire) and ``304`` (``If-None-Match`` with the identity ETag). ``wrk``
+drives ``--connections`` connections (4 by default: a full download is several MB) for
+``--seconds`` per case, after one download and a one-second warm-up. Datasette's runs last
+at least twenty of its single downloads (about 30 s at 100,000 rows): wrk counts only the
+downloads finished in its window, and a few-second window would hold a handful. The targets
+alternate (order reversed every other round) for ``--rounds`` rounds; medians, spreads
+(min–max), p99 and the service's ratio to each peer are printed. Before the rounds, the
+service's and Datasette's CSVs are checked to hold every row and the raw app to serve the
+service's bytes. Client and servers share the machine's two cores: compare the rows of one
+run, do not read them as capacity.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
+import math
 import os
 import random
-import shutil
-import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-
-import httpx
+from tempfile import TemporaryDirectory
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a script: `bench` is not an installed package
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: `bench` is not an installed package
 
-from bench._results import record  # noqa: E402
+import httpx  # noqa: E402
+
+from bench._servers import free_port, run_server, server_env  # noqa: E402
+from bench._wrk import have_wrk, print_peers_table, wrk  # noqa: E402
+from publisher.storage.db import make_engine  # noqa: E402
+from publisher.storage.migrate import upgrade  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 NAME = "bench-rows"
+PATH = f"/datasets/{NAME}.csv"
+DATASETTE_PATH = "/db/rows.csv?_stream=on&_size=max"
 FIELDS = [
     ("id", "integer"),
     ("code", "string"),
@@ -55,9 +78,12 @@ FIELDS = [
     ("day", "date"),
 ]
 WORDS = ["三门峡", "湖滨区", "陕州区", "义马市", "灵宝市", "卢氏县", "渑池县", "文化馆", "有限公司"]
+Row = tuple[int, str, str, float, str]
+
+# -------------------------------------------------------------------------------- the data
 
 
-def generate_rows(count: int) -> list[tuple[int, str, str, float, str]]:
+def generate_rows(count: int) -> list[Row]:
     rng = random.Random(20190211)
     start = dt.date(2018, 1, 1)
     return [
@@ -72,7 +98,7 @@ def generate_rows(count: int) -> list[tuple[int, str, str, float, str]]:
     ]
 
 
-def write_package(folder: Path, rows: list[tuple[int, str, str, float, str]]) -> int:
+def write_package(folder: Path, rows: list[Row]) -> int:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, _ in FIELDS])
@@ -102,7 +128,7 @@ def write_package(folder: Path, rows: list[tuple[int, str, str, float, str]]) ->
     return len(data)
 
 
-def write_sqlite(path: Path, rows: list[tuple[int, str, str, float, str]]) -> None:
+def write_sqlite(path: Path, rows: list[Row]) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute(
             "CREATE TABLE rows "
@@ -111,200 +137,296 @@ def write_sqlite(path: Path, rows: list[tuple[int, str, str, float, str]]) -> No
         conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# ------------------------------------------------------------------------ the raw ASGI peer
+
+#: what the raw app answers, fetched from the service: (encoding, conditional) -> answer
+ANSWERS = {
+    "identity": {"Accept-Encoding": "identity"},
+    "gzip": {"Accept-Encoding": "gzip"},
+    "identity-304": {"Accept-Encoding": "identity"},
+    "gzip-304": {"Accept-Encoding": "gzip"},
+}
+#: headers uvicorn adds to every answer itself
+SERVER_HEADERS = {"date", "server"}
 
 
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {url}")
-        try:
-            if httpx.get(url, timeout=2.0).status_code < 500:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)  # polling a starting server, not a test
-    raise RuntimeError(f"server did not start: {url}")
+def fetch_answers(base: str, folder: Path) -> dict[str, Any]:
+    """The service's answers, raw (gzip bytes as sent), into ``folder``: bodies as files and
+    ``answers.json`` with each answer's status and headers."""
+    answers: dict[str, Any] = {}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for key, headers in ANSWERS.items():
+            if key.endswith("-304"):
+                headers = {**headers, "If-None-Match": answers[key[:-4]]["etag"]}
+            with client.stream("GET", PATH, headers=headers) as response:
+                body = b"".join(response.iter_raw())
+            expected = 304 if key.endswith("-304") else 200
+            assert response.status_code == expected, (key, response.status_code)
+            (folder / f"{key}.body").write_bytes(body)
+            answers[key] = {
+                "status": response.status_code,
+                "etag": response.headers["etag"],
+                "headers": [
+                    [name, value]
+                    for name, value in response.headers.multi_items()
+                    if name.lower() not in SERVER_HEADERS
+                ],
+            }
+    assert answers["gzip"]["etag"] != answers["identity"]["etag"]
+    identity = (folder / "identity.body").read_bytes()
+    assert gzip.decompress((folder / "gzip.body").read_bytes()) == identity
+    (folder / "answers.json").write_text(json.dumps(answers), encoding="utf-8")
+    return answers
 
 
-@dataclass
-class Result:
-    label: str
-    requests: int
-    seconds: float
-    body_bytes: int
-    statuses: set[int]
+class RawDownload:
+    """ASGI, no framework: the service's answers replayed. ``Accept-Encoding`` naming gzip picks
+    the gzip body, and ``If-None-Match`` equal to the chosen body's ETag the 304."""
 
-    def line(self) -> str:
-        mb = self.body_bytes / 1_000_000
-        return (
-            f"{self.label:<34} {self.requests:>5} req  {self.seconds:7.2f} s  "
-            f"{self.requests / self.seconds:8.1f} req/s  {mb / self.seconds:8.1f} MB/s  "
-            f"status {sorted(self.statuses)}"
+    def __init__(self, folder: Path) -> None:
+        answers = json.loads((folder / "answers.json").read_text(encoding="utf-8"))
+        self.answers: dict[str, tuple[bytes, int, list[tuple[bytes, bytes]], bytes]] = {
+            key: (
+                answer["etag"].encode("latin-1"),
+                answer["status"],
+                [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in answer["headers"]],
+                (folder / f"{key}.body").read_bytes(),
+            )
+            for key, answer in answers.items()
+        }
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["path"] == "/healthz":
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": b'{"status":"ok"}'})
+            return
+        accept = if_none_match = b""
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                accept = value
+            elif name == b"if-none-match":
+                if_none_match = value
+        key = "gzip" if b"gzip" in accept else "identity"
+        if if_none_match == self.answers[key][0]:
+            key += "-304"
+        _, status, headers, body = self.answers[key]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def raw_app() -> RawDownload:
+    return RawDownload(Path(os.environ["BENCH_ANSWERS"]))
+
+
+# ------------------------------------------------------------------------------- Datasette
+
+
+@contextmanager
+def run_datasette(db_path: Path, log_path: Path) -> Iterator[str]:
+    """``datasette serve`` in a subprocess, no limit on CSV size; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(
+            [
+                str(VENV_BIN / "datasette"),
+                "serve",
+                str(db_path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--setting",
+                "max_csv_mb",
+                "0",
+            ],
+            cwd=db_path.parent,
+            stdout=log,
+            stderr=log,
         )
-
-
-async def drive(
-    label: str, url: str, requests: int, clients: int, headers: dict[str, str]
-) -> Result:
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(requests):
-        queue.put_nowait(i)
-    total = 0
-    statuses: set[int] = set()
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal total
-        while True:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"datasette did not start (see {log_path})")
+                time.sleep(0.1)  # polling a starting server, not a measure
+            yield base
+        finally:
+            proc.terminate()
             try:
-                queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            async with client.stream("GET", url, headers=headers) as response:
-                async for chunk in response.aiter_raw():
-                    total += len(chunk)
-                statuses.add(response.status_code)
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(timeout=120.0, limits=limits) as client:
-        await client.get(url, headers=headers)  # warm-up: caches, connections
-        began = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(clients)))
-        elapsed = time.perf_counter() - began
-    return Result(label, requests, elapsed, total, statuses)
+
+# ------------------------------------------------------------------------------- the load
 
 
 def count_rows(url: str) -> int:
-    body = httpx.get(url, timeout=120.0, headers={"Accept-Encoding": "identity"}).text
+    body = httpx.get(url, timeout=120, headers={"Accept-Encoding": "identity"}).text
     return sum(1 for _ in csv.reader(io.StringIO(body))) - 1
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=20, help="full downloads per server")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
-    args = parser.parse_args()
-    datasette = VENV_BIN / "datasette"
-    if not datasette.exists():
-        sys.exit("datasette is not installed: .venv/bin/pip install datasette")
+def measure(
+    base: str,
+    path: str,
+    cases: Sequence[tuple[str, list[str]]],
+    seconds: int,
+    args: argparse.Namespace,
+    out: dict[str, dict[str, list[dict[str, float]]]],
+    target: str,
+) -> None:
+    """Each case: one full download (builds what the target caches), a one-second `wrk`
+    warm-up but for Datasette (whose downloads outlast it), then `seconds` of `wrk`."""
+    for case, headers in cases:
+        fields = dict(header.split(": ", 1) for header in headers)
+        status = httpx.get(base + path, headers=fields, timeout=120).status_code
+        assert status in (200, 304), f"{target} {case}: {status}"
+        if target != "datasette":
+            wrk(base + path, 1, args.connections, headers)
+        out.setdefault(case, {}).setdefault(target, []).append(
+            wrk(base + path, seconds, args.connections, headers)
+        )
 
-    work = Path(tempfile.mkdtemp(prefix="bench-csv-"))
-    procs: list[subprocess.Popen[bytes]] = []
-    try:
+
+def describe(rates: list[float], body: int) -> str:
+    """Median req/s (min–max) unrounded for the slow, and the median body MB/s."""
+
+    def number(value: float) -> str:
+        return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+
+    median = statistics.median(rates)
+    text = f"{number(median)} req/s ({number(min(rates))}–{number(max(rates))})"
+    return text + (f" = {number(median * body / 1e6)} MB/s" if body else "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=5, help="per case and target, per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+    if not have_wrk():
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    datasette = (VENV_BIN / "datasette").exists()
+    if not datasette:
+        print(
+            "datasette is not installed (.venv/bin/pip install datasette): "
+            "the Datasette rows are skipped"
+        )
+
+    results: dict[str, dict[str, list[dict[str, float]]]] = {}
+    with TemporaryDirectory(prefix="bench-csv-") as tmp:
+        work = Path(tmp)
         rows = generate_rows(args.rows)
         size = write_package(work / "datasets", rows)
         write_sqlite(work / "db.sqlite3", rows)
-        ours_port, ds_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "PUBLISHER_DATASETS_DIR": str(work / "datasets"),
-            "PUBLISHER_DATA_DIR": str(work / "var"),
-            "PUBLISHER_ENVIRONMENT": "development",
-        }
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        procs.append(
-            subprocess.Popen(
-                [
-                    str(VENV_BIN / "uvicorn"),
-                    "--factory",
-                    "publisher.web.app:create_app",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(ours_port),
-                    "--no-access-log",
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-                **quiet,
-            )
-        )
-        procs.append(
-            subprocess.Popen(
-                [
-                    str(datasette),
-                    "serve",
-                    str(work / "db.sqlite3"),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(ds_port),
-                    "--setting",
-                    "max_csv_mb",
-                    "0",
-                ],
-                cwd=work,
-                **quiet,
-            )
-        )
-        ours = f"http://127.0.0.1:{ours_port}/datasets/{NAME}.csv"
-        theirs = f"http://127.0.0.1:{ds_port}/db/rows.csv?_stream=on&_size=max"
-        wait_until_up(ours, procs[0])
-        wait_until_up(f"http://127.0.0.1:{ds_port}/-/versions.json", procs[1])
-        assert count_rows(ours) == args.rows, "our CSV does not hold every row"
-        assert count_rows(theirs) == args.rows, "Datasette's CSV does not hold every row"
-        etag = httpx.get(ours, headers={"Accept-Encoding": "identity"}).headers["etag"]
-        version = httpx.get(f"http://127.0.0.1:{ds_port}/-/versions.json").json()
+        db_path = work / "bench.sqlite3"
+        engine = make_engine(f"sqlite:///{db_path}")
+        upgrade(engine)
+        engine.dispose()
+        env = server_env(db_path, work / "var", environment="production")
+        env["PUBLISHER_DATASETS_DIR"] = str(work / "datasets")
+        answers_dir = work / "answers"
+        answers_dir.mkdir()
+        log = work / "servers.log"
 
-        identity = {"Accept-Encoding": "identity"}
-        results = [
-            asyncio.run(
-                drive("ours  /datasets/x.csv", ours, args.requests, args.clients, identity)
-            ),
-            asyncio.run(
-                drive(
-                    "datasette /db/rows.csv?_stream=on",
-                    theirs,
-                    args.requests,
-                    args.clients,
-                    identity,
+        # the checks, and the service's answers for the raw app
+        with run_server("publisher.web.app:create_app", env, log_path=log) as (base, _):
+            assert count_rows(base + PATH) == args.rows, "our CSV does not hold every row"
+            answers = fetch_answers(base, answers_dir)
+        raw_env = {**env, "BENCH_ANSWERS": str(answers_dir)}
+        with run_server("bench.bench_csv_download:raw_app", raw_env, log_path=log) as (base, _):
+            assert answers == fetch_answers(base, work), "the raw app answers otherwise"
+            for key in ANSWERS:
+                body = (answers_dir / f"{key}.body").read_bytes()
+                assert (work / f"{key}.body").read_bytes() == body, f"raw app: {key} differs"
+        gzip_size = (answers_dir / "gzip.body").stat().st_size
+        version = "not installed"
+        datasette_seconds = args.seconds
+        if datasette:
+            with run_datasette(work / "db.sqlite3", log) as base:
+                began = time.monotonic()
+                assert count_rows(base + DATASETTE_PATH) == args.rows, (
+                    "Datasette's CSV does not hold every row"
                 )
-            ),
-            asyncio.run(
-                drive(
-                    "ours  gzip (wire bytes)",
-                    ours,
-                    args.requests,
-                    args.clients,
-                    {"Accept-Encoding": "gzip"},
-                )
-            ),
-            asyncio.run(
-                drive(
-                    "ours  304 (If-None-Match)",
-                    ours,
-                    args.requests * 10,
-                    args.clients,
-                    {"If-None-Match": etag, "Accept-Encoding": "identity"},
-                )
-            ),
+                # wrk counts the downloads finished in its window: make it hold many of them
+                datasette_seconds = max(args.seconds, math.ceil(20 * (time.monotonic() - began)))
+                version = httpx.get(f"{base}/-/versions.json").json()["datasette"]["version"]
+
+        identity = ["Accept-Encoding: identity"]
+        cases = [
+            ("identity", identity),
+            ("gzip", ["Accept-Encoding: gzip"]),
+            ("304", [*identity, f"If-None-Match: {answers['identity']['etag']}"]),
         ]
-        print(
-            f"CSV of {args.rows:,} rows, {size / 1_000_000:.1f} MB; {args.requests} downloads, "
-            f"{args.clients} concurrent clients; Python {sys.version.split()[0]}, "
-            f"Datasette {version['datasette']['version']}"
+        targets = ["service", "raw-asgi", *(["datasette"] if datasette else [])]
+        for round_ in range(args.rounds):
+            for target in targets if round_ % 2 == 0 else targets[::-1]:
+                if target == "datasette":
+                    with run_datasette(work / "db.sqlite3", log) as base:
+                        measure(
+                            base,
+                            DATASETTE_PATH,
+                            cases[:1],
+                            datasette_seconds,
+                            args,
+                            results,
+                            target,
+                        )
+                    continue
+                spec, target_env = (
+                    ("publisher.web.app:create_app", env)
+                    if target == "service"
+                    else ("bench.bench_csv_download:raw_app", raw_env)
+                )
+                with run_server(spec, target_env, log_path=log) as (base, _):
+                    measure(base, PATH, cases, args.seconds, args, results, target)
+
+    print(
+        f"CSV of {args.rows:,} rows: {size / 1e6:.2f} MB, gzip {gzip_size / 1e6:.2f} MB; "
+        f"wrk {args.connections} connections, {args.rounds} rounds × {args.seconds} s; "
+        f"Python {sys.version.split()[0]}, Datasette {version}"
+        + (f" ({datasette_seconds} s per run)" if datasette else "")
+        + "; median (min–max)"
+    )
+    failed = False
+    for case, _ in cases:
+        names = [t for t in targets if t in results[case]]
+        print()
+        failed |= print_peers_table(
+            f"{case}: {PATH}"
+            + (f" vs Datasette {DATASETTE_PATH}" if case == "identity" and datasette else ""),
+            f"CSV {args.rows:,} rows, {case}",
+            results[case],
+            names,
         )
-        for result in results:
-            print(result.line())
-        ours_rate, theirs_rate = (r.requests / r.seconds for r in results[:2])
-        record("CSV download", ours_rate, theirs_rate, "req/s", peer_name="Datasette")
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        body_bytes = {"identity": size, "gzip": gzip_size}.get(case, 0)
+        print(
+            "precisely: "
+            + ", ".join(
+                f"{name} {describe([r['rate'] for r in results[case][name]], body_bytes)}"
+                for name in names
+            )
+        )
+    print()
+    print("FAIL: errors" if failed else "no errors")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -34,7 +34,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "applications": ([], ["--seconds", "2", "--rounds", "1"]),
     "freeze": ([], ["--seconds", "3", "--rounds", "1"]),
     "outbox": ([], ["--messages", "100"]),
-    "csv_download": ([], ["--rows", "10000", "--requests", "5"]),
+    "csv_download": ([], ["--rows", "10000", "--seconds", "2", "--rounds", "1"]),
     "scaleout": ([], ["--seconds", "2"]),
     "ckan_push": ([], ["--count", "10"]),
 }
