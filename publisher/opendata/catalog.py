@@ -13,6 +13,7 @@ import builtins
 import datetime as dt
 import hashlib
 import json
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,17 +74,37 @@ def _package_path(datasets_dir: Path) -> Path:
 
 
 def read_package(datasets_dir: Path) -> list[DatasetInfo]:
-    """Every dataset of the package at ``datasets_dir/datapackage.json``, in package order."""
+    """Every dataset of the package at ``datasets_dir/datapackage.json``, in package order.
+
+    Read again only when the file changed (its inode, size or modification time: ingestion
+    replaces it whole): every download and catalogue request asks, and reading and parsing
+    the package each time was most of a download's 304 (#15)."""
     path = _package_path(datasets_dir)
-    if not path.is_file():
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        found = None
+    if found is None or not stat.S_ISREG(found.st_mode):
         raise NotFound(
             f"No Data Package at {path}; run `publisher ingest gazette FILE` first.",
             f"未找到数据包 {path}，请先运行 publisher ingest gazette FILE。",
         )
+    version = (found.st_ino, found.st_size, found.st_mtime_ns)
+    kept = _PACKAGES_READ.get(path)
+    if kept is not None and kept[0] == version:
+        return list(kept[1])
     package = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise ValueError(f"{path} is not a Data Package: no list of resources")
-    return [_dataset(resource, package) for resource in package["resources"]]
+    datasets = [_dataset(resource, package) for resource in package["resources"]]
+    if len(_PACKAGES_READ) >= 16:
+        _PACKAGES_READ.clear()
+    _PACKAGES_READ[path] = (version, tuple(datasets))
+    return datasets
+
+
+#: package file -> (its version when read, its datasets): `read_package`
+_PACKAGES_READ: dict[Path, tuple[tuple[int, int, int], tuple[DatasetInfo, ...]]] = {}
 
 
 def _dataset(resource: dict[str, Any], package: dict[str, Any]) -> DatasetInfo:

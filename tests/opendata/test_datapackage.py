@@ -146,6 +146,33 @@ def test_catalog_of_a_missing_package_is_not_found(tmp_path: Path) -> None:
         read_package(tmp_path)
 
 
+def test_the_package_is_read_again_only_when_its_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every download asks for the catalogue: the package is parsed once per version of its
+    file (#15: reading and parsing it was most of a download's 304), and a new file (as
+    ingestion writes it, replaced whole) is read at once."""
+    shutil.copy(DATASETS / "datapackage.json", tmp_path / "datapackage.json")
+    reads: list[Path] = []
+    read_text = Path.read_text
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> str:
+        reads.append(path)
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    first, again = read_package(tmp_path), read_package(tmp_path)
+    assert len(reads) == 1 and [d.name for d in first] == [d.name for d in again]
+    first.clear()  # a caller's list is its own
+    assert read_package(tmp_path)
+    package = json.loads(read_text(tmp_path / "datapackage.json", encoding="utf-8"))
+    package["resources"][0]["title"] = "改过的标题"
+    replacement = tmp_path / "datapackage.json.new"
+    replacement.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    replacement.replace(tmp_path / "datapackage.json")
+    assert read_package(tmp_path)[0].title == "改过的标题" and len(reads) == 2
+
+
 def test_package_from_another_issue_skips_datasets_it_cannot_source(tmp_path: Path) -> None:
     (tmp_path / "sources").mkdir()
     text = (HERE / "issue-2019-03.txt").read_text(encoding="utf-8")
