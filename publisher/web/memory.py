@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -49,7 +50,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def answers_from_memory(endpoint: F, hit: MemoryHit) -> F:
-    """Mark an endpoint (of a path without parameters) whose hits `hit` serves."""
+    """Mark an endpoint whose hits `hit` serves (for a path with parameters, it finds them,
+    as strings, in `request.scope["path_params"]` and must check them itself)."""
     endpoint.__dict__[_HIT] = hit
     return endpoint
 
@@ -61,8 +63,10 @@ class MemoryFastPath:
     layers would have added (`HeaderPolicy.decorate`); everything else goes on to the app.
     The layers skipped cannot matter to a hit: its Host is one the service answers (else the
     Host check answers), it reads no body (size limit) and no client address (proxy headers),
-    its path is one of a few fixed ones and its query string is only found in memory once the
-    routed endpoint validated it (control characters), and it comes compressed."""
+    its path is one of a few fixed ones or matches a marked route's pattern (a dataset's
+    download: its hit serves only a name of the catalogue), its query string is only found
+    in memory once the routed endpoint validated it (control characters), and it comes
+    compressed."""
 
     def __init__(
         self, routes: Iterable[APIRoute], policy: HeaderPolicy, hosts: Iterable[str]
@@ -70,15 +74,22 @@ class MemoryFastPath:
         self.policy = policy
         self.hosts = frozenset(host.lower() for host in hosts)
         self._decorations: dict[object, list[tuple[bytes, bytes]]] = {}
+        marked = [r for r in routes if _HIT in getattr(r.endpoint, "__dict__", {})]
         self.hits: dict[str, MemoryHit] = {
             route.path: route.endpoint.__dict__[_HIT]
-            for route in routes
-            if _HIT in getattr(route.endpoint, "__dict__", {}) and not route.param_convertors
+            for route in marked
+            if not route.param_convertors
         }
+        #: paths with parameters (a dataset's name): the hit reads `scope["path_params"]`
+        self.pattern_hits: list[tuple[re.Pattern[str], MemoryHit]] = [
+            (route.path_regex, route.endpoint.__dict__[_HIT])
+            for route in marked
+            if route.param_convertors and "GET" in (route.methods or ())
+        ]
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> bool:
         """Answer the request if memory can; whether it did."""
-        hit = self.hits.get(scope["path"])
+        hit = self.hits.get(scope["path"]) or self._pattern_hit(scope)
         if hit is None or scope["method"] not in ("GET", "HEAD") or not self._our_host(scope):
             return False
         request = Request(scope)
@@ -94,6 +105,14 @@ class MemoryFastPath:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
         return True
+
+    def _pattern_hit(self, scope: Scope) -> MemoryHit | None:
+        for pattern, hit in self.pattern_hits:
+            found = pattern.match(scope["path"])
+            if found is not None:
+                scope["path_params"] = found.groupdict()  # strings; the hit checks them
+                return hit
+        return None
 
     def _decorated(
         self, path: str, method: str, status: int, raw: list[tuple[bytes, bytes]]

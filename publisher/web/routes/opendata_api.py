@@ -33,6 +33,7 @@ from publisher.privacy import PublicModel
 from publisher.settings import Settings
 from publisher.web.conditional import feed_response
 from publisher.web.deps import DbSession, SettingsDep
+from publisher.web.memory import answers_from_memory
 from publisher.web.openapi import media_responses
 from publisher.web.responses import PagingDep, get_and_head
 from publisher.web.routes.opendata_common import (
@@ -42,6 +43,7 @@ from publisher.web.routes.opendata_common import (
     catalog_modified,
     catalog_version,
     dataset_or_404,
+    download_hit,
     download_response,
     downloads,
 )
@@ -238,6 +240,9 @@ def dataset_csv(
     return response
 
 
+answers_from_memory(dataset_csv, download_hit("csv", lambda name: f"{name}.csv"))
+
+
 @get_and_head(
     router,
     "/datasets/{name}.json",
@@ -263,6 +268,9 @@ def dataset_json(
         JSON_MEDIA_TYPE,
         lambda: json_bytes(settings.datasets_dir, ds),
     )
+
+
+answers_from_memory(dataset_json, download_hit("json"))
 
 
 def catalog_document(settings: Settings, datasets: list[DatasetInfo]) -> bytes:

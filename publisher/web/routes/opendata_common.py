@@ -27,11 +27,12 @@ from starlette.responses import Response
 
 from feeds.cache import BuiltFeed, FeedCache
 from publisher.errors import NotFound
-from publisher.opendata import DatasetInfo, LiveTable, get_dataset, load_catalog
+from publisher.opendata import DatasetInfo, LiveTable, get_dataset, load_catalog, read_package
 from publisher.opendata.downloads import csv_path
 from publisher.settings import Settings
 from publisher.timeutil import now_utc
-from publisher.web.conditional import feed_response
+from publisher.web.conditional import feed_response, kept_answer
+from publisher.web.memory import MemoryHit
 
 DOWNLOAD_MAX_AGE = 3600
 downloads = FeedCache(max_entries=64)
@@ -104,6 +105,38 @@ def cached_download(
         version,
         lambda: BuiltFeed.from_body(build(), media_type, modified()),
     )
+
+
+def download_hit(kind: str, filename: Callable[[str], str] | None = None) -> MemoryHit:
+    """The fast path's answer (`publisher.web.memory.MemoryFastPath`) for a package dataset's
+    rendition kept by `cached_download`: a stat of the package and one of the CSV, no
+    database, no thread. None, and the route answers, for a live table, a query string, an
+    unknown name or a body not built yet. `filename(name)` gives the Content-Disposition's
+    file name the route sets, if it sets one."""
+
+    def answer(request: Request, built: BuiltFeed) -> Response:
+        response = feed_response(request, built, max_age=DOWNLOAD_MAX_AGE)
+        if filename is not None:
+            name = request.scope["path_params"]["name"]
+            response.headers["Content-Disposition"] = f'attachment; filename="{filename(name)}"'
+        return response
+
+    def hit(request: Request) -> Response | None:
+        if request.scope.get("query_string"):
+            return None
+        name = request.scope["path_params"].get("name", "")
+        settings: Settings = request.app.state.settings
+        try:
+            found = [d for d in read_package(settings.datasets_dir) if d.name == name]
+            if not found or found[0].kind != "package":
+                return None
+            version = file_version(csv_path(settings.datasets_dir, found[0]))
+        except (NotFound, ValueError, OSError):
+            return None  # the route says what is wrong
+        built = downloads.peek(f"dataset:{name}:{kind}", None, version)
+        return None if built is None else kept_answer(request, built, answer)
+
+    return hit
 
 
 def download_response(
