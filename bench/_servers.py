@@ -170,24 +170,31 @@ def run_server(
             stderr=log,
         )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        with started(proc, f"{base}/healthz", app_spec, timeout=30):
+            yield base, proc
+
+
+@contextmanager
+def started(proc: subprocess.Popen[bytes], probe: str, what: str, timeout: float) -> Iterator[None]:
+    """Wait until `probe` answers 200 (RuntimeError if the process ends or `timeout` passes
+    first); the process is stopped when the block ends."""
+    try:
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(probe, timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start")
+            time.sleep(0.05)  # polling a starting server, not a measure
+        yield
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
                 proc.kill()
-                raise RuntimeError(f"{app_spec} did not start")
-            time.sleep(0.05)
-        try:
-            yield base, proc
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                proc.wait()

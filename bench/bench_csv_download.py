@@ -61,7 +61,7 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
-from bench._servers import free_port, run_server, server_env  # noqa: E402
+from bench._servers import free_port, run_server, server_env, started  # noqa: E402
 from bench._wrk import have_wrk, print_peers_table, wrk  # noqa: E402
 from publisher.storage.db import make_engine  # noqa: E402
 from publisher.storage.migrate import upgrade  # noqa: E402
@@ -250,25 +250,8 @@ def run_datasette(db_path: Path, log_path: Path) -> Iterator[str]:
             stdout=log,
             stderr=log,
         )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"datasette did not start (see {log_path})")
-                time.sleep(0.1)  # polling a starting server, not a measure
+        with started(proc, f"{base}/-/versions.json", f"datasette (see {log_path})", 60):
             yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 # ------------------------------------------------------------------------------- the load
