@@ -260,3 +260,16 @@ def test_a_kept_download_is_answered_before_routing_as_the_route_answers(
     assert _download_hit(app_client, f"/datasets/{MEETING_AGENDA}.{kind}") is None
     assert _download_hit(app_client, f"/datasets/no-such-dataset.{kind}") is None
     assert app_client.get(f"/datasets/no-such-dataset.{kind}").status_code == 404
+
+
+def test_a_download_names_each_vary_once(app_client: TestClient) -> None:
+    """The compression middleware adds Accept-Encoding to a Vary the download already says
+    (an identity answer big enough to compress): a cache is told once."""
+    for query in ("", "?bom=1"):  # the first from memory once kept, the second always routed
+        for _ in range(2):
+            response = app_client.get(
+                f"/datasets/listed-enterprises-2018.csv{query}",
+                headers={"Accept-Encoding": "identity"},
+            )
+            assert response.status_code == 200
+            assert response.headers.get_list("vary") == ["Accept-Encoding"], response.headers
