@@ -239,12 +239,22 @@ class FeedCache:
             pending = slot.pending
             if pending is not None and pending[0] == version and not pending[1].done():
                 return Rebuild(pending[1], previous, started=False)
-            future = self._builders.submit(self._store, slot, version, build)
+            future = self._builders.submit(self._store, key, slot, version, build)
             slot.pending = (version, future)
             return Rebuild(future, previous, started=True)
 
-    def _store(self, slot: _Slot, version: Hashable, build: Callable[[], BuiltFeed]) -> BuiltFeed:
-        built = build()
+    def _store(
+        self, key: FeedKey, slot: _Slot, version: Hashable, build: Callable[[], BuiltFeed]
+    ) -> BuiltFeed:
+        try:
+            built = build()
+        except BaseException:
+            # a key that never built (a 404 for a made-up meeting number) keeps no slot: a
+            # crawl of made-up keys must not push the useful bodies out
+            with self._lock:
+                if slot.current is None and self._slots.get(key) is slot:
+                    del self._slots[key]
+            raise
         with self._lock:
             slot.current = (version, built)
             self.builds += 1

@@ -150,3 +150,15 @@ def test_every_meeting_s_page_is_kept_apart_from_the_feeds(client: TestClient, s
         _get(client, mid)
     assert len(feeds) == kept
     assert len(client.app.state.form_page_cache) == 3  # type: ignore[attr-defined]
+
+
+def test_made_up_meeting_numbers_keep_nothing(client: TestClient, staff: Any) -> None:
+    """A 404 is not kept, nor its place in the bounded cache: a crawl of made-up numbers must
+    not push the real meetings' pages out."""
+    mid = open_notice(client, staff, capacity=3)
+    _get(client, mid)
+    kept = client.app.state.form_page_cache  # type: ignore[attr-defined]
+    assert len(kept) == 1
+    for made_up in range(mid + 1, mid + 21):
+        assert client.get(f"/meetings/{made_up}").status_code == 404
+    assert len(kept) == 1 and _get(client, mid)[1] == []
