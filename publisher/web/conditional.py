@@ -7,6 +7,7 @@ polls end in a bodyless 304, which is what keeps a thousand-item feed cheap to s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Hashable, Mapping
 from email.utils import format_datetime, parsedate_to_datetime
@@ -30,6 +31,8 @@ def _opaque(tag: str) -> str:
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
     """Weak comparison of ``etag`` against an If-None-Match value (a list, or ``*``)."""
+    if if_none_match == etag:  # what a client sends back, most of the time
+        return True
     if if_none_match.strip() == "*":
         return True
     ours = _opaque(etag)
@@ -49,6 +52,7 @@ def _not_modified_since(if_modified_since: str, last_modified: dt.datetime) -> b
 _CODING = re.compile(r"^\s*([\w*-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
 
 
+@functools.lru_cache(maxsize=256)  # clients send a few values over and over
 def accepts_gzip(accept_encoding: str | None) -> bool:
     """Whether the client takes gzip (RFC 9110 12.5.3): named or `*`, with a q above 0."""
     if not accept_encoding:
@@ -65,7 +69,8 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
     return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
-def _gzipped(request: Request, built: BuiltFeed) -> bool:
+def sends_gzip(request: Request, built: BuiltFeed) -> bool:
+    """Whether this client gets the body's gzip copy (there is one, and it takes gzip)."""
     return bool(built.gzip_body) and accepts_gzip(request.headers.get("accept-encoding"))
 
 
@@ -74,10 +79,17 @@ def is_not_modified(request: Request, built: BuiltFeed, etag: str | None = None)
     ``etag`` is the one of the representation that would be sent (identity or gzip)."""
     if request.method not in ("GET", "HEAD"):
         return False
-    if_none_match = request.headers.get("if-none-match")
+    headers = request.headers
+    return _current(
+        built, etag or built.etag, headers.get("if-none-match"), headers.get("if-modified-since")
+    )
+
+
+def _current(
+    built: BuiltFeed, etag: str, if_none_match: str | None, if_modified_since: str | None
+) -> bool:
     if if_none_match is not None:
-        return etag_matches(if_none_match, etag or built.etag)
-    if_modified_since = request.headers.get("if-modified-since")
+        return etag_matches(if_none_match, etag)
     if if_modified_since is not None:
         return _not_modified_since(if_modified_since, built.last_modified)
     return False
@@ -85,7 +97,7 @@ def is_not_modified(request: Request, built: BuiltFeed, etag: str | None = None)
 
 def feed_response(request: Request, built: BuiltFeed, max_age: int = 300) -> Response:
     """200 with the body (GET), 200 with headers only (HEAD), or 304 when the client is current."""
-    gzipped = _gzipped(request, built)
+    gzipped = sends_gzip(request, built)
     etag = built.gzip_etag if gzipped else built.etag
     not_modified = is_not_modified(request, built, etag)
     return _feed_answer(built, gzipped, not_modified, request.method, max_age)
@@ -100,16 +112,11 @@ def kept_answer(
     body answers the same few ways over and over, and building each answer anew was half of
     a hit's cost."""
     accept, if_none_match, if_modified_since = _conditional_fields(request.scope["headers"])
-    gzipped = bool(built.gzip_body) and _accepts_gzip_kept(accept)
+    gzipped = bool(built.gzip_body) and accepts_gzip(accept)
     etag = built.gzip_etag if gzipped else built.etag
-    if if_none_match is not None:  # as `is_not_modified`, from one pass over the headers
-        current = if_none_match == etag or etag_matches(if_none_match, etag)
-    elif if_modified_since is not None:
-        current = _not_modified_since(if_modified_since, built.last_modified)
-    else:
-        current = False
     method = request.scope["method"]
-    key = (answer, gzipped, current and method in ("GET", "HEAD"), method)
+    current = method in ("GET", "HEAD") and _current(built, etag, if_none_match, if_modified_since)
+    key = (answer, gzipped, current, method)
     kept = built.answers.get(key)
     if kept is None:
         kept = built.answers[key] = answer(request, built)
@@ -120,8 +127,8 @@ def kept_answer(
 def _conditional_fields(
     headers: list[tuple[bytes, bytes]],
 ) -> tuple[str | None, str | None, str | None]:
-    """Accept-Encoding, If-None-Match, If-Modified-Since, in one pass (the server gives the
-    names in lower case)."""
+    """Accept-Encoding, If-None-Match, If-Modified-Since, in one pass over the request's
+    headers (ASGI gives their names in lower case), for a hit that must be quick."""
     accept = if_none_match = if_modified_since = None
     for name, value in headers:
         if name == b"accept-encoding":
@@ -131,19 +138,6 @@ def _conditional_fields(
         elif name == b"if-modified-since":
             if_modified_since = value.decode("latin-1")
     return accept, if_none_match, if_modified_since
-
-
-_ACCEPTS_GZIP: dict[str | None, bool] = {}
-
-
-def _accepts_gzip_kept(accept_encoding: str | None) -> bool:
-    """`accepts_gzip`, kept for the few values clients send (bounded)."""
-    known = _ACCEPTS_GZIP.get(accept_encoding)
-    if known is None:
-        if len(_ACCEPTS_GZIP) >= 256:
-            _ACCEPTS_GZIP.clear()
-        known = _ACCEPTS_GZIP[accept_encoding] = accepts_gzip(accept_encoding)
-    return known
 
 
 def _feed_answer(

@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from feeds.cache import BuiltFeed, FeedCache
 from publisher.storage.generations import GenerationWatch
-from publisher.web.conditional import accepts_gzip, is_not_modified, kept_answer
+from publisher.web.conditional import is_not_modified, kept_answer, sends_gzip
 from publisher.web.deps import current_time
 from publisher.web.response_headers import HeaderPolicy
 from publisher.web.routes.care_mode import care_mode_on
@@ -337,7 +337,7 @@ def page_hit(name: str, watches: tuple[str, ...]) -> MemoryHit:
 def page_response(request: Request, built: BuiltFeed) -> Response:
     """A page kept in memory: its gzip or identity body, each with its own ETag, or a 304 that
     builds nothing. No Cache-Control: the page's caching class is `publisher.web.caching`'s."""
-    gzipped = bool(built.gzip_body) and accepts_gzip(request.headers.get("accept-encoding"))
+    gzipped = sends_gzip(request, built)
     etag = built.gzip_etag if gzipped else built.etag
     if is_not_modified(request, built, etag):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept-Encoding"})
