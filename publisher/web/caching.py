@@ -71,26 +71,16 @@ def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
 
 
-def vary_on_cookie(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """The headers with `Cookie` added to their `Vary` (kept once)."""
+def vary_once(headers: list[tuple[bytes, bytes]], *more: str) -> list[tuple[bytes, bytes]]:
+    """The headers with `more` names added to their `Vary` and each name said once (the
+    compression middleware adds `Accept-Encoding` to a Vary that already names it; a cache
+    need not be told twice). Unchanged when there is nothing to add or merge."""
     varies = [v.decode("latin-1") for k, v in headers if k.lower() == b"vary"]
-    names = [n.strip() for v in varies for n in v.split(",") if n.strip()]
-    if any(n.lower() == "cookie" for n in names):
-        return headers
-    rest = [(k, v) for k, v in headers if k.lower() != b"vary"]
-    return [*rest, (b"vary", ", ".join([*names, "Cookie"]).encode("latin-1"))]
-
-
-def vary_once(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """The headers with each name of their `Vary` said once: the compression middleware adds
-    `Accept-Encoding` to a Vary that already names it (an identity answer the service already
-    marked), and a cache need not be told twice."""
-    varies = [v.decode("latin-1") for k, v in headers if k.lower() == b"vary"]
-    names = [n.strip() for v in varies for n in v.split(",") if n.strip()]
+    names = [n.strip() for v in varies for n in v.split(",") if n.strip()] + list(more)
     once: dict[str, str] = {}  # in order, each as first said (names are case-insensitive)
     for name in names:
         once.setdefault(name.lower(), name)
-    if len(varies) <= 1 and len(once) == len(names):
+    if len(varies) <= 1 and len(once) == len(names) and not more:
         return headers
     rest = [(k, v) for k, v in headers if k.lower() != b"vary"]
     return [*rest, (b"vary", ", ".join(once.values()).encode("latin-1"))]
@@ -101,12 +91,10 @@ def with_cache_control(
 ) -> list[tuple[bytes, bytes]]:
     """A response's headers with its Cache-Control (see the module docstring), and
     `Vary: Cookie` on HTML a shared cache may keep; each name of `Vary` once."""
-    headers = vary_once(headers)
     current = next((v.decode("latin-1") for k, v in headers if k.lower() == b"cache-control"), None)
     sets_cookie = any(k.lower() == b"set-cookie" for k, _ in headers)
     policy = cache_control_for(scope, status, current, sets_cookie, shared)
     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
     headers.append((b"cache-control", policy.encode("latin-1")))
-    if policy.startswith("public") and _is_html(headers):
-        headers = vary_on_cookie(headers)
-    return headers
+    more = ("Cookie",) if policy.startswith("public") and _is_html(headers) else ()
+    return vary_once(headers, *more)
