@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from publisher.meetings.applications import application_closes_at
 from publisher.meetings.models import AgendaItem, MeetingNotice
 from publisher.meetings.vocabulary import NoticeStatus
 from publisher.rules.predisclosure import MeetingKind
@@ -116,6 +117,18 @@ class ListingPage:
 
 
 _TICK = dt.timedelta(microseconds=1)
+
+
+def notice_steady(
+    notice: MeetingNotice, now: dt.datetime
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The instants between which time alone leaves one public notice's page as it is: from
+    its publication until its application window closes (just after the deadline, or the
+    start), then from that instant on."""
+    closes = application_closes_at(notice)
+    if closes is not None and now <= closes:
+        return notice.published_at, closes + _TICK
+    return (closes + _TICK if closes else notice.published_at), None
 
 
 def _counts_and_instants(

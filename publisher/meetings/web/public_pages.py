@@ -156,7 +156,6 @@ DETAIL_WATCHES = tuple(
 )
 #: where each answer's own form token goes in the page kept in memory
 _FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
-_TICK = dt.timedelta(microseconds=1)
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
@@ -170,12 +169,7 @@ async def meeting_page(meeting_id: IdPath, request: Request) -> Response:
     def render(db: Session, now: dt.datetime) -> RenderedPage:
         notice = notices.get_public_notice(db, meeting_id, now)
         response = _detail_of(request, db, notice, now, _FORM_TOKEN_SLOT)
-        # time alone changes the page once: when its application window closes
-        closes = applications.application_closes_at(notice)
-        if closes is not None and now <= closes:
-            valid_from, valid_until = notice.published_at, closes + _TICK
-        else:
-            valid_from, valid_until = (closes + _TICK if closes else notice.published_at), None
+        valid_from, valid_until = listing.notice_steady(notice, now)
         settings: Settings = request.app.state.settings
         return RenderedPage(response, valid_from, valid_until, settings.cache_check_seconds)
 
