@@ -39,6 +39,7 @@ from publisher.web.responses import PagingDep, get_and_head
 from publisher.web.routes.opendata_common import (
     DOWNLOAD_MAX_AGE,
     LiveTables,
+    attachment,
     catalog,
     catalog_modified,
     catalog_version,
@@ -206,10 +207,6 @@ class DocumentOut(DocumentSummaryOut):
 # --- downloads ---------------------------------------------------------------------------
 
 
-def _attachment(filename: str) -> str:
-    return f'attachment; filename="{filename}"'
-
-
 @get_and_head(
     router,
     "/datasets/{name}.csv",
@@ -236,7 +233,7 @@ def dataset_csv(
         lambda: csv_bytes(settings.datasets_dir, ds, bom=bom),
     )
     suffix = "-excel" if bom else ""
-    response.headers["Content-Disposition"] = _attachment(f"{ds.name}{suffix}.csv")
+    response.headers["Content-Disposition"] = attachment(f"{ds.name}{suffix}.csv")
     return response
 
 

@@ -107,6 +107,11 @@ def cached_download(
     )
 
 
+def attachment(filename: str) -> str:
+    """A download's Content-Disposition (an ASCII file name: dataset names are)."""
+    return f'attachment; filename="{filename}"'
+
+
 def download_hit(kind: str, filename: Callable[[str], str] | None = None) -> MemoryHit:
     """The fast path's answer (`publisher.web.memory.MemoryFastPath`) for a package dataset's
     rendition kept by `cached_download`: a stat of the package and one of the CSV, no
@@ -118,7 +123,7 @@ def download_hit(kind: str, filename: Callable[[str], str] | None = None) -> Mem
         response = feed_response(request, built, max_age=DOWNLOAD_MAX_AGE)
         if filename is not None:
             name = request.scope["path_params"]["name"]
-            response.headers["Content-Disposition"] = f'attachment; filename="{filename(name)}"'
+            response.headers["Content-Disposition"] = attachment(filename(name))
         return response
 
     def hit(request: Request) -> Response | None:
