@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -172,6 +173,13 @@ def run_server(
         base = f"http://127.0.0.1:{port}"
         with started(proc, f"{base}/healthz", app_spec, timeout=30):
             yield base, proc
+
+
+async def lifespan(receive: Any, send: Any) -> None:
+    """The lifespan protocol for the benches' raw ASGI peers: nothing to start or stop."""
+    while (await receive())["type"] != "lifespan.shutdown":
+        await send({"type": "lifespan.startup.complete"})
+    await send({"type": "lifespan.shutdown.complete"})
 
 
 @contextmanager

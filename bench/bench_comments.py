@@ -44,7 +44,7 @@ from fastapi import FastAPI  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert  # noqa: E402
 
-from bench._servers import calendar_covering, open_consultation_on  # noqa: E402
+from bench._servers import calendar_covering, lifespan, open_consultation_on  # noqa: E402
 from bench._servers import prepare_database as prepare_database  # noqa: E402
 from bench._servers import run_server as run_server  # noqa: E402
 from bench._servers import server_env as server_env  # noqa: E402
@@ -129,9 +129,7 @@ class RawGroupCommit:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await lifespan(receive, send)
             return
         chunks = []
         while True:

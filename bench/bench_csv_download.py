@@ -61,7 +61,7 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
-from bench._servers import free_port, run_server, server_env, started  # noqa: E402
+from bench._servers import free_port, lifespan, run_server, server_env, started  # noqa: E402
 from bench._wrk import have_wrk, print_peers_table, wrk  # noqa: E402
 from publisher.storage.db import make_engine  # noqa: E402
 from publisher.storage.migrate import upgrade  # noqa: E402
@@ -197,9 +197,7 @@ class RawDownload:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await lifespan(receive, send)
             return
         if scope["path"] == "/healthz":
             headers = [(b"content-type", b"application/json")]

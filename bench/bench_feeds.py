@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bench._meetings import plant_database  # noqa: E402
-from bench._servers import run_server, server_env  # noqa: E402
+from bench._servers import lifespan, run_server, server_env  # noqa: E402
 from bench._wrk import have_wrk, print_table, wrk  # noqa: E402
 
 CONNECTIONS = 50
@@ -71,10 +71,7 @@ def peer_app() -> Callable[[Scope, Any, Send], Awaitable[None]]:
 
     async def app(scope: Scope, receive: Any, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await receive()  # startup
-            await send({"type": "lifespan.startup.complete"})
-            await receive()  # shutdown
-            await send({"type": "lifespan.shutdown.complete"})
+            await lifespan(receive, send)
             return
         path = scope["path"]
         if path == "/healthz":
