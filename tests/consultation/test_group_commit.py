@@ -6,12 +6,13 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +22,7 @@ from consultation.vocabulary import Channel
 from publisher.storage.group_commit import GroupWriter, writer_for
 from tests.support.bodies import open_consultation
 from tests.support.clock import local
+from tests.support.memory import statements_run
 from tests.support.staff import StaffFixture
 
 NOW = local(2026, 11, 24, 10)
@@ -54,6 +56,45 @@ def _in_threads(n: int, work: Callable[[int], object]) -> None:
         t.start()
     for t in threads:
         t.join()
+
+
+@contextmanager
+def _writer_held(writer: GroupWriter) -> Iterator[None]:
+    """Keeps the writer busy with a first submission while the block queues more, so that
+    they are written as one batch when the block ends."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(session: Session) -> None:
+        holding.set()
+        release.wait(30)
+
+    first = writer.submit(hold)
+    assert holding.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        first.result(30)
+
+
+def _insert(
+    draft_id: int, code: str, refuse: bool = False, runs: list[str] | None = None
+) -> Callable[[Session], str]:
+    """A write adding a comment with this receipt code (a code already used: the unique
+    constraint refuses it); with `refuse`, it raises after writing."""
+
+    def write(session: Session) -> str:
+        if runs is not None:
+            runs.append(code)
+        row = Comment(draft_id=draft_id, receipt_code=code, channel="api", body="x")
+        row.text_hash, row.submitted_at = "h", NOW
+        session.add(row)
+        session.flush()
+        if refuse:
+            raise LookupError("refused after writing")
+        return code
+
+    return write
 
 
 def test_many_concurrent_comments_are_all_receipted_all_stored_and_grouped(
@@ -94,31 +135,12 @@ def test_a_submission_refused_at_write_time_does_not_take_its_batch_down(
     draft_id = open_consultation(client, staff.headers("editor"))
     taken = _submit(session_factory, draft_id, 0)[0]
     writer = GroupWriter(engine)
-    holding, release = threading.Event(), threading.Event()
-
-    def hold(session: Session) -> None:  # keeps the writer busy while the batch queues
-        holding.set()
-        release.wait(30)
-
-    def insert(code: str) -> Callable[[Session], str]:
-        def write(session: Session) -> str:
-            row = Comment(draft_id=draft_id, receipt_code=code, channel="api", body="x")
-            row.text_hash, row.submitted_at = "h", NOW
-            session.add(row)
-            session.flush()  # a receipt code already used: the unique constraint refuses it
-            return code
-
-        return write
-
-    first = writer.submit(hold)
-    assert holding.wait(30)
-    batch: list[Future[object]] = [
-        writer.submit(insert("YJ-GOOD1-00001")),
-        writer.submit(insert(taken)),
-        writer.submit(insert("YJ-GOOD2-00002")),
-    ]
-    release.set()
-    first.result(30)
+    with _writer_held(writer):
+        batch: list[Future[object]] = [
+            writer.submit(_insert(draft_id, "YJ-GOOD1-00001")),
+            writer.submit(_insert(draft_id, taken)),
+            writer.submit(_insert(draft_id, "YJ-GOOD2-00002")),
+        ]
     assert batch[0].result(30) == "YJ-GOOD1-00001"
     with pytest.raises(IntegrityError):
         batch[1].result(30)
@@ -141,41 +163,21 @@ def test_a_refusal_after_its_writes_takes_only_its_own_rows_and_the_next_batch_i
     with savepoints straight away; a clean one after that without."""
     draft_id = open_consultation(client, staff.headers("editor"))
     writer = GroupWriter(engine)
-    holding, release = threading.Event(), threading.Event()
     runs: list[str] = []
-    statements: list[str] = []
-
-    def hold(session: Session) -> None:
-        holding.set()
-        release.wait(30)
 
     def insert(code: str, refuse: bool = False) -> Callable[[Session], str]:
-        def write(session: Session) -> str:
-            runs.append(code)
-            row = Comment(draft_id=draft_id, receipt_code=code, channel="api", body="x")
-            row.text_hash, row.submitted_at = "h", NOW
-            session.add(row)
-            session.flush()
-            if refuse:
-                raise LookupError("refused after writing")
-            return code
+        return _insert(draft_id, code, refuse, runs)
 
-        return write
+    def savepoints(statements: list[str]) -> int:
+        return sum("SAVEPOINT" in s.upper() for s in statements)
 
-    def count(conn: object, cursor: object, sql: str, *args: object) -> None:
-        statements.append(sql.upper())
-
-    first = writer.submit(hold)
-    assert holding.wait(30)
-    batch = [
-        writer.submit(insert("YJ-GOOD1-00001")),
-        writer.submit(insert("YJ-BAD00-00002", refuse=True)),
-        writer.submit(insert("YJ-GOOD2-00003")),
-    ]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        release.set()
-        first.result(30)
+    with statements_run(engine) as statements:
+        with _writer_held(writer):
+            batch = [
+                writer.submit(insert("YJ-GOOD1-00001")),
+                writer.submit(insert("YJ-BAD00-00002", refuse=True)),
+                writer.submit(insert("YJ-GOOD2-00003")),
+            ]
         assert batch[0].result(30) == "YJ-GOOD1-00001"
         with pytest.raises(LookupError):
             batch[1].result(30)
@@ -183,15 +185,13 @@ def test_a_refusal_after_its_writes_takes_only_its_own_rows_and_the_next_batch_i
         first_try, second_try = runs[:2], runs[2:]
         assert first_try == ["YJ-GOOD1-00001", "YJ-BAD00-00002"]  # stopped at the refusal
         assert second_try == ["YJ-GOOD1-00001", "YJ-BAD00-00002", "YJ-GOOD2-00003"]
-        assert sum("SAVEPOINT" in s for s in statements) == 3 * 2  # written again, careful
+        assert savepoints(statements) == 3 * 2  # written again, careful
         statements.clear()
         assert writer.submit(insert("YJ-NEXT1-00004")).result(30) == "YJ-NEXT1-00004"
-        assert sum("SAVEPOINT" in s for s in statements) == 2  # still careful
+        assert savepoints(statements) == 2  # still careful
         statements.clear()
         assert writer.submit(insert("YJ-NEXT2-00005")).result(30) == "YJ-NEXT2-00005"
-        assert not [s for s in statements if "SAVEPOINT" in s]  # refusals stopped
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+        assert savepoints(statements) == 0  # refusals stopped
     assert list(writer.batches) == [1, 3, 1, 1]
     with session_factory() as session:
         codes = set(session.scalars(select(Comment.receipt_code)))
@@ -204,12 +204,7 @@ def test_a_waiter_gone_before_its_write_began_is_not_written_and_the_writer_goes
     """An async request cancelled while it waits (its client went away) cancels its future:
     its write is skipped, as nobody could be given the receipt, and the writer lives on."""
     writer = GroupWriter(engine)
-    holding, release = threading.Event(), threading.Event()
     written: list[str] = []
-
-    def hold(session: Session) -> None:
-        holding.set()
-        release.wait(30)
 
     def note(name: str) -> Callable[[Session], str]:
         def write(session: Session) -> str:
@@ -218,12 +213,9 @@ def test_a_waiter_gone_before_its_write_began_is_not_written_and_the_writer_goes
 
         return write
 
-    first = writer.submit(hold)
-    assert holding.wait(30)
-    gone = writer.submit(note("gone"))
-    assert gone.cancel()  # still waiting: it can be cancelled
-    release.set()
-    first.result(30)
+    with _writer_held(writer):
+        gone = writer.submit(note("gone"))
+        assert gone.cancel()  # still waiting: it can be cancelled
     assert writer.submit(note("later")).result(30) == "later"
     assert written == ["later"]
 
@@ -238,37 +230,20 @@ def test_a_batch_of_comments_reads_the_draft_once_and_each_comment_costs_a_few_s
     per batch (`batch_memo`), each comment adds a fixed handful of statements."""
     draft_id = open_consultation(client, staff.headers("editor"))
     writer = GroupWriter(engine)
-    holding, release = threading.Event(), threading.Event()
-
-    def hold(session: Session) -> None:
-        holding.set()
-        release.wait(30)
-
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, sql: str, *args: object) -> None:
-        statements.append(sql)
-
-    first = writer.submit(hold)
-    assert holding.wait(30)
-    waiting = []
-    for i in range(20):
-        submission = comments.CommentSubmission.of(
-            draft_id,
-            comments.CommentInput(text=f"第{i}条意见：建议增设停车位。", anonymous=True),
-            NOW,
-            f"address-{i}",
-            Channel.API,
-            f"key-{i}",
-        )
-        waiting.append(writer.submit(submission.write))
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        release.set()
-        first.result(30)
+    with statements_run(engine) as statements:
+        with _writer_held(writer):
+            waiting = []
+            for i in range(20):
+                submission = comments.CommentSubmission.of(
+                    draft_id,
+                    comments.CommentInput(text=f"第{i}条意见：建议增设停车位。", anonymous=True),
+                    NOW,
+                    f"address-{i}",
+                    Channel.API,
+                    f"key-{i}",
+                )
+                waiting.append(writer.submit(submission.write))
         assert all(future.result(30)[1] for future in waiting)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert list(writer.batches)[-1] == 20
     versions = [s for s in statements if "FROM consultation_version" in s]
     drafts = [s for s in statements if "FROM consultation_draft" in s]
