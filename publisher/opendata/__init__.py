@@ -6,6 +6,7 @@ from publisher.opendata.catalog import (
     ResourceInfo,
     get_dataset,
     load_catalog,
+    package_dataset,
     read_live_table,
     read_package,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "issue_id",
     "load_catalog",
     "load_sources",
+    "package_dataset",
     "read_live_table",
     "read_package",
     "source_filename",

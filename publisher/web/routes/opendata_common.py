@@ -15,6 +15,7 @@ earlier, so an If-Modified-Since revalidation can never keep a copy that has sin
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,13 @@ from starlette.responses import Response
 
 from feeds.cache import BuiltFeed, FeedCache
 from publisher.errors import NotFound
-from publisher.opendata import DatasetInfo, LiveTable, get_dataset, load_catalog, read_package
+from publisher.opendata import (
+    DatasetInfo,
+    LiveTable,
+    get_dataset,
+    load_catalog,
+    package_dataset,
+)
 from publisher.opendata.downloads import csv_path
 from publisher.settings import Settings
 from publisher.timeutil import now_utc
@@ -38,16 +45,17 @@ DOWNLOAD_MAX_AGE = 3600
 downloads = FeedCache(max_entries=64)
 
 
-def file_version(path: Path) -> tuple[str, int, int]:
+def file_version(path: Path | str) -> tuple[str, int, int]:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError as exc:
-        raise NotFound(f"{path.name} is missing.", f"文件 {path.name} 不存在。") from exc
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+        name = os.path.basename(path)
+        raise NotFound(f"{name} is missing.", f"文件 {name} 不存在。") from exc
+    return (os.fspath(path), stat.st_mtime_ns, stat.st_size)
 
 
-def file_modified(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+def file_modified(path: Path | str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(os.stat(path).st_mtime, tz=dt.UTC)
 
 
 def open_data_tables(request: Request) -> tuple[LiveTable, ...]:
@@ -97,7 +105,7 @@ def cached_download(
     if dataset.kind == "live":  # a live table's CSV was rendered with the catalogue
         version, modified = ("live", dataset.resources[0].hash), now_utc
     else:
-        path = csv_path(settings.datasets_dir, dataset)
+        path = csv_file(settings.datasets_dir, dataset)
         version, modified = file_version(path), partial(file_modified, path)
     return downloads.get(
         f"dataset:{dataset.name}:{kind}",
@@ -115,8 +123,9 @@ def attachment(filename: str) -> str:
 def download_hit(kind: str, filename: Callable[[str], str] | None = None) -> MemoryHit:
     """The fast path's answer (`publisher.web.memory.MemoryFastPath`) for a package dataset's
     rendition kept by `cached_download`: a stat of the package and one of the CSV, no
-    database, no thread. None, and the route answers, for a live table, a query string, an
-    unknown name or a body not built yet. `filename(name)` gives the Content-Disposition's
+    database, no thread, no `Path` built (building them was half of a 304's cost). None,
+    and the route answers, for a live table, a query string, an unknown name or a body not
+    built yet. `filename(name)` gives the Content-Disposition's
     file name the route sets, if it sets one."""
 
     def answer(request: Request, built: BuiltFeed) -> Response:
@@ -132,16 +141,30 @@ def download_hit(kind: str, filename: Callable[[str], str] | None = None) -> Mem
         name = request.scope["path_params"].get("name", "")
         settings: Settings = request.app.state.settings
         try:
-            found = [d for d in read_package(settings.datasets_dir) if d.name == name]
-            if not found or found[0].kind != "package":
+            dataset = package_dataset(settings.datasets_dir, name)
+            if dataset is None or dataset.kind != "package":
                 return None
-            version = file_version(csv_path(settings.datasets_dir, found[0]))
+            version = file_version(csv_file(settings.datasets_dir, dataset))
         except (NotFound, ValueError, OSError):
             return None  # the route says what is wrong
         built = downloads.peek(f"dataset:{name}:{kind}", None, version)
         return None if built is None else kept_answer(request, built, answer)
 
     return hit
+
+
+def csv_file(datasets_dir: Path, dataset: DatasetInfo) -> str:
+    """`csv_path` as the string `file_version` keys it by, worked out once per dataset."""
+    key = (datasets_dir, dataset.resources[0].path)
+    found = _CSV_FILES.get(key)
+    if found is None:
+        if len(_CSV_FILES) >= 256:
+            _CSV_FILES.clear()
+        found = _CSV_FILES[key] = str(csv_path(datasets_dir, dataset))
+    return found
+
+
+_CSV_FILES: dict[tuple[Path, str], str] = {}
 
 
 def download_response(
