@@ -78,7 +78,7 @@ def prepare_database(db_path: Path, calendar_dir: Path | None = None) -> int:
     )
 
 
-def open_consultation_on(database_url: str, calendar_dir: Path) -> int:
+def open_consultation_on(database_url: str, calendar_dir: Path, draft_text: str = "草案") -> int:
     """Open one consultation now (real clock) on a migrated database, SQLite or PostgreSQL;
     its id."""
     from consultation import drafts
@@ -98,7 +98,7 @@ def open_consultation_on(database_url: str, calendar_dir: Path) -> int:
             actor,
             drafts.DraftInput(
                 title="压力测试草案",
-                draft_text="草案",
+                draft_text=draft_text,
                 basis_text="依据",
                 opens_at=now,
                 closes_at=now + dt.timedelta(days=30),  # 5 working days even over a holiday

@@ -1,14 +1,16 @@
 """The public meetings list and a meeting page with 1,000 notices (issue #15: 0.3–0.9 req/s and
-26–70 % HTTP 500 under 50 clients; 1,990 SQL statements per view).
+26–70 % HTTP 500 under 50 clients; 1,990 SQL statements per view), and an open consultation's
+page (a draft of 30 articles with 300 comments on them: ~200 req/s rendered per request).
 
 Run: ``.venv/bin/python bench/bench_meetings_list.py`` (options: ``--notices``, ``--seconds``,
 ``--rounds``; needs Debian's ``wrk``).
 
 The service runs as in production (uvicorn, a fresh SQLite file with ``--notices`` published
-notices around today, each with an application and a change). The peer is a bare FastAPI app
-returning the very bytes the service returned for the same path: the floor for a Python
-endpoint on this machine. ``wrk`` drives 50 connections for ``--seconds`` per path; service and
-peer alternate, three rounds; medians, spreads (min–max) and service/peer ratios are printed.
+notices around today, each with an application and a change, and the consultation). The peer
+is a bare FastAPI app returning the very bytes the service returned for the same path: the
+floor for a Python endpoint on this machine. ``wrk`` drives 50 connections for ``--seconds``
+per path; service and peer alternate, three rounds; medians, spreads (min–max) and
+service/peer ratios are printed.
 Target (issue #15): 0 errors and at least 0.5× the bare endpoint.
 """
 
@@ -29,10 +31,13 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import Response  # noqa: E402
 
 from bench._meetings import plant_database  # noqa: E402
-from bench._servers import run_server, server_env  # noqa: E402
+from bench._servers import open_consultation_on, run_server, server_env  # noqa: E402
 from bench._wrk import have_wrk, print_table, wrk  # noqa: E402
 
-PATHS = ("/meetings", "/meetings/1")
+CONSULTATION = "/consultations/1"
+PATHS = ("/meetings", "/meetings/1", CONSULTATION)
+ARTICLES = 30
+COMMENTS = 300
 CONNECTIONS = 50
 
 
@@ -53,7 +58,45 @@ def peer_app() -> FastAPI:
     def one(meeting_id: int) -> Response:
         return Response(bodies["/meetings/1"].encode(), media_type="text/html; charset=utf-8")
 
+    @app.get("/consultations/{draft_id}")
+    def consultation(draft_id: int) -> Response:
+        return Response(bodies[CONSULTATION].encode(), media_type="text/html; charset=utf-8")
+
     return app
+
+
+def plant_consultation(db_path: Path, calendar_dir: Path) -> None:
+    """Consultation 1, open now: `ARTICLES` articles, `COMMENTS` comments spread over them."""
+    import datetime as dt
+
+    from sqlalchemy import create_engine, insert
+
+    from consultation.models import Comment
+
+    url = f"sqlite:///{db_path}"
+    text = "\n".join(
+        f"第{n}条 为规范城区停车管理，第{n}项措施如下：公共停车场应当公示收费标准。"
+        for n in range(1, ARTICLES + 1)
+    )
+    draft_id = open_consultation_on(url, calendar_dir, draft_text=text)
+    assert f"/consultations/{draft_id}" == CONSULTATION
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        {
+            "draft_id": draft_id,
+            "receipt_code": f"YJ-BENCH-{n:05d}",
+            "channel": "web",
+            "body": f"第{n}条意见：建议增设停车位。",
+            "text_hash": f"bench-{n}",
+            "submitted_at": now,
+            "article_key": f"a{n % ARTICLES + 1}",
+        }
+        for n in range(COMMENTS)
+    ]
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(insert(Comment), rows)
+    engine.dispose()
 
 
 def main() -> int:
@@ -69,6 +112,7 @@ def main() -> int:
     with TemporaryDirectory(prefix="bench-list-") as tmp:
         db_path = Path(tmp) / "bench.sqlite3"
         plant_database(db_path, args.notices)
+        plant_consultation(db_path, Path(tmp) / "calendar")
         env = server_env(db_path, Path(tmp) / "var", environment="production")
         bodies_file = Path(tmp) / "bodies.json"
         with run_server("publisher.web.app:create_app", env) as (base, _):

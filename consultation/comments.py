@@ -42,6 +42,7 @@ from publisher.receipts import find_by_receipt, new_receipt_code, normalise_rece
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.db import unit_of_work
+from publisher.storage.generations import count_core_write
 from publisher.storage.group_commit import batch_memo, write_grouped, write_grouped_async
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
@@ -252,6 +253,7 @@ class CommentSubmission:
         if row is None:  # the key was used: the first receipt, nothing stored or counted
             return self._first(session), False
         comment = _persistent(session, row)
+        count_core_write(session, _COMMENTS)  # the draft's page shows the count
         try:
             limits.take(session, COMMENTS_PER_ADDRESS, self.requester, self.now)
             store_files(session, comment, self.files, self.now)

@@ -35,6 +35,18 @@ def window_state(draft: ConsultationDraft, now: dt.datetime) -> WindowState:
     return WindowState.CLOSED
 
 
+def page_steady(
+    draft: ConsultationDraft, now: dt.datetime
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The instants between which time alone leaves a public draft's page as it is: its
+    window's state changes when it opens and when it closes (the form comes and goes)."""
+    if now < draft.opens_at:
+        return None, draft.opens_at
+    if now < draft.closes_at:
+        return draft.opens_at, draft.closes_at
+    return draft.closes_at, None
+
+
 def is_public(draft: ConsultationDraft, now: dt.datetime) -> bool:
     """第四条 and 第三条: public only once published, never when secret by law."""
     return not draft.secret_by_law and draft.published_at is not None and draft.published_at <= now

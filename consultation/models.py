@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.storage.base import Base
-from publisher.storage.generations import track_changes
+from publisher.storage.generations import count_changes_locally, track_changes
 from publisher.storage.types import UTCDateTime
 from publisher.timeutil import now_utc
 
@@ -297,3 +297,6 @@ class CommentAttachment(Base):
 
 #: what the public feeds read: a write bumps the table's generation (storage.generations)
 track_changes(ConsultationDraft, WindowExtension, ConsultationAttachment, OutcomeLink)
+#: what a draft's page reads besides: comments (counts per article), their published text and
+#: files, the versions (counted here only: see `consultation.web.public_pages`)
+count_changes_locally(Comment, CommentAttachment, CommentPublication, DraftVersion)

@@ -231,13 +231,23 @@ class FeedCache:
         """Build this key's body for `version` in the cache's own threads, once: a call while
         a build for the same version is under way joins it. The caller decides how long to
         wait for it; `previous` is the body it replaces, which can be served meanwhile (so a
-        slow rebuild, 10,000 items, never holds readers up)."""
+        slow rebuild, 10,000 items, never holds readers up).
+
+        One build at a time per key: a call for a newer version while one runs joins it too
+        when there is a body to serve meanwhile, and the first call after it finishes starts
+        the newer one. Versions that change faster than a build takes (comments pouring in
+        under a page that counts them) keep one builder busy at most, instead of queueing a
+        build per version seen, each waited for in turn."""
         key = self.key(name, params)
         with self._lock:
             slot = self._slot(key)
             previous = slot.current[1] if slot.current is not None else None
             pending = slot.pending
-            if pending is not None and pending[0] == version and not pending[1].done():
+            if (
+                pending is not None
+                and not pending[1].done()
+                and (pending[0] == version or previous is not None)
+            ):
                 return Rebuild(pending[1], previous, started=False)
             future = self._builders.submit(self._store, key, slot, version, build)
             slot.pending = (version, future)

@@ -96,6 +96,9 @@ class Feature:
     document_links: tuple[DocumentLinks, ...] = ()
     #: its public records that link to another feature's page (shown on that page)
     page_links: tuple[PageLinks, ...] = ()
+    #: the tables its `page_links` read: a page kept in memory that shows them is rebuilt
+    #: when one changes (each tracked, `publisher.storage.generations`)
+    page_link_tables: tuple[str, ...] = ()
     #: what waits for staff, shown on the staff home (工作台) and `/api/v1/staff/queue`
     work_queues: tuple[WorkQueue, ...] = ()
     #: what the site's search finds of it, indexed in the same transaction as its rows

@@ -155,6 +155,11 @@ def page_links(features: tuple[Feature, ...] = FEATURES) -> tuple[PageLinks, ...
     return tuple(links for feature in features for links in feature.page_links)
 
 
+def page_link_tables(features: tuple[Feature, ...] = FEATURES) -> tuple[str, ...]:
+    """The tables the features' `page_links` read (`Feature.page_link_tables`), each once."""
+    return tuple(dict.fromkeys(t for feature in features for t in feature.page_link_tables))
+
+
 def work_queues(features: tuple[Feature, ...] = FEATURES) -> tuple[WorkQueue, ...]:
     """Every queue of the staff home (工作台), feature by feature in mounting order."""
     return tuple(queue for feature in features for queue in feature.work_queues)

@@ -9,10 +9,20 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from consultation import attachments, comment_attachments, comments, drafts, following
 from consultation.article_views import closed_loop, draft_articles
-from consultation.models import ConsultationDraft
+from consultation.models import (
+    Comment,
+    CommentAttachment,
+    CommentPublication,
+    ConsultationAttachment,
+    ConsultationDraft,
+    DraftVersion,
+    OutcomeLink,
+    WindowExtension,
+)
 from consultation.outcomes import outcomes_of
 from consultation.responses import count_published
 from consultation.summary import adoption_summary
@@ -23,6 +33,7 @@ from consultation.web.schemas import AttachmentOut, comment_status, rule_zh
 from publisher.errors import NotFound, PublisherError
 from publisher.notifications.web.follow_pages import topic_page
 from publisher.privacy import mask_personal_text
+from publisher.settings import Settings
 from publisher.web.caching import personal
 from publisher.web.deps import (
     Blobs,
@@ -36,6 +47,7 @@ from publisher.web.deps import (
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
 from publisher.web.links import linking_records
+from publisher.web.memory import RenderedPage, memory_form_page, new_form_token
 from publisher.web.render import page
 from publisher.web.responses import blob_download
 
@@ -128,6 +140,23 @@ def _detail(
     version: int | None = None,
 ) -> HTMLResponse:
     draft = drafts.get_public_draft(db, draft_id, now)
+    return _detail_of(
+        request, db, draft, now, status, error, form, follow_error, version, new_form_token()
+    )
+
+
+def _detail_of(
+    request: Request,
+    db: Session,
+    draft: ConsultationDraft,
+    now: dt.datetime,
+    status: int = 200,
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+    follow_error: str | None = None,
+    version: int | None = None,
+    form_token: str = "",
+) -> HTMLResponse:
     return page(
         request,
         "consultations/detail.html",
@@ -138,7 +167,7 @@ def _detail(
         summary=adoption_summary(db, draft),
         outcomes=outcomes_of(draft),  # the decision as issued and its 解读 (第七条)
         attachments=AttachmentOut.list_of(db, draft.id),
-        form_token=secrets.token_urlsafe(16),
+        form_token=form_token,  # a double submission is one comment
         error=error,
         form=form or {},
         follow_error=follow_error,
@@ -152,19 +181,56 @@ def _detail(
     )
 
 
+#: the tables a draft's page reads besides what links to it (`Feature.page_link_tables`): the
+#: draft's own (tracked); the comments, their published text and files and the versions are
+#: counted by each process alone (the comment intake pays for no generation row)
+DETAIL_WATCHES = tuple(
+    model.__tablename__
+    for model in (
+        ConsultationDraft,
+        WindowExtension,
+        ConsultationAttachment,
+        OutcomeLink,
+        DraftVersion,
+        Comment,
+        CommentPublication,
+        CommentAttachment,
+    )
+)
+#: where each answer's own form token goes in the page kept in memory
+_FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
+
+
 @router.get("/consultations/{draft_id}", response_class=HTMLResponse)
 @personal  # its form carries its own idempotency token
-def consultation_page(
+async def consultation_page(
     request: Request,
     draft_id: IdPath,
-    db: DbSession,
-    now: Now,
     version: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     article: Annotated[str, Query(max_length=20)] = "",
-) -> HTMLResponse:
+) -> Response:
     """`?version=` shows an earlier version with the comments made on it; `?article=a3` (the
-    per-article link, no JavaScript needed) chooses that article in the comment form."""
-    return _detail(request, db, draft_id, now, form={"article": article}, version=version)
+    per-article link, no JavaScript needed) chooses that article in the comment form.
+
+    The page without a query is kept in memory without its form's token (each answer gets a
+    new one) until the draft's tables change or time alone changes it (the window opening or
+    closing). Comments are counted by each process alone: this process's show at once,
+    another's within the check interval, after which the page is re-read (#15: a campaign
+    reads this page before each comment; rendered per request it served 200 a second)."""
+    settings: Settings = request.app.state.settings
+
+    def render(db: Session, now: dt.datetime) -> RenderedPage:
+        draft = drafts.get_public_draft(db, draft_id, now)
+        form = {"article": article}
+        response = _detail_of(
+            request, db, draft, now, form=form, version=version, form_token=_FORM_TOKEN_SLOT
+        )
+        valid_from, valid_until = drafts.page_steady(draft, now)
+        return RenderedPage(response, valid_from, valid_until, settings.cache_check_seconds)
+
+    name = f"consultations.detail.{draft_id}"
+    watches = DETAIL_WATCHES + request.app.state.page_link_tables
+    return await memory_form_page(request, name, watches, render, _FORM_TOKEN_SLOT)
 
 
 @router.get("/consultations/{draft_id}/attachments/{attachment_id}")

@@ -49,6 +49,7 @@ FEATURE = Feature(
     scheduled_alerts=(PUBLISHED_ALERTS,),
     sitemap=(meeting_pages,),
     page_links=(mentions.meetings_discussing,),  # on the drafts and documents they discussed
+    page_link_tables=mentions.TABLES_READ,
     work_queues=WORK_QUEUES,
     search_sources=(MEETING_SEARCH,),
 )

@@ -17,6 +17,10 @@ from publisher.meetings.models import AgendaDocument, AgendaItem, MeetingNotice,
 from publisher.meetings.vocabulary import NoticeStatus
 from publisher.timeutil import format_local
 
+#: what `meetings_discussing` reads (`Feature.page_link_tables`)
+TABLES_READ = tuple(
+    model.__tablename__ for model in (MeetingNotice, AgendaItem, AgendaDocument, MeetingOutcome)
+)
 AGENDA_LABEL = "会议议题"
 OUTCOME_LABEL = "会议结果"
 

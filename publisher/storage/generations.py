@@ -65,6 +65,12 @@ def count_changes_locally(*models: type[Base]) -> None:
         Base.metadata.tables[model.__tablename__].info[COUNTED_LOCALLY] = True
 
 
+def count_core_write(session: Session, table: Table) -> None:
+    """Count a write to `table` made by a Core statement on the session's connection (which
+    the flush events below never see) as a flush would be counted."""
+    _record(session, {table})
+
+
 def tracked_tables() -> frozenset[str]:
     tables = Base.metadata.tables
     return frozenset(name for name, table in tables.items() if table.info.get(TRACKED))

@@ -42,6 +42,7 @@ from publisher.wiring import (
     inspection_checks,
     inspection_sections,
     open_data_tables,
+    page_link_tables,
     page_links,
     scheduled_alerts,
     search_sources,
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> PublisherApp:
     app.state.sitemap_sources = sitemap_sources()  # the features' public pages (/sitemap.xml)
     app.state.document_links = document_links()  # a gazette document's links back
     app.state.page_links = page_links()  # the records of other features linking to a page
+    app.state.page_link_tables = page_link_tables()  # what those read (pages kept in memory)
     app.state.work_queues = work_queues()  # the staff home's queues, from the manifests
     app.state.search_sources = search_sources(settings.datasets_dir)
 

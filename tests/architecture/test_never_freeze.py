@@ -31,6 +31,7 @@ ASYNC_ALLOWED = {
     "healthz",
     "meetings_page",
     "meeting_page",
+    "consultation_page",
     "submit_comment",
     "apply_to_attend",
 } | {

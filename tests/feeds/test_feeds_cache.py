@@ -135,3 +135,27 @@ def test_different_keys_build_in_parallel() -> None:
         assert not blocked.done()
         gate.set()
         assert blocked.result(timeout=10).body == b"<feed/>"
+
+
+def test_one_rebuild_at_a_time_however_fast_versions_change() -> None:
+    """While a rebuild runs, a newer version joins it and the previous body is served; only
+    the first call after it finishes starts the next. A page whose version moves with every
+    comment keeps one builder busy, never a queue of builds (#15)."""
+    cache = FeedCache(builders=4)
+    first = cache.rebuild("page", None, 1, CountingBuilder(body=b"v1"))
+    assert first.started and first.future.result(timeout=10).body == b"v1"
+    gate = threading.Event()
+    slow = CountingBuilder(body=b"v2", gate=gate)
+    second = cache.rebuild("page", None, 2, slow)
+    assert second.started and slow.started.wait(timeout=10)
+    newer = CountingBuilder(body=b"v3")
+    for version in (3, 4, 5):
+        joined = cache.rebuild("page", None, version, newer)
+        assert not joined.started and joined.future is second.future
+        assert joined.previous is not None and joined.previous.body == b"v1"
+    gate.set()
+    assert second.future.result(timeout=10).body == b"v2"
+    after = cache.rebuild("page", None, 5, newer)
+    assert after.started and after.future.result(timeout=10).body == b"v3"
+    assert (slow.calls, newer.calls) == (1, 1)
+    assert cache.peek("page", None, 5) is not None and cache.peek("page", None, 4) is None
