@@ -15,12 +15,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Engine, Row, Table, bindparam, select
+from sqlalchemy import Engine, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from consultation.articles import article_label
 from consultation.comment_attachments import store_files
@@ -41,8 +41,8 @@ from publisher.errors import (
 from publisher.receipts import find_by_receipt, new_receipt_code, normalise_receipt_code
 from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
+from publisher.storage.core_insert import adopt_inserted
 from publisher.storage.db import unit_of_work
-from publisher.storage.generations import count_core_write
 from publisher.storage.group_commit import batch_memo, write_grouped, write_grouped_async
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
@@ -252,8 +252,7 @@ class CommentSubmission:
         row = session.connection().execute(statement, values).first()
         if row is None:  # the key was used: the first receipt, nothing stored or counted
             return self._first(session), False
-        comment = _persistent(session, row)
-        count_core_write(session, _COMMENTS)  # the draft's page shows the count
+        comment = adopt_inserted(session, Comment, row)
         try:
             limits.take(session, COMMENTS_PER_ADDRESS, self.requester, self.now)
             store_files(session, comment, self.files, self.now)
@@ -290,14 +289,6 @@ _INSERT_UNLESS_KEY_USED = {
     .returning(*_COMMENTS.c)
     for postgres in (False, True)
 }
-
-
-def _persistent(session: Session, row: Row[Any]) -> Comment:
-    """The comment the insert returned, in the session as if loaded by a query."""
-    comment = Comment(**row._mapping)
-    make_transient_to_detached(comment)
-    session.add(comment)
-    return comment
 
 
 def _window_refusal(draft: ConsultationDraft, state: WindowState) -> RuleViolation:

@@ -169,11 +169,16 @@ def record(session: Session, limit: Limit | Backoff, subject: str, now: dt.datet
     )
 
 
-def take(session: Session, limit: Limit, subject: str, now: dt.datetime) -> None:
+def take(
+    session: Session, limit: Limit, subject: str, now: dt.datetime, *, serialised: bool = False
+) -> None:
     """Check and count one attempt atomically, inside the caller's write unit: the key is
     locked first, so concurrent takers queue and at most `max_hits` pass per window. If the
-    unit later rolls back (the request was refused for another reason) nothing is counted."""
-    lock(session, limit, subject)
+    unit later rolls back (the request was refused for another reason) nothing is counted.
+    `serialised`: every taker of this key already holds a lock the caller holds now (a
+    meeting's row, for a limit per meeting), so the key needs no lock of its own."""
+    if not serialised:
+        lock(session, limit, subject)
     subject = subject[:160]
     recorded = session.connection().execute(
         _RECORD_HIT_IF_ROOM,
