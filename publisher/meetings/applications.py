@@ -49,7 +49,7 @@ from publisher.staff import audit
 from publisher.staff.principal import StaffPrincipal
 from publisher.storage.core_insert import adopt_inserted
 from publisher.storage.db import make_session_factory, unit_of_work, write_unit
-from publisher.storage.group_commit import write_grouped, write_grouped_async
+from publisher.storage.group_commit import batch_memo, write_grouped, write_grouped_async
 from publisher.throttle import limits
 from publisher.throttle.limits import Limit
 from publisher.timeutil import format_local, format_local_en
@@ -269,7 +269,15 @@ def _take_application(
     if notice is None or not notice.is_public(now):
         raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
     seen = {"notice_id": notice.id, "key": key, "phone": data.phone}
-    same_key, same_phone, held = session.connection().execute(_SEEN, seen).one()
+    # the places held are counted once per batch (it holds the meeting's lock throughout):
+    # a count per application read every application of a popular meeting each time
+    memo, held_key = batch_memo(session), ("places_held", notice.id)
+    held = memo.get(held_key)
+    if held is None:
+        same_key, same_phone, held = session.connection().execute(_SEEN_AND_HELD, seen).one()
+        memo[held_key] = held
+    else:
+        same_key, same_phone = session.connection().execute(_SEEN, seen).one()
     if same_key is not None:
         first = session.get(MeetingApplication, same_key)
         assert first is not None  # read under the notice's lock, in this transaction
@@ -315,6 +323,8 @@ def _take_application(
     except BaseException:  # its savepoint takes the row away: the object goes with it
         session.expunge(application)
         raise
+    if not full:  # last: a refusal before it rolls back a place this count never took
+        memo[held_key] = held + 1
     return application, True
 
 
@@ -325,9 +335,9 @@ _APPLICATIONS = cast(Table, MeetingApplication.__table__)
 _NOTICE_LOCKED = (
     select(MeetingNotice).where(MeetingNotice.id == bindparam("notice_id")).with_for_update()
 )
-#: under that lock, in one round trip: the application this idempotency key made, the one
-#: this phone made, and the places held
-_SEEN = select(
+#: under that lock, in one round trip: the application this idempotency key made and the
+#: one this phone made
+_SEEN_ONES = (
     select(_APPLICATIONS.c.id)
     .where(
         _APPLICATIONS.c.notice_id == bindparam("notice_id"),
@@ -340,6 +350,11 @@ _SEEN = select(
         _APPLICATIONS.c.phone == bindparam("phone"),
     )
     .scalar_subquery(),
+)
+_SEEN = select(*_SEEN_ONES)
+#: and the places held, for the first application of a batch to the meeting
+_SEEN_AND_HELD = select(
+    *_SEEN_ONES,
     select(func.count())
     .where(
         _APPLICATIONS.c.notice_id == bindparam("notice_id"),

@@ -6,9 +6,8 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +23,7 @@ from tests.support.bodies import open_consultation
 from tests.support.clock import local
 from tests.support.memory import statements_run
 from tests.support.staff import StaffFixture
+from tests.support.writer import writer_held
 
 NOW = local(2026, 11, 24, 10)
 
@@ -56,25 +56,6 @@ def _in_threads(n: int, work: Callable[[int], object]) -> None:
         t.start()
     for t in threads:
         t.join()
-
-
-@contextmanager
-def _writer_held(writer: GroupWriter) -> Iterator[None]:
-    """Keeps the writer busy with a first submission while the block queues more, so that
-    they are written as one batch when the block ends."""
-    holding, release = threading.Event(), threading.Event()
-
-    def hold(session: Session) -> None:
-        holding.set()
-        release.wait(30)
-
-    first = writer.submit(hold)
-    assert holding.wait(30)
-    try:
-        yield
-    finally:
-        release.set()
-        first.result(30)
 
 
 def _insert(
@@ -135,7 +116,7 @@ def test_a_submission_refused_at_write_time_does_not_take_its_batch_down(
     draft_id = open_consultation(client, staff.headers("editor"))
     taken = _submit(session_factory, draft_id, 0)[0]
     writer = GroupWriter(engine)
-    with _writer_held(writer):
+    with writer_held(writer):
         batch: list[Future[object]] = [
             writer.submit(_insert(draft_id, "YJ-GOOD1-00001")),
             writer.submit(_insert(draft_id, taken)),
@@ -172,7 +153,7 @@ def test_a_refusal_after_its_writes_takes_only_its_own_rows_and_the_next_batch_i
         return sum("SAVEPOINT" in s.upper() for s in statements)
 
     with statements_run(engine) as statements:
-        with _writer_held(writer):
+        with writer_held(writer):
             batch = [
                 writer.submit(insert("YJ-GOOD1-00001")),
                 writer.submit(insert("YJ-BAD00-00002", refuse=True)),
@@ -213,7 +194,7 @@ def test_a_waiter_gone_before_its_write_began_is_not_written_and_the_writer_goes
 
         return write
 
-    with _writer_held(writer):
+    with writer_held(writer):
         gone = writer.submit(note("gone"))
         assert gone.cancel()  # still waiting: it can be cancelled
     assert writer.submit(note("later")).result(30) == "later"
@@ -231,7 +212,7 @@ def test_a_batch_of_comments_reads_the_draft_once_and_each_comment_costs_a_few_s
     draft_id = open_consultation(client, staff.headers("editor"))
     writer = GroupWriter(engine)
     with statements_run(engine) as statements:
-        with _writer_held(writer):
+        with writer_held(writer):
             waiting = []
             for i in range(20):
                 submission = comments.CommentSubmission.of(
