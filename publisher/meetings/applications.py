@@ -257,6 +257,16 @@ def _by_key(session: Session, notice_id: int, key: str) -> MeetingApplication | 
     )
 
 
+@dataclass
+class _MeetingLocked:
+    """A meeting its batch's transaction holds locked, and the places held as the batch has
+    taken them: read by the batch's first application to it, kept for the others (one lock
+    and one count a batch, not one each: a count reads every application of the meeting)."""
+
+    notice: MeetingNotice
+    held: int
+
+
 def _take_application(
     session: Session,
     notice_id: int,
@@ -265,28 +275,54 @@ def _take_application(
     requester: str,
     key: str | None,
 ) -> tuple[MeetingApplication, bool]:
-    notice = session.scalar(_NOTICE_LOCKED, {"notice_id": notice_id})
-    if notice is None or not notice.is_public(now):
-        raise NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
-    seen = {"notice_id": notice.id, "key": key, "phone": data.phone}
-    # the places held are counted once per batch (it holds the meeting's lock throughout):
-    # a count per application read every application of a popular meeting each time
-    memo, held_key = batch_memo(session), ("places_held", notice.id)
-    held = memo.get(held_key)
-    if held is None:
+    memo, memo_key = batch_memo(session), ("meeting_locked", notice_id)
+    locked: _MeetingLocked | None = memo.get(memo_key)
+    seen = {"notice_id": notice_id, "key": key, "phone": data.phone}
+    locking = locked is None
+    if locked is None:
+        notice = session.scalar(_NOTICE_LOCKED, {"notice_id": notice_id})
+        if notice is None or not notice.is_public(now):
+            raise _no_meeting(notice_id)
         same_key, same_phone, held = session.connection().execute(_SEEN_AND_HELD, seen).one()
-        memo[held_key] = held
+        locked = memo[memo_key] = _MeetingLocked(notice, held)
+    elif not locked.notice.is_public(now):
+        raise _no_meeting(notice_id)
     else:
         same_key, same_phone = session.connection().execute(_SEEN, seen).one()
+    try:
+        return _take_locked(session, locked, data, now, requester, key, same_key, same_phone)
+    except BaseException:
+        if locking:  # its savepoint's rollback releases the lock it took: the next
+            del memo[memo_key]  # application of the batch locks (and counts) again
+        raise
+
+
+def _no_meeting(notice_id: int) -> NotFound:
+    return NotFound(f"meeting {notice_id} not found", f"未找到编号为{notice_id}的会议")
+
+
+def _take_locked(
+    session: Session,
+    locked: _MeetingLocked,
+    data: ApplicationInput,
+    now: dt.datetime,
+    requester: str,
+    key: str | None,
+    same_key: int | None,
+    same_phone: int | None,
+) -> tuple[MeetingApplication, bool]:
+    """The application, the meeting locked: the first receipt for a key used, else the
+    window, duplicates, limits and capacity checked and the row inserted."""
+    notice = locked.notice
     if same_key is not None:
         first = session.get(MeetingApplication, same_key)
-        assert first is not None  # read under the notice's lock, in this transaction
+        assert first is not None  # read under the meeting's lock, in this transaction
         return first, False
     _check_open(notice, now)
     if same_phone is not None:
         raise _SamePhone(same_phone)
     _check_item(session, notice.id, data.agenda_item_id)
-    full = held >= notice.capacity
+    full = locked.held >= notice.capacity
     limits.take(session, APPLICATIONS_PER_ADDRESS, requester, now)
     per_meeting = f"{requester}:{notice.id}"  # its takers all hold the meeting's lock
     limits.take(session, APPLICATIONS_PER_ADDRESS_AND_MEETING, per_meeting, now, serialised=True)
@@ -324,7 +360,7 @@ def _take_application(
         session.expunge(application)
         raise
     if not full:  # last: a refusal before it rolls back a place this count never took
-        memo[held_key] = held + 1
+        locked.held += 1
     return application, True
 
 

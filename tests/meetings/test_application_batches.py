@@ -100,3 +100,38 @@ def test_a_refusal_in_the_batch_leaves_the_count_true(
         batch[1].result(30)
     assert batch[2].result(30)[1] and batch[3].result(30)[1]
     assert _statuses(session_factory, notice_id) == ["pending"] * 3 + ["waitlisted"]
+
+
+def test_a_refused_first_application_gives_up_its_lock_and_the_next_locks_again(
+    client: TestClient, staff: Any, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    """The batch's first application to the meeting locks it, then is refused (its phone
+    applied before): rolling its savepoint back releases that lock (PostgreSQL releases the
+    locks a savepoint took), so the next application locks the meeting and counts again
+    instead of trusting what the refused one read."""
+    notice_id = open_notice(client, staff, capacity=2)
+    with session_factory() as session:
+        apply_to_attend(
+            session,
+            notice_id,
+            ApplicationInput("王市民", "13700137000", RepresentativeCategory.CITIZEN),
+            NOW,
+            requester="before",
+        )
+    writer = GroupWriter(engine)
+    with statements_run(engine) as statements:
+        with writer_held(writer):
+            batch: list[Future[Any]] = [
+                writer.submit(_applying(notice_id, "13700137000")),  # applied before
+                writer.submit(_applying(notice_id, "13900139001")),
+                writer.submit(_applying(notice_id, "13900139002")),
+            ]
+        with pytest.raises(_SamePhone):
+            batch[0].result(30)
+        assert batch[1].result(30)[1] and batch[2].result(30)[1]
+    locks = [s for s in statements if "FROM meeting_notice" in s]
+    # the first try stops at the refusal (1); written again with savepoints: the refused
+    # application's lock (1), the next one's (1), the third trusts the second's
+    assert len(locks) == 3, locks
+    assert _counts_of_places(statements) == 3
+    assert _statuses(session_factory, notice_id) == ["pending", "pending", "waitlisted"]
