@@ -128,21 +128,32 @@ def consultations_page(request: Request, db: DbSession, now: Now) -> HTMLRespons
     return page(request, "consultations/list.html", groups=groups, states=WindowState)
 
 
-def _detail(
+def _refused(
     request: Request,
-    db: DbSession,
+    db: Session,
     draft_id: int,
     now: dt.datetime,
-    status: int = 200,
+    refusal: PublisherError,
+    *,
     error: str | None = None,
     form: dict[str, Any] | None = None,
     follow_error: str | None = None,
-    version: int | None = None,
 ) -> HTMLResponse:
+    """The draft's page again, saying what was refused where it was asked (with the form as
+    filled in, and a new token: the refused submission stored nothing)."""
     draft = drafts.get_public_draft(db, draft_id, now)
-    return _detail_of(
-        request, db, draft, now, status, error, form, follow_error, version, new_form_token()
+    shown = _detail_of(
+        request,
+        db,
+        draft,
+        now,
+        new_form_token(),
+        status=status_for(refusal),
+        error=error,
+        form=form,
+        follow_error=follow_error,
     )
+    return with_retry_after(shown, refusal)
 
 
 def _detail_of(
@@ -150,12 +161,13 @@ def _detail_of(
     db: Session,
     draft: ConsultationDraft,
     now: dt.datetime,
+    form_token: str,
+    *,
     status: int = 200,
     error: str | None = None,
     form: dict[str, Any] | None = None,
     follow_error: str | None = None,
     version: int | None = None,
-    form_token: str = "",
 ) -> HTMLResponse:
     return page(
         request,
@@ -222,9 +234,7 @@ async def consultation_page(
     def render(db: Session, now: dt.datetime) -> RenderedPage:
         draft = drafts.get_public_draft(db, draft_id, now)
         form = {"article": article}
-        response = _detail_of(
-            request, db, draft, now, form=form, version=version, form_token=_FORM_TOKEN_SLOT
-        )
+        response = _detail_of(request, db, draft, now, _FORM_TOKEN_SLOT, form=form, version=version)
         valid_from, valid_until = drafts.page_steady(draft, now)
         return RenderedPage(response, valid_from, valid_until, settings.cache_check_seconds)
 
@@ -361,10 +371,7 @@ def comment_form(
             "quote": quote,
             "had_files": bool(chosen(files)),
         }
-        refused = _detail(
-            request, db, draft_id, now, status=status_for(exc), error=exc.message_zh, form=form
-        )
-        return with_retry_after(refused, exc)
+        return _refused(request, db, draft_id, now, exc, error=exc.message_zh, form=form)
     return page(
         request,
         "consultations/receipt.html",
@@ -389,10 +396,7 @@ def follow_form(
     except NotFound:
         raise
     except PublisherError as exc:
-        refused = _detail(
-            request, db, draft_id, now, status=status_for(exc), follow_error=exc.message_zh
-        )
-        return with_retry_after(refused, exc)
+        return _refused(request, db, draft_id, now, exc, follow_error=exc.message_zh)
     return page(request, "follow/follow.html", step="asked", topic=topic)
 
 

@@ -25,7 +25,7 @@ from tests.consultation.test_published_responses import _published_on_article_tw
 from tests.opendata.test_live_tables import publish_summary
 from tests.support.bodies import comment_body, open_consultation
 from tests.support.clock import CONSULTATIONS_NOW, Clock
-from tests.support.memory import memory_client, statements_run
+from tests.support.memory import memory_client, page_and_sql
 from tests.support.staff import StaffFixture
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -40,11 +40,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 def _get(client: TestClient, draft_id: int, query: str = "") -> tuple[Any, list[str]]:
-    """The answer and the SQL it ran."""
-    with statements_run(client.app.state.engine) as seen:  # type: ignore[attr-defined]
-        response = client.get(f"/consultations/{draft_id}{query}")
-    assert response.status_code == 200, response.text
-    return response, seen
+    return page_and_sql(client, f"/consultations/{draft_id}{query}")
 
 
 def _on_article_two(client: TestClient, draft_id: int) -> int:

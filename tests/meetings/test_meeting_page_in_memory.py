@@ -22,7 +22,7 @@ from publisher.meetings.models import MeetingNotice
 from publisher.settings import Settings
 from tests.meetings.test_applications import application, open_notice
 from tests.support.clock import Clock
-from tests.support.memory import memory_client, statements_run
+from tests.support.memory import memory_client, page_and_sql
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 PLACES = re.compile(r"尚余 (\d+) 名")
@@ -35,11 +35,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 def _get(client: TestClient, meeting_id: int) -> tuple[Any, list[str]]:
-    """The answer and the SQL it ran."""
-    with statements_run(client.app.state.engine) as seen:  # type: ignore[attr-defined]
-        response = client.get(f"/meetings/{meeting_id}")
-    assert response.status_code == 200, response.text
-    return response, seen
+    return page_and_sql(client, f"/meetings/{meeting_id}")
 
 
 def _places(client: TestClient, meeting_id: int) -> int:

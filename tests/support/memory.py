@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
@@ -38,3 +39,11 @@ def statements_run(engine: Engine) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def page_and_sql(client: TestClient, path: str) -> tuple[Any, list[str]]:
+    """A page that must answer 200, and the SQL its answer ran."""
+    with statements_run(client.app.state.engine) as seen:  # type: ignore[attr-defined]
+        response = client.get(path)
+    assert response.status_code == 200, response.text
+    return response, seen
