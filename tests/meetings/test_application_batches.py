@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.meetings.applications import (
+from publisher.meetings.intake import (
     ApplicationInput,
     _checked_input,
     _SamePhone,

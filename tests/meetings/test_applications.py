@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.meetings import applications, attendance
+from publisher.meetings import attendance, intake
 from publisher.meetings.models import MeetingApplication, MeetingNotice
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.settings import Settings
@@ -94,10 +94,10 @@ def test_concurrent_intake_never_exceeds_capacity(
 
     def apply(i: int) -> None:
         with session_factory() as session:
-            data = applications.ApplicationInput(
+            data = intake.ApplicationInput(
                 f"申请人{i}", f"1380000{i:04d}", RepresentativeCategory.EXPERT
             )
-            taken, _ = applications.apply_to_attend(
+            taken, _ = intake.apply_to_attend(
                 session, mid, data, MEETINGS_NOW, requester=f"10.0.0.{i}"
             )
             outcomes.append(taken.status)

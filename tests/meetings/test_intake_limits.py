@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.errors import Conflict, TooManyRequests
-from publisher.meetings import applications
+from publisher.meetings import intake
 from publisher.meetings.models import MeetingApplication, RepresentativeOpinion
 from publisher.meetings.vocabulary import RepresentativeCategory
 from publisher.settings import Settings
@@ -61,10 +61,10 @@ def test_concurrent_retries_with_one_key_store_one_application(
         try:
             with session_factory() as session:
                 barrier.wait()
-                data = applications.ApplicationInput(
+                data = intake.ApplicationInput(
                     "李市民", "13800138000", RepresentativeCategory.CITIZEN
                 )
-                found, _ = applications.apply_to_attend(
+                found, _ = intake.apply_to_attend(
                     session,
                     mid,
                     data,
@@ -167,12 +167,12 @@ def test_concurrent_applications_from_one_address_respect_its_limit(
 
     def apply(i: int) -> None:
         with session_factory() as session:
-            data = applications.ApplicationInput(
+            data = intake.ApplicationInput(
                 f"申请人{i}", f"1380000{i:04d}", RepresentativeCategory.EXPERT
             )
             barrier.wait()
             try:
-                applications.apply_to_attend(session, mid, data, MEETINGS_NOW, requester="burst")
+                intake.apply_to_attend(session, mid, data, MEETINGS_NOW, requester="burst")
                 outcomes.append("ok")
             except TooManyRequests:
                 outcomes.append("limited")

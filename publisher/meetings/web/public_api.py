@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from publisher.meetings import applications, attendance, listing, notices, opinions
+from publisher.meetings import applications, attendance, intake, listing, notices, opinions
 from publisher.meetings.models import MeetingApplication
 from publisher.meetings.vocabulary import ApplicationStatus, NoticeStatus
 from publisher.meetings.web.schemas import (
@@ -70,7 +70,7 @@ async def apply_to_attend(
     `Idempotency-Key` returns 200 and the same receipt. The same phone applying again gets
     409 `already_applied`, and the first receipt is re-sent to the e-mail on file."""
     # async: the request waits for its batch's COMMIT without holding a thread (#15)
-    application, created = await applications.receive_application(
+    application, created = await intake.receive_application(
         engine,
         meeting_id,
         body.to_input(),

@@ -17,7 +17,15 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from publisher.errors import NotFound, PublisherError, TooManyRequests
-from publisher.meetings import agenda, applications, attendance, listing, notices, opinions
+from publisher.meetings import (
+    agenda,
+    applications,
+    attendance,
+    intake,
+    listing,
+    notices,
+    opinions,
+)
 from publisher.meetings.models import (
     AgendaDocument,
     AgendaItem,
@@ -241,9 +249,9 @@ def application_form(
         "agenda_item_id": agenda_item_id,
     }
     item = _item_id(agenda_item_id)
-    data = applications.ApplicationInput(applicant_name, phone, category, statement, email, item)
+    data = intake.ApplicationInput(applicant_name, phone, category, statement, email, item)
     try:
-        application, _ = applications.apply_to_attend(
+        application, _ = intake.apply_to_attend(
             db,
             meeting_id,
             data,

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from publisher.meetings import applications, history, outcomes
+from publisher.meetings import applications, history, intake, outcomes
 from publisher.meetings.models import (
     AgendaItem,
     MeetingApplication,
@@ -367,8 +367,8 @@ class ApplicationIn(BaseModel):
     statement: str = Field("", max_length=5000)
     agenda_item_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
-    def to_input(self) -> applications.ApplicationInput:
-        return applications.ApplicationInput(
+    def to_input(self) -> intake.ApplicationInput:
+        return intake.ApplicationInput(
             applicant_name=self.applicant_name,
             phone=self.phone,
             email=self.email,
