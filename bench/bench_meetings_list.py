@@ -1,6 +1,7 @@
 """The public meetings list and a meeting page with 1,000 notices (issue #15: 0.3–0.9 req/s and
 26–70 % HTTP 500 under 50 clients; 1,990 SQL statements per view), and an open consultation's
-page (a draft of 30 articles with 300 comments on them: ~200 req/s rendered per request).
+page (a draft of 30 articles with 300 comments on them: 112 req/s rendered per request), alone
+and while a campaign posts comments to it.
 
 Run: ``.venv/bin/python bench/bench_meetings_list.py`` (options: ``--notices``, ``--seconds``,
 ``--rounds``; needs Debian's ``wrk``).
@@ -10,7 +11,9 @@ notices around today, each with an application and a change, and the consultatio
 is a bare FastAPI app returning the very bytes the service returned for the same path: the
 floor for a Python endpoint on this machine. ``wrk`` drives 50 connections for ``--seconds``
 per path; service and peer alternate, three rounds; medians, spreads (min–max) and
-service/peer ratios are printed.
+service/peer ratios are printed. In each service round, the consultation's page is read again
+by 50 connections while 50 more post comments to it (every comment changes the counts the page
+shows, so its kept copy is rebuilt one build at a time): both rates are printed.
 Target (issue #15): 0 errors and at least 0.5× the bare endpoint.
 """
 
@@ -19,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
+import threading
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -35,6 +40,8 @@ from bench._servers import open_consultation_on, run_server, server_env  # noqa:
 from bench._wrk import have_wrk, print_table, wrk  # noqa: E402
 
 CONSULTATION = "/consultations/1"
+#: each request a new comment from its own address (bench/wrk/comments.lua)
+COMMENTS_SCRIPT = ROOT / "bench" / "wrk" / "comments.lua"
 PATHS = ("/meetings", "/meetings/1", CONSULTATION)
 ARTICLES = 30
 COMMENTS = 300
@@ -63,6 +70,24 @@ def peer_app() -> FastAPI:
         return Response(bodies[CONSULTATION].encode(), media_type="text/html; charset=utf-8")
 
     return app
+
+
+def during_campaign(base: str, seconds: int) -> tuple[dict[str, float], dict[str, float]]:
+    """The consultation's page read while a campaign posts comments to it (each comment
+    changes the counts the page shows): the page's and the comments' wrk results."""
+    posting: dict[str, dict[str, float]] = {}
+    intake = f"{base}/api/v1/consultations/1/comments"
+    poster = threading.Thread(
+        target=lambda: posting.update(
+            result=wrk(intake, seconds, CONNECTIONS, script=str(COMMENTS_SCRIPT))
+        )
+    )
+    poster.start()
+    try:
+        page = wrk(base + CONSULTATION, seconds, CONNECTIONS)
+    finally:
+        poster.join()
+    return page, posting["result"]
 
 
 def plant_consultation(db_path: Path, calendar_dir: Path) -> None:
@@ -109,6 +134,7 @@ def main() -> int:
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
+    campaign: list[tuple[dict[str, float], dict[str, float]]] = []
     with TemporaryDirectory(prefix="bench-list-") as tmp:
         db_path = Path(tmp) / "bench.sqlite3"
         plant_database(db_path, args.notices)
@@ -129,11 +155,21 @@ def main() -> int:
                         results.setdefault((target, path), []).append(
                             wrk(base + path, args.seconds, CONNECTIONS)
                         )
+                    if target == "service":
+                        campaign.append(during_campaign(base, args.seconds))
     print(
         f"{args.notices} notices, {CONNECTIONS} connections, {args.rounds} rounds × "
         f"{args.seconds} s; median (min–max)"
     )
     failed = print_table(PATHS, results)
+    pages, posted = ([run[i]["rate"] for run in campaign] for i in (0, 1))
+    print(
+        f"{CONSULTATION} read by {CONNECTIONS} connections while {CONNECTIONS} more post "
+        f"comments (service only): page {statistics.median(pages):.0f} req/s "
+        f"({min(pages):.0f}–{max(pages):.0f}), comments {statistics.median(posted):.0f} req/s "
+        f"({min(posted):.0f}–{max(posted):.0f})"
+    )
+    failed |= any(run[i]["errors"] for run in campaign for i in (0, 1))
     print("FAIL: errors" if failed else "no errors")
     return 1 if failed else 0
 

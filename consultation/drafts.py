@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consultation.models import ConsultationDraft, WindowExtension
@@ -267,6 +267,33 @@ def get_public_draft(session: Session, draft_id: int, now: dt.datetime) -> Consu
 
 def list_drafts(session: Session) -> Sequence[ConsultationDraft]:
     return session.scalars(select(ConsultationDraft).order_by(ConsultationDraft.id.desc())).all()
+
+
+def list_steady(
+    session: Session, now: dt.datetime
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The last and the next instants at which time alone changes the public list: a draft
+    published at a set time appears, a window opens or closes (one statement)."""
+    listed = (
+        ConsultationDraft.published_at.is_not(None),
+        ConsultationDraft.secret_by_law.is_(False),
+    )
+    instants = (
+        ConsultationDraft.published_at,
+        ConsultationDraft.opens_at,
+        ConsultationDraft.closes_at,
+    )
+    row = session.execute(
+        select(
+            *(func.max(case((instant <= now, instant))) for instant in instants),
+            *(func.min(case((instant > now, instant))) for instant in instants),
+        ).where(*listed)
+    ).one()
+    passed, coming = row[: len(instants)], row[len(instants) :]
+    return (
+        max((t for t in passed if t is not None), default=None),
+        min((t for t in coming if t is not None), default=None),
+    )
 
 
 def list_public_drafts(session: Session, now: dt.datetime) -> list[ConsultationDraft]:

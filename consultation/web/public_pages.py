@@ -47,7 +47,14 @@ from publisher.web.deps import (
 from publisher.web.errors import status_for, with_retry_after
 from publisher.web.forms import checked
 from publisher.web.links import linking_records
-from publisher.web.memory import RenderedPage, memory_form_page, new_form_token
+from publisher.web.memory import (
+    RenderedPage,
+    answers_from_memory,
+    memory_form_page,
+    memory_page,
+    new_form_token,
+    page_hit,
+)
 from publisher.web.render import page
 from publisher.web.responses import blob_download
 
@@ -120,12 +127,29 @@ def follow_department(
     )
 
 
+#: the tracked tables the public list reads
+LIST_WATCHES = tuple(
+    model.__tablename__
+    for model in (ConsultationDraft, WindowExtension, ConsultationAttachment, OutcomeLink)
+)
+
+
 @router.get("/consultations", response_class=HTMLResponse)
-def consultations_page(request: Request, db: DbSession, now: Now) -> HTMLResponse:
-    groups: dict[str, list[ConsultationDraft]] = {s.value: [] for s in WindowState}
-    for draft in drafts.list_public_drafts(db, now):
-        groups[drafts.window_state(draft, now).value].append(draft)
-    return page(request, "consultations/list.html", groups=groups, states=WindowState)
+async def consultations_page(request: Request) -> Response:
+    """Kept in memory until the drafts' tables change or time alone changes the list (a draft
+    published at a set time appears, a window opens or closes: `publisher.web.memory`)."""
+
+    def render(db: Session, now: dt.datetime) -> RenderedPage:
+        groups: dict[str, list[ConsultationDraft]] = {s.value: [] for s in WindowState}
+        for draft in drafts.list_public_drafts(db, now):
+            groups[drafts.window_state(draft, now).value].append(draft)
+        response = page(request, "consultations/list.html", groups=groups, states=WindowState)
+        return RenderedPage(response, *drafts.list_steady(db, now))
+
+    return await memory_page(request, "consultations.list", LIST_WATCHES, render)
+
+
+answers_from_memory(consultations_page, page_hit("consultations.list", LIST_WATCHES))
 
 
 def _refused(

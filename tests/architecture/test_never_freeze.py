@@ -32,6 +32,7 @@ ASYNC_ALLOWED = {
     "meetings_page",
     "meeting_page",
     "consultation_page",
+    "consultations_page",
     "submit_comment",
     "apply_to_attend",
 } | {
