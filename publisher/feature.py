@@ -48,6 +48,10 @@ class HomeSection:
     more_label: str
     empty: str
     current: Callable[[Session, dt.datetime, int], Sequence[HomeItem]]
+    #: the tables `current` reads (each tracked: the home page is kept in memory until one
+    #: changes) and the last and next instants at which time alone changes what it shows
+    watches: tuple[str, ...]
+    steady: Callable[[Session, dt.datetime], tuple[dt.datetime | None, dt.datetime | None]]
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,11 @@ def audit_action_labels(features: tuple[Feature, ...] = FEATURES) -> dict[str, s
     return labels
 
 
+def home_watches(features: tuple[Feature, ...] = FEATURES) -> tuple[str, ...]:
+    """The tables the home page's sections read (`HomeSection.watches`), each once."""
+    return tuple(dict.fromkeys(t for section in home_sections(features) for t in section.watches))
+
+
 def home_sections(features: tuple[Feature, ...] = FEATURES) -> tuple[HomeSection, ...]:
     """What the home page shows as current, feature by feature."""
     return tuple(section for feature in features for section in feature.home)

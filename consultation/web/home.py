@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from consultation.drafts import list_steady
 from consultation.listing import DraftFilter
-from consultation.models import ConsultationDraft
+from consultation.models import ConsultationDraft, WindowExtension
 from consultation.vocabulary import WindowState
 from publisher.feature import HomeItem, HomeSection
 from publisher.timeutil import format_local, format_local_end
@@ -63,4 +64,6 @@ HOME_SECTION = HomeSection(
     more_label="全部征求意见",
     empty="目前没有正在或即将征求意见的决策草案。",
     current=current_consultations,
+    watches=(ConsultationDraft.__tablename__, WindowExtension.__tablename__),
+    steady=list_steady,  # a publication, a window opening or closing
 )

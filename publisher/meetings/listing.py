@@ -166,6 +166,14 @@ def _counts_and_instants(
     )
 
 
+def list_steady(
+    session: Session, now: dt.datetime
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The last and the next instants at which time alone changes the public list."""
+    _, _, steady_from, steady_until = _counts_and_instants(session, now)
+    return steady_from, steady_until
+
+
 def public_listing(session: Session, now: dt.datetime, number: int, size: int) -> ListingPage:
     """At most four queries whatever the number of notices: the counts (and the instants time
     changes the list at), the upcoming slice, the past slice (places taken are the caller's

@@ -39,6 +39,7 @@ from publisher.wiring import (
     delivery_hooks,
     document_links,
     home_sections,
+    home_watches,
     inspection_checks,
     inspection_sections,
     open_data_tables,
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> PublisherApp:
     app.state.open_data_tables = open_data_tables()  # live tables of the open-data catalogue
     app.state.audit_labels = audit_action_labels()
     app.state.home_sections = home_sections()
+    app.state.home_watches = home_watches()  # what they read: the page is kept in memory
     app.state.inspection_sections = inspection_sections()
     app.state.inspection_checks = inspection_checks()
     app.state.sitemap_sources = sitemap_sources()  # the features' public pages (/sitemap.xml)

@@ -320,11 +320,15 @@ def _page_key(request: Request) -> dict[str, str]:
     return {"query": request.url.query, "care": "1" if care_mode_on(request) else "0"}
 
 
-def page_hit(name: str, watches: tuple[str, ...]) -> MemoryHit:
-    """The fast path's answer for a page kept by `memory_page` under the same name."""
+def page_hit(
+    name: str, watches: tuple[str, ...] | Callable[[Request], tuple[str, ...]]
+) -> MemoryHit:
+    """The fast path's answer for a page kept by `memory_page` under the same name; its
+    `watches`, or what gives them from the request (the app's, when its features say)."""
+    watches_of = watches if callable(watches) else lambda _request: watches
 
     def hit(request: Request) -> Response | None:
-        version = current_version(request, watches)
+        version = current_version(request, watches_of(request))
         if version is None:
             return None
         cache: FeedCache = request.app.state.feed_cache

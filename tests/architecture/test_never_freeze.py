@@ -29,6 +29,7 @@ from tests.harness.postgres import free_port
 #: the two intakes await the group writer, whose thread does all of theirs)
 ASYNC_ALLOWED = {
     "healthz",
+    "home",
     "meetings_page",
     "meeting_page",
     "consultation_page",

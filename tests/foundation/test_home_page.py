@@ -12,6 +12,7 @@ from publisher.settings import Settings
 from publisher.web.app import create_app
 from tests.support.bodies import notice_body, open_consultation
 from tests.support.clock import Clock, local
+from tests.support.memory import page_and_sql
 from tests.support.staff import StaffFixture
 
 
@@ -92,3 +93,25 @@ def test_a_consultation_about_to_open_is_not_called_open(
     assert f'<a href="/consultations/{draft}">' in page
     assert "开始征求意见：2026年12月9日 09:00" in page
     assert ">正在及即将征求意见</h2>" in page and ">正在征求意见</h2>" not in page
+
+
+def test_kept_in_memory_a_hit_runs_no_sql_and_a_publication_shows_at_once(
+    client: TestClient, staff: StaffFixture
+) -> None:
+    """The home page is kept until a table a section reads changes (#15): the most visited
+    page costs no SQL, and what staff publish is on it at the next visit."""
+    assert "暂无即将召开的会议预告。" in page_and_sql(client, "/")[0].text
+    assert page_and_sql(client, "/")[1] == []
+    shown = _notice(client, staff, publish=True)
+    assert f'<a href="/meetings/{shown}">' in page_and_sql(client, "/")[0].text
+    draft = open_consultation(
+        client,
+        staff.headers("editor"),
+        opens_at=local(2026, 11, 30, 10, 0).isoformat(),
+        publish_at=local(2026, 11, 30, 10, 0).isoformat(),
+        closes_at=local(2026, 12, 11, 0, 0).isoformat(),
+    )
+    first, built = page_and_sql(client, "/")
+    assert built and f'<a href="/consultations/{draft}">' in first.text
+    again, seen = page_and_sql(client, "/")
+    assert seen == [] and again.text == first.text

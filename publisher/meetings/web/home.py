@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from publisher.feature import HomeItem, HomeSection
 from publisher.meetings import applications
-from publisher.meetings.listing import is_public, is_upcoming
+from publisher.meetings.listing import is_public, is_upcoming, list_steady
 from publisher.meetings.models import MeetingNotice
 from publisher.meetings.vocabulary import NoticeStatus
 from publisher.rules.predisclosure import MeetingKind
@@ -46,4 +46,6 @@ HOME_SECTION = HomeSection(
     more_label="全部会议预告",
     empty="暂无即将召开的会议预告。",
     current=upcoming_meetings,
+    watches=(MeetingNotice.__tablename__,),
+    steady=list_steady,  # the list's instants: a publication, a meeting's end, a deadline
 )

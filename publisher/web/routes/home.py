@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from publisher.feature import HomeSection
-from publisher.web.deps import DbSession, Now
+from publisher.web.memory import RenderedPage, answers_from_memory, memory_page, page_hit
 from publisher.web.render import STATIC_DIR, page
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -16,10 +19,29 @@ HOME_ITEMS = 5
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, db: DbSession, now: Now) -> HTMLResponse:
+async def home(request: Request) -> Response:
+    """Kept in memory until a table a section reads changes (`HomeSection.watches`) or time
+    alone changes a section (a notice or draft published at a set time, a window closing)."""
     sections: tuple[HomeSection, ...] = request.app.state.home_sections
-    current = [(section, section.current(db, now, HOME_ITEMS)) for section in sections]
-    return page(request, "home.html", current=current)
+
+    def render(db: Session, now: dt.datetime) -> RenderedPage:
+        current = [(section, section.current(db, now, HOME_ITEMS)) for section in sections]
+        instants = [section.steady(db, now) for section in sections]
+        return RenderedPage(
+            page(request, "home.html", current=current),
+            max((since for since, _ in instants if since is not None), default=None),
+            min((until for _, until in instants if until is not None), default=None),
+        )
+
+    return await memory_page(request, "home", request.app.state.home_watches, render)
+
+
+def _home_watches(request: Request) -> tuple[str, ...]:
+    watches: tuple[str, ...] = request.app.state.home_watches
+    return watches
+
+
+answers_from_memory(home, page_hit("home", _home_watches))
 
 
 @router.get("/favicon.ico")
