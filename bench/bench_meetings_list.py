@@ -10,10 +10,11 @@ The service runs as in production (uvicorn, a fresh SQLite file with ``--notices
 notices around today, each with an application and a change, and the consultation). The peer
 is a bare FastAPI app returning the very bytes the service returned for the same path: the
 floor for a Python endpoint on this machine. ``wrk`` drives 50 connections for ``--seconds``
-per path; service and peer alternate, three rounds; medians, spreads (min–max) and
-service/peer ratios are printed. In each service round, the consultation's page is read again
-by 50 connections while 50 more post comments to it (every comment changes the counts the page
-shows, so its kept copy is rebuilt one build at a time): both rates are printed.
+per path, after a one-second warm-up; service and peer alternate, three rounds; medians,
+spreads (min–max) and service/peer ratios are printed. In each service round, the
+consultation's page is read again by 50 connections while 50 more post comments to it (every
+comment changes the counts the page shows, so its kept copy is rebuilt one build at a time):
+both rates are printed.
 Target (issue #15): 0 errors and at least 0.5× the bare endpoint.
 """
 
@@ -152,6 +153,7 @@ def main() -> int:
             ):
                 with run_server(spec, target_env) as (base, _):
                     for path in PATHS:
+                        wrk(base + path, 1, CONNECTIONS)  # warm-up: a first build is not load
                         results.setdefault((target, path), []).append(
                             wrk(base + path, args.seconds, CONNECTIONS)
                         )
