@@ -45,6 +45,17 @@ def _notice(client: TestClient, staff: StaffFixture, publish: bool, **overrides:
     return meeting_id
 
 
+def _open_now_until_the_11th(client: TestClient, staff: StaffFixture) -> int:
+    """A consultation published and open from now (2026-11-30 10:00) until 12-11 00:00."""
+    return open_consultation(
+        client,
+        staff.headers("editor"),
+        opens_at=local(2026, 11, 30, 10, 0).isoformat(),
+        publish_at=local(2026, 11, 30, 10, 0).isoformat(),
+        closes_at=local(2026, 12, 11, 0, 0).isoformat(),
+    )
+
+
 def test_an_empty_site_says_so(client: TestClient) -> None:
     page = client.get("/").text
     assert "暂无即将召开的会议预告。" in page and "目前没有正在或即将征求意见的决策草案。" in page
@@ -56,14 +67,7 @@ def test_current_meetings_and_consultations_with_their_deadlines(
 ) -> None:
     shown = _notice(client, staff, publish=True)
     hidden = _notice(client, staff, publish=False, title="尚未发布的会议")
-    editor = staff.headers("editor")
-    draft = open_consultation(
-        client,
-        editor,
-        opens_at=local(2026, 11, 30, 10, 0).isoformat(),
-        publish_at=local(2026, 11, 30, 10, 0).isoformat(),
-        closes_at=local(2026, 12, 11, 0, 0).isoformat(),
-    )
+    draft = _open_now_until_the_11th(client, staff)
     page = client.get("/").text
     assert f'<a href="/meetings/{shown}">市政府第十次全体会议</a>' in page
     assert "召开时间：2026年12月7日 09:30" in page and "地点：市政府第一会议室" in page
@@ -104,13 +108,7 @@ def test_kept_in_memory_a_hit_runs_no_sql_and_a_publication_shows_at_once(
     assert page_and_sql(client, "/")[1] == []
     shown = _notice(client, staff, publish=True)
     assert f'<a href="/meetings/{shown}">' in page_and_sql(client, "/")[0].text
-    draft = open_consultation(
-        client,
-        staff.headers("editor"),
-        opens_at=local(2026, 11, 30, 10, 0).isoformat(),
-        publish_at=local(2026, 11, 30, 10, 0).isoformat(),
-        closes_at=local(2026, 12, 11, 0, 0).isoformat(),
-    )
+    draft = _open_now_until_the_11th(client, staff)
     first, built = page_and_sql(client, "/")
     assert built and f'<a href="/consultations/{draft}">' in first.text
     again, seen = page_and_sql(client, "/")
