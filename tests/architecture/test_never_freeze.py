@@ -34,6 +34,7 @@ ASYNC_ALLOWED = {
     "meeting_page",
     "consultation_page",
     "consultations_page",
+    "documents_page",
     "submit_comment",
     "apply_to_attend",
 } | {

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from publisher.documents.render import render_body_html
 from publisher.documents.store import load_bundled_data
 from publisher.settings import Settings
+from tests.support.memory import page_and_sql
 
 
 @pytest.fixture
@@ -145,3 +146,18 @@ def test_documents_and_datasets_lists_are_paged(loaded: TestClient) -> None:
     assert live and all(d["kind"] == "live" for d in live)
     one = loaded.get("/api/v1/datasets", params={"per_page": 1, "page": 2})
     assert one.json() == [datasets.json()[1]]
+
+
+def test_the_documents_list_is_kept_until_an_ingestion_changes_it(
+    settings: Settings, db: Session, app_client: TestClient
+) -> None:
+    """The whole archive on one page (#15): kept in memory, a hit runs no SQL; an issue
+    ingested (in this process, or another within the check interval) shows at once."""
+    empty, _ = page_and_sql(app_client, "/documents")
+    assert 'href="/documents/2019-02-' not in empty.text
+    assert page_and_sql(app_client, "/documents")[1] == []
+    load_bundled_data(settings, db)
+    loaded, built = page_and_sql(app_client, "/documents")
+    assert built and loaded.text.count('href="/documents/2019-02-') == 14
+    again, seen = page_and_sql(app_client, "/documents")
+    assert seen == [] and again.text == loaded.text

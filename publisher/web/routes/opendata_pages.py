@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import groupby
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from publisher.documents import queries
 from publisher.documents.disclosure import DisclosureMeta
+from publisher.documents.models import GazetteDocument, GazetteIssueRow
 from publisher.documents.render import render_body_html
 from publisher.feature import DocumentLinks
 from publisher.opendata.downloads import csv_bytes, preview
 from publisher.web.deps import DbSession, Now, SettingsDep
 from publisher.web.links import linking_records
+from publisher.web.memory import RenderedPage, answers_from_memory, memory_page, page_hit
 from publisher.web.render import templates
 from publisher.web.routes.opendata_api import field_rows
 from publisher.web.routes.opendata_common import LiveTables, catalog, dataset_or_404
@@ -62,18 +66,31 @@ def dataset_page(
     )
 
 
+#: the tracked tables the documents list reads (only ingestion writes them)
+DOCUMENTS_WATCHES = (GazetteIssueRow.__tablename__, GazetteDocument.__tablename__)
+
+
 @router.get("/documents", response_class=HTMLResponse)
-def documents_page(request: Request, db: DbSession) -> HTMLResponse:
-    """Documents grouped by issue, then by section in printed order."""
-    issues = []
-    for _, group in groupby(queries.list_documents(db), key=lambda d: d.issue_id):
-        docs = list(group)
-        sections = [
-            (section or "其他", list(items))
-            for section, items in groupby(docs, key=lambda d: d.section)
-        ]
-        issues.append((docs[0].issue, sections))
-    return _page(request, "opendata/documents.html", issues=issues)
+async def documents_page(request: Request) -> Response:
+    """Documents grouped by issue, then by section in printed order; kept in memory until
+    an ingestion changes them (the whole archive on one page: rendered per request, it grew
+    with every issue)."""
+
+    def render(db: Session, now: dt.datetime) -> RenderedPage:
+        issues = []
+        for _, group in groupby(queries.list_documents(db), key=lambda d: d.issue_id):
+            docs = list(group)
+            sections = [
+                (section or "其他", list(items))
+                for section, items in groupby(docs, key=lambda d: d.section)
+            ]
+            issues.append((docs[0].issue, sections))
+        return RenderedPage(_page(request, "opendata/documents.html", issues=issues))
+
+    return await memory_page(request, "documents.list", DOCUMENTS_WATCHES, render)
+
+
+answers_from_memory(documents_page, page_hit("documents.list", DOCUMENTS_WATCHES))
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
