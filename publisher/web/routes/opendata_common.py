@@ -35,7 +35,6 @@ from publisher.opendata import (
     load_catalog,
     package_dataset,
 )
-from publisher.opendata.downloads import csv_path
 from publisher.settings import Settings
 from publisher.timeutil import now_utc
 from publisher.web.conditional import feed_response, kept_answer
@@ -154,17 +153,9 @@ def download_hit(kind: str, filename: Callable[[str], str] | None = None) -> Mem
 
 
 def csv_file(datasets_dir: Path, dataset: DatasetInfo) -> str:
-    """`csv_path` as the string `file_version` keys it by, worked out once per dataset."""
-    key = (datasets_dir, dataset.resources[0].path)
-    found = _CSV_FILES.get(key)
-    if found is None:
-        if len(_CSV_FILES) >= 256:
-            _CSV_FILES.clear()
-        found = _CSV_FILES[key] = str(csv_path(datasets_dir, dataset))
-    return found
-
-
-_CSV_FILES: dict[tuple[Path, str], str] = {}
+    """A package dataset's CSV file, as the string `file_version` keys it by: joined as a
+    string, not built as `Path`s (the route and the fast path's 304 both ask, every time)."""
+    return os.path.join(os.fspath(datasets_dir), dataset.resources[0].path)
 
 
 def download_response(
